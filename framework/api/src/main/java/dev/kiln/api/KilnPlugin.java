@@ -1,0 +1,39 @@
+package dev.kiln.api;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.TypeLiteral;
+import com.google.inject.multibindings.MapBinder;
+
+/**
+ * A plugin: a Guice module found through {@link java.util.ServiceLoader} (list the class in
+ * {@code META-INF/services/dev.kiln.api.KilnPlugin}). Its {@link #configure()} registers step
+ * types with {@link #step}. Two plugins registering the same step type name fail at start-up, and
+ * the error names both.
+ */
+public abstract class KilnPlugin extends AbstractModule {
+
+  /** The plugin's name, the prefix of its step types (e.g. {@code tribuo}). */
+  public abstract String pluginName();
+
+  /** The plugin's version, shown by {@code kiln plugins}. */
+  public String pluginVersion() {
+    Package p = getClass().getPackage();
+    String v = p == null ? null : p.getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  /** Registers a step type under its {@link StepType#name()}. */
+  protected final void step(StepType<?> type) {
+    if (!type.name().startsWith(pluginName() + "/")) {
+      addError(
+          "step type \"%s\" of plugin %s must be named \"%s/<name>\"",
+          type.name(), pluginName(), pluginName());
+    }
+    stepBinder(binder()).addBinding(type.name()).toInstance(type);
+  }
+
+  /** The one map all step types go into: step type name -> step type. */
+  public static MapBinder<String, StepType<?>> stepBinder(com.google.inject.Binder binder) {
+    return MapBinder.newMapBinder(binder, new TypeLiteral<String>() {}, new TypeLiteral<StepType<?>>() {});
+  }
+}

@@ -1,0 +1,50 @@
+package dev.kiln.api;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A kind of step a plugin contributes, such as {@code kiln/command} or {@code tribuo/train}.
+ *
+ * <p>The engine binds a step's {@code with:} block to the record type {@link #paramsType()} (YAML
+ * keys are the kebab-case form of the record's component names), validates it offline against the
+ * component types and the {@link Param} annotations, and calls {@link #execute} once per step
+ * instance. Implementations must be thread-safe: instances of one step type run in parallel.
+ *
+ * @param <P> the params record
+ */
+public interface StepType<P extends Record> {
+
+  /** {@code <plugin>/<name>}, e.g. {@code kiln/command}. */
+  String name();
+
+  /** One line for {@code kiln plugins}. */
+  String description();
+
+  /** The record a step's {@code with:} block binds to. */
+  Class<P> paramsType();
+
+  /**
+   * The implementation's version. It is part of every cache key, so bump it whenever a change
+   * to {@link #execute} can change what the step produces.
+   */
+  String version();
+
+  /** Outputs every step of this type produces. */
+  List<Output> outputs();
+
+  /**
+   * Outputs named by the step's own literal params (e.g. the keys of {@code kiln/command}'s
+   * {@code outputs:} map), so references to them can be checked before the run.
+   *
+   * @param literalWith the step's {@code with:} block as plain values; expressions appear as
+   *     their source text
+   */
+  default Set<String> outputsNamedBy(Map<String, Object> literalWith) {
+    return Set.of();
+  }
+
+  /** Runs one step instance. Throw {@link StepFailure} for an expected failure with a message. */
+  StepResult execute(P params, StepContext ctx) throws Exception;
+}

@@ -1,0 +1,156 @@
+package dev.kiln.engine.artifact;
+
+import dev.kiln.api.Artifact;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Content-addressed files under {@code <root>/<sha256>}. A file appears under its final name only
+ * after its content is complete and synced (temp file, fsync, atomic rename), so a crash at any
+ * instant leaves either nothing or a complete artifact; content is verified against its name
+ * before it is handed out.
+ */
+public final class ArtifactStore {
+  private final Path root;
+  private final Path tmp;
+  private final Set<String> verified = ConcurrentHashMap.newKeySet();
+
+  public ArtifactStore(Path root) {
+    this.root = root;
+    this.tmp = root.resolve(".tmp");
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** Copies {@code file} into the store and returns it as an artifact. */
+  public Artifact put(Path file, String mediaType) throws IOException {
+    Files.createDirectories(tmp);
+    Path t = Files.createTempFile(tmp, "put-", ".part");
+    try {
+      MessageDigest md = sha256();
+      long size;
+      try (InputStream in = new DigestInputStream(Files.newInputStream(file), md);
+          FileChannel ch = FileChannel.open(t, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+          OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+        size = in.transferTo(out);
+        out.flush();
+        ch.force(true);
+      }
+      String sha = HexFormat.of().formatHex(md.digest());
+      Path target = root.resolve(sha);
+      if (Files.exists(target) && verify(sha, target)) {
+        Files.delete(t);
+      } else {
+        move(t, target);
+        syncDir(root);
+      }
+      verified.add(sha);
+      return new Artifact(sha, size, mediaType, file.getFileName().toString());
+    } finally {
+      Files.deleteIfExists(t);
+    }
+  }
+
+  /** Whether the artifact is present with intact content. */
+  public boolean isIntact(Artifact a) {
+    Path p = root.resolve(a.sha256());
+    return Files.isRegularFile(p) && verify(a.sha256(), p);
+  }
+
+  /** The artifact's content, verified against its hash. */
+  public Path path(Artifact a) throws IOException {
+    Path p = root.resolve(a.sha256());
+    if (!Files.isRegularFile(p)) {
+      throw new IOException("artifact " + a.sha256() + " (" + a.name() + ") is missing from " + root + "; run again with --no-cache to rebuild it");
+    }
+    if (!verify(a.sha256(), p)) {
+      Path aside = root.resolve(a.sha256() + ".corrupt");
+      Files.move(p, aside, StandardCopyOption.REPLACE_EXISTING);
+      throw new IOException("artifact " + a.sha256() + " (" + a.name() + ") failed its hash check and was moved to " + aside + "; run again to rebuild it");
+    }
+    return p;
+  }
+
+  private boolean verify(String sha, Path p) {
+    if (verified.contains(sha)) return true;
+    try {
+      boolean ok = sha.equals(hash(p));
+      if (ok) verified.add(sha);
+      return ok;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  public static String hash(Path file) throws IOException {
+    MessageDigest md = sha256();
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+      in.transferTo(OutputStream.nullOutputStream());
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  public static String hash(byte[] bytes) {
+    return HexFormat.of().formatHex(sha256().digest(bytes));
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (FileAlreadyExistsException e) {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("the artifact store " + to.getParent() + " must be on a file system with atomic rename", e);
+    }
+  }
+
+  /** Makes the rename itself durable. */
+  static void syncDir(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // some file systems cannot sync a directory; the rename is still atomic
+    }
+  }
+
+  /** Writes {@code bytes} to {@code target} atomically (temp file, fsync, rename). */
+  public static void writeAtomically(Path target, byte[] bytes) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path t = Files.createTempFile(dir, "." + target.getFileName(), ".part");
+    try {
+      try (FileChannel ch = FileChannel.open(t, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        ch.write(java.nio.ByteBuffer.wrap(bytes));
+        ch.force(true);
+      }
+      Files.move(t, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      syncDir(dir);
+    } finally {
+      Files.deleteIfExists(t);
+    }
+  }
+}

@@ -1,0 +1,619 @@
+package dev.kiln.engine.exec;
+
+import dev.kiln.api.Artifact;
+import dev.kiln.api.StepContext;
+import dev.kiln.api.StepFailure;
+import dev.kiln.api.StepResult;
+import dev.kiln.api.StepType;
+import dev.kiln.engine.StepRegistry;
+import dev.kiln.engine.artifact.ArtifactStore;
+import dev.kiln.engine.bind.ParamsBinder;
+import dev.kiln.engine.cache.CacheKey;
+import dev.kiln.engine.diag.Problem;
+import dev.kiln.engine.diag.Problems;
+import dev.kiln.engine.plan.ExecutionPlan;
+import dev.kiln.engine.plan.StepInstance;
+import dev.kiln.engine.spec.Durations;
+import dev.kiln.engine.spec.StepSpec;
+import dev.kiln.engine.yaml.Location;
+import dev.kiln.engine.yaml.MapNode;
+import dev.kiln.engine.yaml.Node;
+import dev.kiln.engine.yaml.ValueNode;
+import dev.kiln.registry.LineageEdge;
+import dev.kiln.registry.MetricRecord;
+import dev.kiln.registry.RunStatus;
+import dev.kiln.registry.RunStore;
+import dev.kiln.registry.StepRunRecord;
+import dev.kiln.registry.StoreException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Executes one run of a plan: schedules step instances on a bounded pool as their dependencies
+ * finish, and takes each through the same lifecycle: resolve and bind params, evaluate {@code if},
+ * look up the cache, persist RUNNING, execute (with timeout and retries), persist the terminal
+ * state. A state is reported to listeners only after the store has committed it.
+ */
+public final class RunExecutor {
+  private final RunStore store;
+  private final ArtifactStore artifacts;
+  private final StepRegistry registry;
+  private final Path home;
+  private final RunOptions options;
+  private final RunListener listener;
+  private final AtomicBoolean cancelled = new AtomicBoolean();
+  private final Set<String> secretValues = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> implementationHashes = new ConcurrentHashMap<>();
+  private final Set<Future<?>> running = ConcurrentHashMap.newKeySet();
+
+  public RunExecutor(RunStore store, ArtifactStore artifacts, StepRegistry registry, Path home, RunOptions options, RunListener listener) {
+    this.store = store;
+    this.artifacts = artifacts;
+    this.registry = registry;
+    this.home = home;
+    this.options = options;
+    this.listener = listener;
+  }
+
+  /** Asks the run to stop: running steps are interrupted and end CANCELLED, nothing new starts. */
+  public void cancel() {
+    cancelled.set(true);
+    for (Future<?> f : running) f.cancel(true);
+  }
+
+  /**
+   * Runs the plan under {@code runId}. Step runs already done in {@code previous} (a resumed run)
+   * keep their outputs and are not executed again.
+   */
+  public RunOutcome execute(String runId, ExecutionPlan plan, Map<String, StepRunRecord> previous) {
+    ExecutorService pool = Executors.newFixedThreadPool(options.parallelism(), daemon("kiln-step"));
+    ExecutorService stepThreads = Executors.newCachedThreadPool(daemon("kiln-exec"));
+    CompletionService<StepRunRecord> cs = new ExecutorCompletionService<>(pool);
+    Map<String, StepRunRecord> results = new LinkedHashMap<>();
+    Map<String, Map<String, Object>> stepOutputs = new HashMap<>();
+    Map<String, Integer> remaining = new HashMap<>();
+    plan.instances().forEach((s, list) -> remaining.put(s, list.size()));
+    List<StepInstance> waiting = new ArrayList<>(plan.allInstances());
+    String runError = null;
+    int inFlight = 0;
+    try {
+      while (!waiting.isEmpty() || inFlight > 0) {
+        for (var it = waiting.iterator(); it.hasNext(); ) {
+          StepInstance inst = it.next();
+          if (!depsFinished(plan, inst.stepId(), remaining)) continue;
+          it.remove();
+          StepRunRecord prev = previous.get(inst.key());
+          String blocked = blockedBy(plan, inst.stepId(), results);
+          if (cancelled.get()) {
+            complete(inst, terminal(runId, inst, plan, RunStatus.CANCELLED, "cancelled before it started", prev), results, stepOutputs, remaining, plan);
+          } else if (blocked != null) {
+            complete(inst, terminal(runId, inst, plan, RunStatus.SKIPPED, blocked, prev), results, stepOutputs, remaining, plan);
+          } else if (prev != null && prev.status().isDone() && outputsIntact(prev)) {
+            results.put(inst.key(), prev); // done before the run was resumed
+            listener.stepFinished(prev);
+            countDone(inst, results, stepOutputs, remaining, plan);
+          } else {
+            Map<String, Map<String, Object>> visible = Map.copyOf(stepOutputs);
+            Future<StepRunRecord> f = cs.submit(() -> lifecycle(runId, plan, inst, visible, prev, stepThreads));
+            running.add(f);
+            inFlight++;
+          }
+        }
+        if (inFlight == 0) continue;
+        Future<StepRunRecord> done = cs.take();
+        running.remove(done);
+        inFlight--;
+        StepRunRecord r;
+        try {
+          r = done.get();
+        } catch (java.util.concurrent.CancellationException e) {
+          continue; // its lifecycle records CANCELLED itself; see below for the safety net
+        } catch (ExecutionException e) {
+          Throwable c = e.getCause();
+          runError = c instanceof StoreException ? c.getMessage() : "internal error: " + c;
+          cancel();
+          continue;
+        }
+        StepInstance inst = plan.instances().get(r.stepId()).stream().filter(i -> i.key().equals(r.stepKey())).findFirst().orElseThrow();
+        complete(inst, r, results, stepOutputs, remaining, plan);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      cancel();
+      runError = "interrupted";
+    } finally {
+      pool.shutdownNow();
+      stepThreads.shutdownNow();
+      try {
+        pool.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    // A lifecycle cancelled through its Future may not have recorded its end: record it now.
+    for (StepInstance inst : plan.allInstances()) {
+      if (!results.containsKey(inst.key())) {
+        StepRunRecord r = terminal(runId, inst, plan, RunStatus.CANCELLED, "cancelled", previous.get(inst.key()));
+        results.put(inst.key(), r);
+      }
+    }
+    RunStatus status = cancelled.get() ? RunStatus.CANCELLED : RunStatus.SUCCEEDED;
+    for (StepRunRecord r : results.values()) {
+      if (r.status() == RunStatus.FAILED && status == RunStatus.SUCCEEDED) {
+        status = RunStatus.FAILED;
+        if (runError == null) runError = "step " + r.stepKey() + " failed: " + r.error();
+      }
+    }
+    if (runError != null && status == RunStatus.SUCCEEDED) status = RunStatus.FAILED;
+    if (status == RunStatus.CANCELLED && runError == null) runError = "cancelled";
+    store.finishRun(runId, status, runError, System.currentTimeMillis());
+    listener.runFinished(runId, status, runError);
+    return new RunOutcome(runId, status, runError, List.copyOf(results.values()));
+  }
+
+  private static boolean depsFinished(ExecutionPlan plan, String stepId, Map<String, Integer> remaining) {
+    for (String d : plan.dependencies().get(stepId)) if (remaining.get(d) > 0) return false;
+    return true;
+  }
+
+  /** Why a step cannot run: a dependency that did not produce outputs. */
+  private static String blockedBy(ExecutionPlan plan, String stepId, Map<String, StepRunRecord> results) {
+    for (String d : plan.dependencies().get(stepId)) {
+      for (StepInstance i : plan.instances().get(d)) {
+        StepRunRecord r = results.get(i.key());
+        if (r != null && !r.status().isDone()) return "skipped because " + i.key() + " " + r.status().name().toLowerCase(java.util.Locale.ROOT);
+      }
+    }
+    return null;
+  }
+
+  private void complete(StepInstance inst, StepRunRecord r, Map<String, StepRunRecord> results, Map<String, Map<String, Object>> stepOutputs, Map<String, Integer> remaining, ExecutionPlan plan) {
+    results.put(inst.key(), r);
+    countDone(inst, results, stepOutputs, remaining, plan);
+  }
+
+  private static void countDone(StepInstance inst, Map<String, StepRunRecord> results, Map<String, Map<String, Object>> stepOutputs, Map<String, Integer> remaining, ExecutionPlan plan) {
+    if (remaining.merge(inst.stepId(), -1, Integer::sum) > 0) return;
+    List<StepInstance> all = plan.instances().get(inst.stepId());
+    boolean fanOut = plan.spec().steps().get(inst.stepId()).fansOut();
+    if (!fanOut) {
+      StepRunRecord r = results.get(inst.key());
+      if (r.status().isDone()) stepOutputs.put(inst.stepId(), Json.decodeOutputs(r.outputsJson()));
+      return;
+    }
+    // fan-in: downstream steps see each output as the list over the instances, in matrix order
+    Map<String, Object> merged = new LinkedHashMap<>();
+    for (StepInstance i : all) {
+      StepRunRecord r = results.get(i.key());
+      if (r == null || !r.status().isDone()) return;
+      Json.decodeOutputs(r.outputsJson()).forEach((k, v) -> {
+        @SuppressWarnings("unchecked")
+        List<Object> l = (List<Object>) merged.computeIfAbsent(k, x -> new ArrayList<>());
+        l.add(v);
+      });
+    }
+    merged.replaceAll((k, v) -> Collections.unmodifiableList((List<?>) v));
+    stepOutputs.put(inst.stepId(), merged);
+  }
+
+  private boolean outputsIntact(StepRunRecord r) {
+    Map<String, Artifact> arts = new LinkedHashMap<>();
+    Json.decodeOutputs(r.outputsJson()).forEach((k, v) -> Json.artifacts(v, k, arts));
+    return arts.values().stream().allMatch(artifacts::isIntact);
+  }
+
+  private StepRunRecord terminal(String runId, StepInstance inst, ExecutionPlan plan, RunStatus status, String why, StepRunRecord prev) {
+    long now = System.currentTimeMillis();
+    StepSpec spec = plan.spec().steps().get(inst.stepId());
+    StepRunRecord r = new StepRunRecord(runId, inst.key(), inst.stepId(), spec.uses(), status, prev == null ? 0 : prev.attempt(), null, null, now, now, why, null, null);
+    store.saveStepRun(r);
+    listener.stepFinished(r);
+    return r;
+  }
+
+  // ---------------------------------------------------------------- the lifecycle of one instance
+
+  private StepRunRecord lifecycle(String runId, ExecutionPlan plan, StepInstance inst, Map<String, Map<String, Object>> outputs, StepRunRecord prev, ExecutorService stepThreads) {
+    StepSpec spec = plan.spec().steps().get(inst.stepId());
+    StepType<?> type = registry.find(spec.uses()).orElseThrow();
+    long started = System.currentTimeMillis();
+    int attemptBase = prev == null ? 0 : prev.attempt();
+    Map<String, String> env = new LinkedHashMap<>(options.env());
+    Resolver resolver = new Resolver(plan.params(), inst.matrix(), outputs, env, this::pathOrFail, secretValues);
+    // 1. condition
+    try {
+      if (spec.condition() != null && !resolver.condition(spec.condition())) {
+        return finish(new StepRunRecord(runId, inst.key(), inst.stepId(), spec.uses(), RunStatus.SKIPPED, attemptBase, null, null, started, System.currentTimeMillis(), "condition " + spec.condition().text() + " is false", null, null));
+      }
+    } catch (RuntimeException e) {
+      return failedBeforeStart(runId, inst, spec, attemptBase, started, "if: " + e.getMessage());
+    }
+    // 2. params, env and inputs
+    Map<String, Artifact> imported = new LinkedHashMap<>();
+    Map<String, String> declaredEnv = new java.util.TreeMap<>();
+    Record params;
+    try {
+      resolveEnv(plan.spec().env(), resolver, env, declaredEnv);
+      resolveEnv(spec.env(), resolver, env, declaredEnv);
+      MapNode with = resolver.resolve(spec.with());
+      Problems problems = new Problems();
+      ParamsBinder.Runtime rt = new ParamsBinder.Runtime() {
+        @Override
+        public Path pathOf(Artifact a) {
+          return pathOrFail(a);
+        }
+
+        @Override
+        public Artifact importFile(String path, Location at) {
+          Path p = options.projectDir().resolve(path);
+          try {
+            Artifact a = artifacts.put(p, MediaTypes.guess(p));
+            store.recordArtifact(a.sha256(), a.size(), a.mediaType(), System.currentTimeMillis());
+            imported.put(path, a);
+            return a;
+          } catch (java.nio.file.NoSuchFileException e) {
+            problems.add(at, dev.kiln.engine.diag.Code.E122, "steps." + spec.id(), "input file " + path + " does not exist", null);
+            return null;
+          } catch (IOException e) {
+            problems.add(at, dev.kiln.engine.diag.Code.E122, "steps." + spec.id(), "cannot read input file " + path + ": " + e.getMessage(), null);
+            return null;
+          }
+        }
+      };
+      params = new ParamsBinder(ParamsBinder.Mode.BUILD, rt, null, problems).bind(type.paramsType(), with, "steps." + spec.id() + ".with").orElse(null);
+      if (params == null) {
+        String msg = problems.sorted().stream().map(Problem::format).reduce((a, b) -> a + "\n" + b).orElse("cannot bind params");
+        return failedBeforeStart(runId, inst, spec, attemptBase, started, msg);
+      }
+      // 3. cache key
+      Map<String, String> inputs = new java.util.TreeMap<>();
+      Object canonical = canonical(with, inputs);
+      imported.forEach((path, a) -> inputs.put("file:" + path, a.sha256()));
+      CacheKey key = CacheKey.of(type.name() + "@" + type.version(), implementationHash(type), canonical, inputs, declaredEnv);
+      if (spec.cache() && options.useCache()) {
+        var hit = store.findByCacheKey(key.digest()).filter(this::outputsIntact);
+        if (hit.isPresent()) {
+          StepRunRecord h = hit.get();
+          long now = System.currentTimeMillis();
+          StepRunRecord r = new StepRunRecord(runId, inst.key(), inst.stepId(), spec.uses(), RunStatus.CACHED, attemptBase, key.digest(), key.componentsJson(), started, now, null, h.outputsJson(), h.runId());
+          store.saveStepRun(r);
+          recordLineage(runId, inst.key(), imported, inputsOf(with), Json.decodeOutputs(h.outputsJson()));
+          listener.stepFinished(r);
+          return r;
+        }
+      }
+      return executeWithRetries(runId, plan, inst, spec, type, params, key, env, imported, with, attemptBase, stepThreads);
+    } catch (Resolver.ResolveError | dev.kiln.engine.expr.Evaluator.EvalError e) {
+      return failedBeforeStart(runId, inst, spec, attemptBase, started, e.getMessage());
+    } catch (UncheckedIOException e) {
+      return failedBeforeStart(runId, inst, spec, attemptBase, started, e.getCause().getMessage());
+    }
+  }
+
+  private void resolveEnv(Map<String, Node> declared, Resolver resolver, Map<String, String> env, Map<String, String> forKey) {
+    declared.forEach((k, n) -> {
+      Node v = resolver.resolve(n);
+      Object value = v instanceof ValueNode vn ? vn.value() : dev.kiln.engine.spec.Values.plain(v);
+      String text = value == null ? "" : String.valueOf(value);
+      env.put(k, text);
+      forKey.put(k, v instanceof ValueNode vn && vn.holdsSecret() ? vn.redacted() : text);
+    });
+  }
+
+  private StepRunRecord failedBeforeStart(String runId, StepInstance inst, StepSpec spec, int attempt, long started, String msg) {
+    return finish(new StepRunRecord(runId, inst.key(), inst.stepId(), spec.uses(), RunStatus.FAILED, attempt, null, null, started, System.currentTimeMillis(), mask(msg), null, null));
+  }
+
+  private StepRunRecord finish(StepRunRecord r) {
+    store.saveStepRun(r);
+    listener.stepFinished(r);
+    return r;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private StepRunRecord executeWithRetries(String runId, ExecutionPlan plan, StepInstance inst, StepSpec spec, StepType type, Record params, CacheKey key, Map<String, String> env, Map<String, Artifact> imported, MapNode with, int attemptBase, ExecutorService stepThreads) {
+    int attempts = spec.retry().attempts();
+    String error = null;
+    RunStatus status = RunStatus.FAILED;
+    for (int a = 1; a <= attempts; a++) {
+      int attempt = attemptBase + a;
+      Duration delay = spec.retry().delayBefore(a);
+      if (!delay.isZero()) {
+        try {
+          Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+          status = RunStatus.CANCELLED;
+          error = "cancelled while waiting to retry";
+          break;
+        }
+      }
+      if (cancelled.get()) {
+        status = RunStatus.CANCELLED;
+        error = "cancelled";
+        break;
+      }
+      long started = System.currentTimeMillis();
+      store.saveStepRun(new StepRunRecord(runId, inst.key(), inst.stepId(), spec.uses(), RunStatus.RUNNING, attempt, key.digest(), key.componentsJson(), started, null, null, null, null));
+      listener.stepStarted(inst.key(), attempt);
+      Context ctx = new Context(runId, inst, plan.spec().name(), env, attempt);
+      Future<StepResult> f = stepThreads.submit(() -> type.execute(params, ctx));
+      try {
+        StepResult result = spec.timeout() == null ? f.get() : f.get(spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        return succeeded(runId, inst, spec, attempt, started, key, result, ctx, imported, with);
+      } catch (TimeoutException e) {
+        ctx.cancelled.set(true);
+        f.cancel(true);
+        error = "timed out after " + Durations.format(spec.timeout());
+        status = RunStatus.FAILED;
+        ctx.log("kiln: " + error);
+      } catch (InterruptedException e) {
+        ctx.cancelled.set(true);
+        f.cancel(true);
+        status = RunStatus.CANCELLED;
+        error = "cancelled";
+        break;
+      } catch (ExecutionException e) {
+        Throwable c = e.getCause();
+        if (cancelled.get()) {
+          status = RunStatus.CANCELLED;
+          error = "cancelled";
+          break;
+        }
+        error = c instanceof StepFailure sf ? sf.getMessage() : c.getClass().getSimpleName() + ": " + c.getMessage();
+        ctx.log("kiln: attempt " + attempt + " failed: " + error);
+        if (c instanceof StepFailure sf && !sf.retryable()) break;
+      } catch (StoreException e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        error = e.getClass().getSimpleName() + ": " + e.getMessage();
+      } finally {
+        ctx.closeLog();
+      }
+      if (a < attempts && !cancelled.get()) {
+        long now = System.currentTimeMillis();
+        StepRunRecord failed = new StepRunRecord(runId, inst.key(), inst.stepId(), spec.uses(), RunStatus.FAILED, attempt, key.digest(), key.componentsJson(), started, now, mask(error) + " (will retry)", null, null);
+        store.saveStepRun(failed);
+      }
+    }
+    long now = System.currentTimeMillis();
+    return finish(new StepRunRecord(runId, inst.key(), inst.stepId(), spec.uses(), status, attemptBase + Math.max(1, attempts), key.digest(), key.componentsJson(), null, now, mask(error), null, null));
+  }
+
+  private StepRunRecord succeeded(String runId, StepInstance inst, StepSpec spec, int attempt, long started, CacheKey key, StepResult result, Context ctx, Map<String, Artifact> imported, MapNode with) throws IOException {
+    Map<String, Object> outs = result.outputs();
+    Map<String, Artifact> produced = new LinkedHashMap<>();
+    outs.forEach((k, v) -> Json.artifacts(v, k, produced));
+    for (Artifact a : produced.values()) {
+      if (!artifacts.isIntact(a)) throw new IOException("output artifact " + a.name() + " is not in the artifact store; steps must create artifacts with StepContext.storeArtifact");
+    }
+    List<MetricRecord> metrics = new ArrayList<>(ctx.metrics);
+    long now = System.currentTimeMillis();
+    result.metrics().forEach((k, v) -> metrics.add(new MetricRecord(runId, inst.key(), k, 0, v, now)));
+    StepRunRecord r = new StepRunRecord(runId, inst.key(), inst.stepId(), spec.uses(), RunStatus.SUCCEEDED, attempt, key.digest(), key.componentsJson(), started, now, null, Json.encodeOutputs(outs), null);
+    // outputs and lineage go in before the SUCCEEDED state, so a SUCCEEDED step always has them
+    for (Artifact a : produced.values()) store.recordArtifact(a.sha256(), a.size(), a.mediaType(), now);
+    store.saveStepRun(new StepRunRecord(runId, inst.key(), inst.stepId(), spec.uses(), RunStatus.RUNNING, attempt, key.digest(), key.componentsJson(), started, null, null, null, null));
+    recordLineage(runId, inst.key(), imported, inputsOf(with), outs);
+    store.recordMetrics(metrics);
+    store.saveStepRun(r);
+    listener.stepFinished(r);
+    return r;
+  }
+
+  private static Map<String, Artifact> inputsOf(MapNode with) {
+    Map<String, Artifact> in = new LinkedHashMap<>();
+    with.entries().forEach((k, e) -> {
+      if (e.value() instanceof ValueNode v) Json.artifacts(v.value(), k, in);
+    });
+    return in;
+  }
+
+  private void recordLineage(String runId, String stepKey, Map<String, Artifact> imported, Map<String, Artifact> inputs, Map<String, Object> outputs) {
+    List<LineageEdge> edges = new ArrayList<>();
+    imported.forEach((p, a) -> edges.add(new LineageEdge(runId, stepKey, "in", "file:" + p, a.sha256())));
+    inputs.forEach((n, a) -> edges.add(new LineageEdge(runId, stepKey, "in", n, a.sha256())));
+    Map<String, Artifact> produced = new LinkedHashMap<>();
+    outputs.forEach((k, v) -> Json.artifacts(v, k, produced));
+    produced.forEach((n, a) -> edges.add(new LineageEdge(runId, stepKey, "out", n, a.sha256())));
+    store.recordLineage(edges);
+  }
+
+  /** Params as canonical JSON-able values: artifacts by hash, secrets masked. */
+  private static Object canonical(Node n, Map<String, String> inputs) {
+    if (n instanceof ValueNode v) {
+      if (v.holdsSecret()) return v.redacted();
+      return canonicalValue(v.value());
+    }
+    if (n instanceof MapNode m) {
+      Map<String, Object> out = new java.util.TreeMap<>();
+      m.entries().forEach((k, e) -> out.put(k, canonical(e.value(), inputs)));
+      return out;
+    }
+    if (n instanceof dev.kiln.engine.yaml.ListNode l) return l.items().stream().map(i -> canonical(i, inputs)).toList();
+    return ((dev.kiln.engine.yaml.ScalarNode) n).value();
+  }
+
+  private static Object canonicalValue(Object v) {
+    if (v instanceof Artifact a) return "sha256:" + a.sha256();
+    if (v instanceof List<?> l) return l.stream().map(RunExecutor::canonicalValue).toList();
+    if (v instanceof Map<?, ?> m) {
+      Map<String, Object> out = new java.util.TreeMap<>();
+      m.forEach((k, x) -> out.put(String.valueOf(k), canonicalValue(x)));
+      return out;
+    }
+    return v;
+  }
+
+  private Path pathOrFail(Artifact a) {
+    try {
+      return artifacts.path(a);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The step type's version plus a hash of its compiled code: a changed implementation misses the cache. */
+  private String implementationHash(StepType<?> type) {
+    return implementationHashes.computeIfAbsent(type.name(), n -> {
+      Class<?> c = type.getClass();
+      String res = c.getName().replace('.', '/') + ".class";
+      try (InputStream in = c.getClassLoader().getResourceAsStream(res)) {
+        return in == null ? "unknown" : ArtifactStore.hash(in.readAllBytes()).substring(0, 16);
+      } catch (IOException e) {
+        return "unknown";
+      }
+    });
+  }
+
+  String mask(String s) {
+    if (s == null) return null;
+    String out = s;
+    for (String secret : secretValues) out = out.replace(secret, "***");
+    return out;
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** The context of one attempt of one instance. */
+  private final class Context implements StepContext {
+    final String runId;
+    final StepInstance inst;
+    final Map<String, String> env;
+    final AtomicBoolean cancelled = new AtomicBoolean();
+    final List<MetricRecord> metrics = Collections.synchronizedList(new ArrayList<>());
+    final Path scratch;
+    final long seed;
+    private Writer log;
+
+    Context(String runId, StepInstance inst, String pipeline, Map<String, String> env, int attempt) {
+      this.runId = runId;
+      this.inst = inst;
+      this.env = Map.copyOf(env);
+      this.scratch = home.resolve("work").resolve(runId).resolve(safe(inst.key()));
+      byte[] h = (pipeline + "/" + inst.key()).getBytes(StandardCharsets.UTF_8);
+      this.seed = java.nio.ByteBuffer.wrap(java.util.HexFormat.of().parseHex(ArtifactStore.hash(h).substring(0, 16))).getLong();
+      try {
+        if (Files.exists(scratch)) deleteTree(scratch);
+        Files.createDirectories(scratch);
+        Path logFile = home.resolve("logs").resolve(runId).resolve(safe(inst.key()) + ".log");
+        Files.createDirectories(logFile.getParent());
+        log = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        log.write("--- attempt " + attempt + " " + java.time.Instant.now() + "\n");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public String runId() {
+      return runId;
+    }
+
+    @Override
+    public String stepId() {
+      return inst.key();
+    }
+
+    @Override
+    public Path projectDir() {
+      return options.projectDir();
+    }
+
+    @Override
+    public Path scratchDir() {
+      return scratch;
+    }
+
+    @Override
+    public Artifact storeArtifact(Path file, String mediaType) throws IOException {
+      Artifact a = artifacts.put(file, mediaType == null ? MediaTypes.guess(file) : mediaType);
+      store.recordArtifact(a.sha256(), a.size(), a.mediaType(), System.currentTimeMillis());
+      return a;
+    }
+
+    @Override
+    public Path open(Artifact artifact) throws IOException {
+      return artifacts.path(artifact);
+    }
+
+    @Override
+    public void metric(String name, double value, long step) {
+      metrics.add(new MetricRecord(runId, inst.key(), name, step, value, System.currentTimeMillis()));
+    }
+
+    @Override
+    public synchronized void log(String line) {
+      String masked = mask(line);
+      try {
+        if (log != null) log.write(masked + "\n");
+      } catch (IOException e) {
+        // the log is best effort; the step's state is what must be durable
+      }
+      listener.stepLog(inst.key(), masked);
+    }
+
+    synchronized void closeLog() {
+      try {
+        if (log != null) log.close();
+      } catch (IOException e) {
+        // nothing to do
+      }
+      log = null;
+    }
+
+    @Override
+    public Map<String, String> env() {
+      return env;
+    }
+
+    @Override
+    public long seed() {
+      return seed;
+    }
+
+    @Override
+    public boolean cancelled() {
+      return cancelled.get() || RunExecutor.this.cancelled.get() || Thread.currentThread().isInterrupted();
+    }
+  }
+
+  static String safe(String key) {
+    return key.replace('[', '_').replace("]", "");
+  }
+
+  static void deleteTree(Path p) throws IOException {
+    try (var s = Files.walk(p)) {
+      for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(x);
+    }
+  }
+}

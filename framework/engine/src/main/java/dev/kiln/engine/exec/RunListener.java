@@ -1,0 +1,21 @@
+package dev.kiln.engine.exec;
+
+import dev.kiln.engine.plan.ExecutionPlan;
+import dev.kiln.registry.RunStatus;
+import dev.kiln.registry.StepRunRecord;
+
+/** Hears about a run's progress; called from worker threads, so implementations synchronize. */
+public interface RunListener {
+  default void runStarted(String runId, ExecutionPlan plan, boolean resumed) {}
+
+  default void stepStarted(String stepKey, int attempt) {}
+
+  /** A step log line, secrets already masked. */
+  default void stepLog(String stepKey, String line) {}
+
+  default void stepFinished(StepRunRecord record) {}
+
+  default void runFinished(String runId, RunStatus status, String error) {}
+
+  RunListener NONE = new RunListener() {};
+}

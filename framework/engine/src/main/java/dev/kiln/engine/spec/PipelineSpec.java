@@ -1,0 +1,21 @@
+package dev.kiln.engine.spec;
+
+import dev.kiln.engine.yaml.Location;
+import dev.kiln.engine.yaml.Node;
+import java.util.Map;
+
+/**
+ * A pipeline as loaded from YAML: immutable, every part with its source location.
+ *
+ * @param file the path as the user gave it (used in messages)
+ * @param source the exact text that was loaded, kept with each run so it can be resumed
+ */
+public record PipelineSpec(
+    String file,
+    String source,
+    String name,
+    String description,
+    Map<String, ParamSpec> params,
+    Map<String, Node> env,
+    Map<String, StepSpec> steps,
+    Location location) {}

@@ -1,0 +1,41 @@
+package dev.kiln.engine.spec;
+
+import dev.kiln.engine.yaml.Location;
+import dev.kiln.engine.yaml.MapNode;
+import dev.kiln.engine.yaml.Node;
+import dev.kiln.engine.yaml.ScalarNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One step as declared in the pipeline.
+ *
+ * @param with the step's params, still holding expressions; an empty mapping when absent
+ * @param needs steps that must finish first although no data flows from them
+ * @param condition the {@code if:} scalar, or null
+ * @param matrix axis name -> values; empty when the step does not fan out
+ * @param env extra environment variables for the step (values may hold expressions)
+ */
+public record StepSpec(
+    String id,
+    Location location,
+    String uses,
+    Location usesLocation,
+    MapNode with,
+    List<Need> needs,
+    ScalarNode condition,
+    RetrySpec retry,
+    Duration timeout,
+    boolean cache,
+    Map<String, List<Node>> matrix,
+    Location matrixLocation,
+    Map<String, Node> env) {
+
+  /** A {@code needs:} entry. */
+  public record Need(String step, Location location) {}
+
+  public boolean fansOut() {
+    return !matrix.isEmpty();
+  }
+}

@@ -1,0 +1,217 @@
+package dev.kiln.engine.validate;
+
+import dev.kiln.api.Output;
+import dev.kiln.api.StepType;
+import dev.kiln.engine.StepRegistry;
+import dev.kiln.engine.bind.ParamsBinder;
+import dev.kiln.engine.diag.Code;
+import dev.kiln.engine.diag.Problems;
+import dev.kiln.engine.diag.Suggest;
+import dev.kiln.engine.expr.Expr;
+import dev.kiln.engine.expr.ExprSyntaxError;
+import dev.kiln.engine.expr.Template;
+import dev.kiln.engine.plan.StepGraph;
+import dev.kiln.engine.spec.Nodes;
+import dev.kiln.engine.spec.ParamSpec;
+import dev.kiln.engine.spec.ParamType;
+import dev.kiln.engine.spec.PipelineSpec;
+import dev.kiln.engine.spec.SourceText;
+import dev.kiln.engine.spec.StepSpec;
+import dev.kiln.engine.spec.Values;
+import dev.kiln.engine.yaml.Location;
+import dev.kiln.engine.yaml.ScalarNode;
+import jakarta.inject.Inject;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks what a pipeline means, offline: step types exist, params fit their types, references
+ * resolve, the graph has no cycle. Every problem is collected; nothing runs.
+ */
+public final class Validator {
+  private final StepRegistry registry;
+
+  @Inject
+  public Validator(StepRegistry registry) {
+    this.registry = registry;
+  }
+
+  public void validate(PipelineSpec spec, Problems problems) {
+    SourceText source = new SourceText(spec.source());
+    Set<String> usedParams = new HashSet<>();
+    spec.env().forEach((k, v) -> checkExpressions(spec, null, Nodes.expressions(v, "env." + k), source, usedParams, problems));
+    for (StepSpec step : spec.steps().values()) {
+      StepType<?> type = registry.find(step.uses()).orElse(null);
+      if (type == null) {
+        problems.add(step.usesLocation(), Code.E104, "steps." + step.id() + ".uses", "unknown step type \"" + step.uses() + "\"", Suggest.hint(step.uses(), registry.all().keySet(), "installed"));
+      } else {
+        ParamsBinder.Deferred deferred = (s, target, name, path, p) -> checkDeferred(spec, step, s, target, name, path, source, p);
+        new ParamsBinder(ParamsBinder.Mode.CHECK, null, deferred, problems).bind(type.paramsType(), step.with(), "steps." + step.id() + ".with");
+      }
+      for (StepSpec.Need n : step.needs()) {
+        if (n.step().equals(step.id())) {
+          problems.add(n.location(), Code.E142, "steps." + step.id() + ".needs", "a step cannot need itself", "remove \"" + n.step() + "\" from needs");
+        } else if (!spec.steps().containsKey(n.step())) {
+          problems.add(n.location(), Code.E141, "steps." + step.id() + ".needs", "needs an unknown step \"" + n.step() + "\"", Suggest.hint(n.step(), spec.steps().keySet(), "steps"));
+        }
+      }
+      for (String axis : step.matrix().keySet()) {
+        if (spec.params().containsKey(axis)) {
+          problems.add(step.matrixLocation(), Code.W202, "steps." + step.id() + ".matrix." + axis, "matrix axis \"" + axis + "\" has the name of a pipeline param; ${{ matrix." + axis + " }} and ${{ params." + axis + " }} differ", "rename the axis to avoid confusing the two");
+        }
+        for (var v : step.matrix().get(axis)) {
+          if (!(v instanceof ScalarNode)) {
+            problems.add(v.location(), Code.E152, "steps." + step.id() + ".matrix." + axis, "matrix values must be scalars, found a " + v.kindName(), null);
+          }
+        }
+      }
+      checkExpressions(spec, step, Nodes.expressions(step), source, usedParams, problems);
+    }
+    StepGraph graph = new StepGraph(spec);
+    graph.cycle().ifPresent(cycle -> {
+      StepSpec first = spec.steps().get(cycle.get(0));
+      problems.add(first.location(), Code.E140, "steps." + first.id(), "steps must not depend on each other in a cycle, found " + String.join(" -> ", cycle), "remove one of these references or needs");
+    });
+    for (ParamSpec p : spec.params().values()) {
+      if (!usedParams.contains(p.name())) {
+        problems.add(p.location(), Code.W201, "params." + p.name(), "param \"" + p.name() + "\" is declared but never used", "reference it as ${{ params." + p.name() + " }} or remove it");
+      }
+    }
+  }
+
+  private void checkExpressions(PipelineSpec spec, StepSpec step, List<Nodes.Found> found, SourceText source, Set<String> usedParams, Problems problems) {
+    for (Nodes.Found f : found) {
+      Template t;
+      try {
+        t = Template.parse(f.scalar().text());
+      } catch (ExprSyntaxError e) {
+        problems.add(source.at(f.scalar(), e.offset()), Code.E130, f.path(), e.getMessage(), "expressions look like ${{ params.name }} or ${{ steps.<id>.outputs.<name> }}");
+        continue;
+      }
+      boolean inIf = f.path().endsWith(".if");
+      boolean inMatrix = f.path().contains(".matrix.");
+      for (Expr.Ref r : t.refs()) {
+        Location at = source.at(f.scalar(), r.offset());
+        checkRef(spec, step, r, at, f.path(), inIf, inMatrix, usedParams, problems);
+      }
+    }
+  }
+
+  private void checkRef(PipelineSpec spec, StepSpec step, Expr.Ref r, Location at, String path, boolean inIf, boolean inMatrix, Set<String> usedParams, Problems problems) {
+    List<String> p = r.path();
+    switch (r.context()) {
+      case "params" -> {
+        if (p.size() != 2) {
+          problems.add(at, Code.E131, path, "a param reference is params.<name>, found \"" + r + "\"", null);
+        } else if (!spec.params().containsKey(p.get(1))) {
+          problems.add(at, Code.E131, path, "unknown param \"" + p.get(1) + "\"", Suggest.hint(p.get(1), spec.params().keySet(), "declared params"));
+        } else {
+          usedParams.add(p.get(1));
+        }
+      }
+      case "env" -> {
+        if (p.size() != 2) problems.add(at, Code.E134, path, "an environment reference is env.<NAME>, found \"" + r + "\"", null);
+      }
+      case "secrets" -> {
+        if (p.size() != 2) {
+          problems.add(at, Code.E134, path, "a secret reference is secrets.<NAME>, found \"" + r + "\"", null);
+        } else if (inIf || inMatrix) {
+          problems.add(at, Code.E136, path, "secrets cannot be used in " + (inIf ? "if:" : "matrix:") + ", found secrets." + p.get(1), "a secret may only flow into a step's with: or env:, where it is masked");
+        }
+      }
+      case "matrix" -> {
+        if (step == null || !step.fansOut()) {
+          problems.add(at, Code.E135, path, "matrix." + (p.size() > 1 ? p.get(1) : "") + " is only available in a step with a matrix:, found it in " + (step == null ? "the pipeline env" : "step \"" + step.id() + "\" which has none"), "add matrix: to the step, or use params");
+        } else if (inMatrix) {
+          problems.add(at, Code.E135, path, "matrix values cannot reference the matrix itself", null);
+        } else if (p.size() != 2 || !step.matrix().containsKey(p.get(1))) {
+          String name = p.size() > 1 ? p.get(1) : "";
+          problems.add(at, Code.E135, path, "unknown matrix axis \"" + name + "\"", Suggest.hint(name, step.matrix().keySet(), "axes"));
+        }
+      }
+      case "steps" -> checkStepRef(spec, step, r, at, path, inMatrix, problems);
+      default -> problems.add(at, Code.E134, path, "unknown context \"" + r.context() + "\" in ${{ " + r + " }}", "expressions start with params., steps., env., secrets. or matrix.");
+    }
+  }
+
+  private void checkStepRef(PipelineSpec spec, StepSpec step, Expr.Ref r, Location at, String path, boolean inMatrix, Problems problems) {
+    List<String> p = r.path();
+    if (step == null || inMatrix) {
+      problems.add(at, Code.E132, path, "step outputs cannot be used " + (inMatrix ? "in matrix:" : "in the pipeline env") + ", found \"" + r + "\"", "matrix values and pipeline env are fixed before any step runs");
+      return;
+    }
+    if (p.size() < 2) {
+      problems.add(at, Code.E133, path, "a step reference is steps.<id>.outputs.<name>, found \"" + r + "\"", null);
+      return;
+    }
+    String target = p.get(1);
+    if (target.equals(step.id())) {
+      problems.add(at, Code.E142, path, "a step cannot use its own outputs, found \"" + r + "\"", null);
+      return;
+    }
+    StepSpec other = spec.steps().get(target);
+    if (other == null) {
+      problems.add(at, Code.E132, path, "unknown step \"" + target + "\"", Suggest.hint(target, spec.steps().keySet(), "steps"));
+      return;
+    }
+    if (p.size() != 4 || !p.get(2).equals("outputs")) {
+      problems.add(at, Code.E133, path, "a step reference is steps." + target + ".outputs.<name>, found \"" + r + "\"", null);
+      return;
+    }
+    StepType<?> type = registry.find(other.uses()).orElse(null);
+    if (type == null) return; // already reported as an unknown step type
+    Set<String> outputs = outputsOf(other, type);
+    if (!outputs.contains(p.get(3))) {
+      problems.add(at, Code.E133, path, "step \"" + target + "\" (" + other.uses() + ") has no output \"" + p.get(3) + "\"", Suggest.hint(p.get(3), outputs, "its outputs"));
+    }
+  }
+
+  /** Declared outputs plus those the step's literal params name. */
+  public static Set<String> outputsOf(StepSpec step, StepType<?> type) {
+    Set<String> out = new LinkedHashSet<>();
+    for (Output o : type.outputs()) out.add(o.name());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> literal = (Map<String, Object>) Values.plain(step.with());
+    out.addAll(type.outputsNamedBy(literal));
+    return out;
+  }
+
+  /** Type-checks a whole-expression reference to a typed pipeline param. */
+  private void checkDeferred(PipelineSpec spec, StepSpec step, ScalarNode s, Type target, String targetName, String path, SourceText source, Problems problems) {
+    Template t;
+    try {
+      t = Template.parse(s.text());
+    } catch (ExprSyntaxError e) {
+      return; // reported by checkExpressions
+    }
+    Class<?> raw = target instanceof ParameterizedType pt ? (Class<?>) pt.getRawType() : (Class<?>) target;
+    if (!t.isSingleExpression()) {
+      if (raw != String.class && raw != Object.class && raw != java.nio.file.Path.class && raw != java.time.Duration.class && !raw.isEnum() && raw != dev.kiln.api.Artifact.class) {
+        problems.add(s.location(), Code.E122, path, "expected " + targetName + ", found text with an embedded expression (always a string)", "use the expression alone: ${{ ... }}");
+      }
+      return;
+    }
+    if (!(t.expressions().get(0).expr() instanceof Expr.Ref r) || !r.context().equals("params") || r.path().size() != 2) return;
+    ParamSpec param = spec.params().get(r.path().get(1));
+    if (param == null) return;
+    if (!fits(param.type(), raw)) {
+      problems.add(source.at(s, r.offset()), Code.E122, path, "expected " + targetName + ", found params." + param.name() + " of type " + param.type().yamlName(), "declare the param with a matching type");
+    }
+  }
+
+  private static boolean fits(ParamType p, Class<?> raw) {
+    if (raw == Object.class || raw == String.class) return p != ParamType.LIST && p != ParamType.MAP;
+    if (raw == int.class || raw == Integer.class || raw == long.class || raw == Long.class) return p == ParamType.INT;
+    if (raw == double.class || raw == Double.class || raw == float.class || raw == Float.class) return p == ParamType.INT || p == ParamType.FLOAT;
+    if (raw == boolean.class || raw == Boolean.class) return p == ParamType.BOOL;
+    if (List.class.isAssignableFrom(raw)) return p == ParamType.LIST;
+    if (Map.class.isAssignableFrom(raw) || raw.isRecord()) return p == ParamType.MAP;
+    if (raw == java.time.Duration.class) return p == ParamType.STRING || p == ParamType.INT;
+    return p == ParamType.STRING;
+  }
+}

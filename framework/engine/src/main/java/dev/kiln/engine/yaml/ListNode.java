@@ -1,0 +1,15 @@
+package dev.kiln.engine.yaml;
+
+import java.util.List;
+
+/** A sequence. */
+public record ListNode(List<Node> items, Location location) implements Node {
+  public ListNode {
+    items = List.copyOf(items);
+  }
+
+  @Override
+  public String kindName() {
+    return "list";
+  }
+}

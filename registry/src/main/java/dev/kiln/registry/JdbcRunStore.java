@@ -1,0 +1,389 @@
+package dev.kiln.registry;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/** The run store over JDBC: H2 embedded by default, PostgreSQL for teams. */
+public final class JdbcRunStore implements RunStore {
+  private final HikariDataSource dataSource;
+
+  private JdbcRunStore(HikariDataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** Opens (and migrates) the embedded H2 database under {@code home}. */
+  public static JdbcRunStore h2(Path home) {
+    try {
+      Files.createDirectories(home);
+    } catch (java.io.IOException e) {
+      throw new StoreException("cannot create " + home + ": " + e.getMessage(), e);
+    }
+    // FILE_LOCK=FS: the OS releases the lock when a killed process dies, so resume works at once
+    String url = "jdbc:h2:file:" + home.toAbsolutePath().resolve("kiln") + ";FILE_LOCK=FS;DB_CLOSE_ON_EXIT=FALSE";
+    return open(url, null, null, 4);
+  }
+
+  /** Opens (and migrates) the database at a JDBC URL, e.g. {@code jdbc:postgresql://...}. */
+  public static JdbcRunStore open(String url, String user, String password, int poolSize) {
+    HikariConfig cfg = new HikariConfig();
+    cfg.setJdbcUrl(url);
+    if (user != null) cfg.setUsername(user);
+    if (password != null) cfg.setPassword(password);
+    cfg.setMaximumPoolSize(poolSize);
+    cfg.setMinimumIdle(1);
+    cfg.setPoolName("kiln-store");
+    cfg.setInitializationFailTimeout(10_000);
+    cfg.setConnectionTimeout(15_000);
+    HikariDataSource ds;
+    try {
+      ds = new HikariDataSource(cfg);
+    } catch (RuntimeException e) {
+      throw new StoreException("cannot open the run store at " + redact(url) + ": " + rootMessage(e), e);
+    }
+    migrate(ds);
+    return new JdbcRunStore(ds);
+  }
+
+  private static void migrate(DataSource ds) {
+    Flyway.configure(JdbcRunStore.class.getClassLoader())
+        .dataSource(ds)
+        .locations("classpath:db/migration")
+        .loggers("slf4j")
+        .load()
+        .migrate();
+  }
+
+  static String redact(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+  }
+
+  private static String rootMessage(Throwable t) {
+    while (t.getCause() != null) t = t.getCause();
+    return t.getMessage();
+  }
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private <T> T tx(String what, Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T t = work.run(c);
+        c.commit();
+        return t;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("run store: cannot " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void createRun(RunRecord r) {
+    tx("create run " + r.id(), c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO runs (id, pipeline, pipeline_file, spec_source, spec_sha256, params_json, status, created_at, started_at, finished_at, error, owner_pid, owner_host, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,0)")) {
+        ps.setString(1, r.id());
+        ps.setString(2, r.pipeline());
+        ps.setString(3, r.pipelineFile());
+        ps.setString(4, r.specSource());
+        ps.setString(5, r.specSha256());
+        ps.setString(6, r.paramsJson());
+        ps.setString(7, r.status().name());
+        ps.setLong(8, r.createdAt());
+        setLong(ps, 9, r.startedAt());
+        setLong(ps, 10, r.finishedAt());
+        ps.setString(11, r.error());
+        setLong(ps, 12, r.ownerPid());
+        ps.setString(13, r.ownerHost());
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public RunRecord claimRun(String runId, int expectedVersion, long pid, String host, long now) {
+    return tx("claim run " + runId, c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE runs SET status = 'RUNNING', owner_pid = ?, owner_host = ?, started_at = COALESCE(started_at, ?), finished_at = NULL, error = NULL, version = version + 1 WHERE id = ? AND version = ?")) {
+        ps.setLong(1, pid);
+        ps.setString(2, host);
+        ps.setLong(3, now);
+        ps.setString(4, runId);
+        ps.setInt(5, expectedVersion);
+        if (ps.executeUpdate() != 1) {
+          throw new StoreException("run " + runId + " was changed by another process while this one claimed it; check `kiln show " + runId + "` and try again");
+        }
+      }
+      return findRun(c, runId).orElseThrow();
+    });
+  }
+
+  @Override
+  public void finishRun(String runId, RunStatus status, String error, long now) {
+    tx("finish run " + runId, c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE runs SET status = ?, error = ?, finished_at = ?, owner_pid = NULL, version = version + 1 WHERE id = ?")) {
+        ps.setString(1, status.name());
+        ps.setString(2, error);
+        ps.setLong(3, now);
+        ps.setString(4, runId);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<RunRecord> findRun(String runId) {
+    return tx("read run " + runId, c -> findRun(c, runId));
+  }
+
+  private static final String RUN_COLUMNS = "id, pipeline, pipeline_file, spec_source, spec_sha256, params_json, status, created_at, started_at, finished_at, error, owner_pid, owner_host, version";
+
+  private Optional<RunRecord> findRun(Connection c, String runId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + RUN_COLUMNS + " FROM runs WHERE id = ?")) {
+      ps.setString(1, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(run(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  @Override
+  public List<RunRecord> listRuns(int limit) {
+    return tx("list runs", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + RUN_COLUMNS + " FROM runs ORDER BY created_at DESC, id DESC")) {
+        ps.setMaxRows(limit);
+        List<RunRecord> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) out.add(run(rs));
+        }
+        return out;
+      }
+    });
+  }
+
+  private static RunRecord run(ResultSet rs) throws SQLException {
+    return new RunRecord(
+        rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+        RunStatus.valueOf(rs.getString(7)), rs.getLong(8), getLong(rs, 9), getLong(rs, 10), rs.getString(11),
+        getLong(rs, 12), rs.getString(13), rs.getInt(14));
+  }
+
+  @Override
+  public void saveStepRun(StepRunRecord s) {
+    tx("save step run " + s.runId() + "/" + s.stepKey(), c -> {
+      try (PreparedStatement up = c.prepareStatement(
+          "UPDATE step_runs SET step_id = ?, step_type = ?, status = ?, attempt = ?, cache_key = ?, cache_components = ?, started_at = ?, finished_at = ?, error = ?, outputs_json = ?, cached_from = ?, version = version + 1 WHERE run_id = ? AND step_key = ?")) {
+        bindStep(up, s, 1);
+        up.setString(12, s.runId());
+        up.setString(13, s.stepKey());
+        if (up.executeUpdate() == 1) return null;
+      }
+      try (PreparedStatement in = c.prepareStatement(
+          "INSERT INTO step_runs (step_id, step_type, status, attempt, cache_key, cache_components, started_at, finished_at, error, outputs_json, cached_from, run_id, step_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+        bindStep(in, s, 1);
+        in.setString(12, s.runId());
+        in.setString(13, s.stepKey());
+        in.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  private static void bindStep(PreparedStatement ps, StepRunRecord s, int i) throws SQLException {
+    ps.setString(i, s.stepId());
+    ps.setString(i + 1, s.stepType());
+    ps.setString(i + 2, s.status().name());
+    ps.setInt(i + 3, s.attempt());
+    ps.setString(i + 4, s.cacheKey());
+    ps.setString(i + 5, s.cacheComponents());
+    setLong(ps, i + 6, s.startedAt());
+    setLong(ps, i + 7, s.finishedAt());
+    ps.setString(i + 8, s.error());
+    ps.setString(i + 9, s.outputsJson());
+    ps.setString(i + 10, s.cachedFrom());
+  }
+
+  private static final String STEP_COLUMNS = "s.run_id, s.step_key, s.step_id, s.step_type, s.status, s.attempt, s.cache_key, s.cache_components, s.started_at, s.finished_at, s.error, s.outputs_json, s.cached_from";
+
+  private static StepRunRecord step(ResultSet rs) throws SQLException {
+    return new StepRunRecord(
+        rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), RunStatus.valueOf(rs.getString(5)),
+        rs.getInt(6), rs.getString(7), rs.getString(8), getLong(rs, 9), getLong(rs, 10), rs.getString(11),
+        rs.getString(12), rs.getString(13));
+  }
+
+  @Override
+  public List<StepRunRecord> stepRuns(String runId) {
+    return tx("read step runs of " + runId, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + STEP_COLUMNS + " FROM step_runs s WHERE s.run_id = ? ORDER BY s.started_at, s.step_key")) {
+        ps.setString(1, runId);
+        return steps(ps);
+      }
+    });
+  }
+
+  private static List<StepRunRecord> steps(PreparedStatement ps) throws SQLException {
+    List<StepRunRecord> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) out.add(step(rs));
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<StepRunRecord> findByCacheKey(String cacheKey) {
+    return tx("look up the cache", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + STEP_COLUMNS + " FROM step_runs s WHERE s.cache_key = ? AND s.status = 'SUCCEEDED' ORDER BY s.finished_at DESC")) {
+        ps.setString(1, cacheKey);
+        ps.setMaxRows(1);
+        return steps(ps).stream().findFirst();
+      }
+    });
+  }
+
+  @Override
+  public Optional<StepRunRecord> previousStepRun(String pipeline, String stepKey, String runId) {
+    return tx("read the previous step run", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT " + STEP_COLUMNS + " FROM step_runs s JOIN runs r ON r.id = s.run_id WHERE r.pipeline = ? AND s.step_key = ? AND s.cache_key IS NOT NULL"
+              + " AND r.created_at < (SELECT created_at FROM runs WHERE id = ?) ORDER BY r.created_at DESC")) {
+        ps.setString(1, pipeline);
+        ps.setString(2, stepKey);
+        ps.setString(3, runId);
+        ps.setMaxRows(1);
+        return steps(ps).stream().findFirst();
+      }
+    });
+  }
+
+  @Override
+  public void recordArtifact(String sha256, long size, String mediaType, long now) {
+    tx("record artifact " + sha256, c -> {
+      try (PreparedStatement sel = c.prepareStatement("SELECT 1 FROM artifacts WHERE sha256 = ?")) {
+        sel.setString(1, sha256);
+        try (ResultSet rs = sel.executeQuery()) {
+          if (rs.next()) return null;
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO artifacts (sha256, size, media_type, created_at) VALUES (?,?,?,?)")) {
+        ps.setString(1, sha256);
+        ps.setLong(2, size);
+        ps.setString(3, mediaType);
+        ps.setLong(4, now);
+        ps.executeUpdate();
+      } catch (SQLException e) {
+        if (!"23505".equals(e.getSQLState())) throw e; // a concurrent writer recorded it first
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void recordLineage(List<LineageEdge> edges) {
+    if (edges.isEmpty()) return;
+    tx("record lineage", c -> {
+      try (PreparedStatement del = c.prepareStatement("DELETE FROM lineage WHERE run_id = ? AND step_key = ? AND direction = ? AND name = ?");
+          PreparedStatement ps = c.prepareStatement("INSERT INTO lineage (run_id, step_key, direction, name, sha256) VALUES (?,?,?,?,?)")) {
+        for (LineageEdge e : edges) {
+          del.setString(1, e.runId());
+          del.setString(2, e.stepKey());
+          del.setString(3, e.direction());
+          del.setString(4, e.name());
+          del.executeUpdate();
+          ps.setString(1, e.runId());
+          ps.setString(2, e.stepKey());
+          ps.setString(3, e.direction());
+          ps.setString(4, e.name());
+          ps.setString(5, e.sha256());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public List<LineageEdge> lineage(String runId) {
+    return tx("read lineage", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT run_id, step_key, direction, name, sha256 FROM lineage WHERE run_id = ? ORDER BY step_key, direction, name")) {
+        ps.setString(1, runId);
+        List<LineageEdge> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) out.add(new LineageEdge(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
+  public void recordMetrics(List<MetricRecord> metrics) {
+    if (metrics.isEmpty()) return;
+    tx("record metrics", c -> {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO metrics (run_id, step_key, name, step, val, recorded_at) VALUES (?,?,?,?,?,?)")) {
+        for (MetricRecord m : metrics) {
+          ps.setString(1, m.runId());
+          ps.setString(2, m.stepKey());
+          ps.setString(3, m.name());
+          ps.setLong(4, m.step());
+          ps.setDouble(5, m.value());
+          ps.setLong(6, m.recordedAt());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public List<MetricRecord> metrics(String runId) {
+    return tx("read metrics", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT run_id, step_key, name, step, val, recorded_at FROM metrics WHERE run_id = ? ORDER BY step_key, name, step")) {
+        ps.setString(1, runId);
+        List<MetricRecord> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) out.add(new MetricRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getDouble(5), rs.getLong(6)));
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+
+  private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
+    if (v == null) ps.setNull(i, Types.BIGINT);
+    else ps.setLong(i, v);
+  }
+
+  private static Long getLong(ResultSet rs, int i) throws SQLException {
+    long v = rs.getLong(i);
+    return rs.wasNull() ? null : v;
+  }
+}

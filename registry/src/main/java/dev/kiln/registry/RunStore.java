@@ -1,0 +1,51 @@
+package dev.kiln.registry;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where runs and their step runs live. Every method is one transaction: when it returns, the
+ * change is durable, so what the engine reports has already been recorded.
+ */
+public interface RunStore extends AutoCloseable {
+
+  void createRun(RunRecord run);
+
+  /**
+   * Takes ownership of a run for this process and marks it RUNNING. Fails when another live
+   * process owns it or the run changed since {@code expectedVersion} (optimistic lock).
+   */
+  RunRecord claimRun(String runId, int expectedVersion, long pid, String host, long now);
+
+  void finishRun(String runId, RunStatus status, String error, long now);
+
+  Optional<RunRecord> findRun(String runId);
+
+  /** Newest first. */
+  List<RunRecord> listRuns(int limit);
+
+  /** Inserts or replaces the step run's state. */
+  void saveStepRun(StepRunRecord stepRun);
+
+  List<StepRunRecord> stepRuns(String runId);
+
+  /** The newest SUCCEEDED step run with this cache key, whose outputs can be reused. */
+  Optional<StepRunRecord> findByCacheKey(String cacheKey);
+
+  /** The newest step run of the same pipeline and step instance before {@code runId}. */
+  Optional<StepRunRecord> previousStepRun(String pipeline, String stepKey, String runId);
+
+  /** Records an artifact's metadata (idempotent). */
+  void recordArtifact(String sha256, long size, String mediaType, long now);
+
+  void recordLineage(List<LineageEdge> edges);
+
+  List<LineageEdge> lineage(String runId);
+
+  void recordMetrics(List<MetricRecord> metrics);
+
+  List<MetricRecord> metrics(String runId);
+
+  @Override
+  void close();
+}
