@@ -72,6 +72,7 @@ public final class ParamsBinder {
   /** Binds; returns empty in CHECK mode or when there were problems. */
   public <P extends Record> Optional<P> bind(Class<P> type, MapNode with, String path) {
     Object o = record(type, with, path);
+    if (mode == Mode.CHECK && o == INVALID) return Optional.empty();
     if (mode == Mode.CHECK || o == INVALID || o == DEFERRED) return Optional.empty();
     return Optional.of(type.cast(o));
   }
@@ -103,7 +104,7 @@ public final class ParamsBinder {
       args[i++] = v;
     }
     if (!ok) return INVALID;
-    if (mode == Mode.CHECK) return DEFERRED;
+    // in CHECK mode the record is still built when every value is known, so its own checks run
     for (Object a : args) if (a == DEFERRED) return DEFERRED;
     try {
       Class<?>[] types = new Class<?>[schema.fields().size()];

@@ -1,0 +1,58 @@
+package dev.kiln.cli;
+
+import dev.kiln.engine.Engine;
+import dev.kiln.engine.diag.InvalidInputException;
+import dev.kiln.engine.diag.Problem;
+import dev.kiln.registry.StoreException;
+import picocli.CommandLine;
+
+/** Turns exceptions into messages and exit codes; a stack trace only with {@code --debug}. */
+final class Errors implements CommandLine.IExecutionExceptionHandler {
+  @Override
+  public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    var err = cl.getErr();
+    boolean debug = parsed != null && (parsed.hasMatchedOption("--debug") || (parsed.commandSpec().root().userObject() instanceof KilnCommand k && k.debug));
+    if (e instanceof InvalidInputException iie) {
+      report(err, iie);
+      return 2;
+    }
+    if (e instanceof Engine.ResumeRefused || e instanceof UsageProblem) {
+      err.println("kiln: error: " + e.getMessage());
+      return 2;
+    }
+    if (e instanceof StoreException) {
+      err.println("kiln: error: " + e.getMessage());
+      if (debug) e.printStackTrace(err);
+      else err.println("  hint: check KILN_HOME / KILN_DB_URL; run with --debug for details");
+      return 1;
+    }
+    err.println("kiln: internal error: " + e);
+    if (debug) e.printStackTrace(err);
+    else err.println("  hint: run again with --debug for the stack trace, and report it");
+    return 1;
+  }
+
+  static void report(java.io.PrintWriter err, InvalidInputException e) {
+    int errors = 0;
+    int warnings = 0;
+    for (Problem p : e.problems()) {
+      err.println(p.format());
+      if (p.isError()) errors++;
+      else warnings++;
+    }
+    err.println(summary(errors, warnings));
+  }
+
+  static String summary(int errors, int warnings) {
+    return errors + (errors == 1 ? " error" : " errors") + ", " + warnings + (warnings == 1 ? " warning" : " warnings");
+  }
+
+  /** A command-line argument that is wrong; exit 2. */
+  static final class UsageProblem extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UsageProblem(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.kiln.cli;
+
+import dev.kiln.engine.Engine;
+import dev.kiln.engine.KilnHome;
+import dev.kiln.engine.exec.RunOptions;
+import dev.kiln.engine.plan.ExecutionPlan;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Validate, plan and run a pipeline.")
+final class RunCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "FILE", description = "The pipeline YAML.")
+  Path file;
+
+  @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "Override a pipeline param (repeatable).")
+  Map<String, String> params = new LinkedHashMap<>();
+
+  @Option(names = "--parallelism", paramLabel = "N", description = "Step instances run at once (default: cores).")
+  Integer parallelism;
+
+  @Option(names = "--no-cache", description = "Execute every step even when an identical one ran before.")
+  boolean noCache;
+
+  @Option(names = "--json", description = "Print the run as JSON on stdout (progress stays on stderr).")
+  boolean json;
+
+  @Spec CommandSpec spec;
+
+  private final Engine engine;
+  private final KilnHome home;
+  private final Path cwd;
+
+  @Inject
+  RunCommand(Engine engine, KilnHome home, @Named("cwd") Path cwd) {
+    this.engine = engine;
+    this.home = home;
+    this.cwd = cwd;
+  }
+
+  @Override
+  public Integer call() {
+    var err = spec.commandLine().getErr();
+    ExecutionPlan plan = engine.plan(file, Show.display(cwd, file), params, p -> err.println(p.format()));
+    RunOptions options = options(cwd, parallelism, noCache);
+    return RunSupport.execute(home, json, spec.commandLine().getOut(), err,
+        onStart -> engine.run(plan, home, options, new Progress(err, Progress.isTerminal()), onStart));
+  }
+
+  static RunOptions options(Path cwd, Integer parallelism, boolean noCache) {
+    RunOptions o = RunOptions.defaults(cwd).withCache(!noCache);
+    if (parallelism != null) {
+      if (parallelism < 1) throw new Errors.UsageProblem("--parallelism must be at least 1, found " + parallelism);
+      o = o.withParallelism(parallelism);
+    }
+    return o;
+  }
+}

@@ -1,0 +1,53 @@
+package dev.kiln.cli;
+
+import dev.kiln.engine.KilnHome;
+import dev.kiln.engine.exec.RunExecutor;
+import dev.kiln.engine.exec.RunOutcome;
+import dev.kiln.registry.RunStatus;
+import java.io.PrintWriter;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * What {@code run} and {@code resume} share: Ctrl-C / SIGTERM cancel the run cleanly (running
+ * steps end CANCELLED and the run is recorded as such before the process exits), then the
+ * outcome is printed.
+ */
+final class RunSupport {
+  private RunSupport() {}
+
+  static int execute(KilnHome home, boolean json, PrintWriter out, PrintWriter err, Function<java.util.function.Consumer<RunExecutor>, RunOutcome> run) {
+    AtomicReference<RunExecutor> executor = new AtomicReference<>();
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      RunExecutor e = executor.get();
+      if (e != null && finished.getCount() > 0) {
+        System.err.println("kiln: cancelling the run ...");
+        e.cancel();
+        try {
+          finished.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }, "kiln-cancel");
+    Runtime.getRuntime().addShutdownHook(hook);
+    RunOutcome outcome;
+    try {
+      outcome = run.apply(executor::set);
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it waits for us
+      }
+    }
+    Show show = new Show(home.store());
+    if (json) out.println(show.json(outcome.runId()));
+    else show.failures(outcome.runId(), home, err);
+    return outcome.status() == RunStatus.SUCCEEDED ? 0 : 1;
+  }
+}

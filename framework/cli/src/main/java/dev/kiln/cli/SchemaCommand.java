@@ -1,0 +1,26 @@
+package dev.kiln.cli;
+
+import dev.kiln.engine.StepRegistry;
+import dev.kiln.engine.validate.PipelineSchema;
+import jakarta.inject.Inject;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "schema", mixinStandardHelpOptions = true, description = "Print the JSON Schema of pipeline YAML, including every installed step's params.")
+final class SchemaCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  private final StepRegistry registry;
+
+  @Inject
+  SchemaCommand(StepRegistry registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    spec.commandLine().getOut().println(dev.kiln.engine.exec.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(PipelineSchema.of(registry)));
+    return 0;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.kiln.cli;
+
+import dev.kiln.engine.Engine;
+import dev.kiln.engine.diag.Code;
+import dev.kiln.engine.diag.Problem;
+import dev.kiln.engine.diag.Problems;
+import dev.kiln.engine.yaml.Location;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "validate", mixinStandardHelpOptions = true, description = "Check pipelines without running anything; every problem at once.")
+final class ValidateCommand implements Callable<Integer> {
+  @Parameters(arity = "1..*", paramLabel = "PATH", description = "Pipeline files, or directories searched for *.yaml / *.yml.")
+  List<Path> paths;
+
+  @Spec CommandSpec spec;
+  private final Engine engine;
+  private final Path cwd;
+
+  @Inject
+  ValidateCommand(Engine engine, @Named("cwd") Path cwd) {
+    this.engine = engine;
+    this.cwd = cwd;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Problems problems = new Problems();
+    List<Path> files = new ArrayList<>();
+    for (Path p : paths) {
+      Path abs = cwd.resolve(p);
+      if (Files.isDirectory(abs)) {
+        try (Stream<Path> s = Files.walk(abs)) {
+          s.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().forEach(files::add);
+        }
+      } else if (Files.exists(abs)) {
+        files.add(abs);
+      } else {
+        problems.add(Location.file(Show.display(cwd, p)), Code.E001, "", "no such file or directory", "check the path");
+      }
+    }
+    for (Path f : files) engine.load(f, Show.display(cwd, f), problems);
+    int errors = 0;
+    int warnings = 0;
+    for (Problem p : problems.sorted()) {
+      err.println(p.format());
+      if (p.isError()) errors++;
+      else warnings++;
+    }
+    if (errors > 0) {
+      err.println(Errors.summary(errors, warnings));
+      return 2;
+    }
+    out.println("ok: " + files.size() + (files.size() == 1 ? " pipeline" : " pipelines") + " valid" + (warnings > 0 ? " (" + Errors.summary(0, warnings).substring(10) + ")" : ""));
+    return 0;
+  }
+}

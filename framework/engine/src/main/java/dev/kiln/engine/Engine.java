@@ -1,0 +1,137 @@
+package dev.kiln.engine;
+
+import dev.kiln.engine.diag.InvalidInputException;
+import dev.kiln.engine.diag.Problem;
+import dev.kiln.engine.diag.Problems;
+import dev.kiln.engine.exec.Json;
+import dev.kiln.engine.exec.RunExecutor;
+import dev.kiln.engine.exec.RunListener;
+import dev.kiln.engine.exec.RunOptions;
+import dev.kiln.engine.exec.RunOutcome;
+import dev.kiln.engine.plan.ExecutionPlan;
+import dev.kiln.engine.plan.Planner;
+import dev.kiln.engine.spec.ParamValues;
+import dev.kiln.engine.spec.PipelineSpec;
+import dev.kiln.engine.spec.SpecLoader;
+import dev.kiln.engine.validate.Validator;
+import dev.kiln.registry.RunRecord;
+import dev.kiln.registry.RunStatus;
+import dev.kiln.registry.RunStore;
+import dev.kiln.registry.StepRunRecord;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** The front door: load, validate, plan, run and resume pipelines. */
+public final class Engine {
+  private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+  private final SpecLoader loader = new SpecLoader();
+  private final Validator validator;
+  private final StepRegistry registry;
+
+  @Inject
+  public Engine(Validator validator, StepRegistry registry) {
+    this.validator = validator;
+    this.registry = registry;
+  }
+
+  public StepRegistry registry() {
+    return registry;
+  }
+
+  /** Loads and validates; problems (warnings too) are added to {@code problems}. */
+  public Optional<PipelineSpec> load(Path file, String displayName, Problems problems) {
+    Optional<PipelineSpec> spec = loader.load(file, displayName, problems);
+    spec.ifPresent(s -> validator.validate(s, problems));
+    return spec;
+  }
+
+  /** Loads, validates and plans; throws {@link InvalidInputException} with every problem. */
+  public ExecutionPlan plan(Path file, String displayName, Map<String, String> overrides, Consumer<Problem> warnings) {
+    Problems problems = new Problems();
+    Optional<PipelineSpec> spec = load(file, displayName, problems);
+    return plan(spec, overrides, problems, warnings);
+  }
+
+  private ExecutionPlan plan(Optional<PipelineSpec> spec, Map<String, String> overrides, Problems problems, Consumer<Problem> warnings) {
+    if (spec.isEmpty() || problems.hasErrors()) throw new InvalidInputException(problems.sorted());
+    Map<String, Object> params = ParamValues.resolve(spec.get(), overrides, problems);
+    if (problems.hasErrors()) throw new InvalidInputException(problems.sorted());
+    ExecutionPlan plan = new Planner().plan(spec.get(), params, problems);
+    if (problems.hasErrors()) throw new InvalidInputException(problems.sorted());
+    problems.sorted().forEach(warnings);
+    return plan;
+  }
+
+  /** Starts a new run of {@code plan}. {@code onStart} receives the executor (to cancel it). */
+  public RunOutcome run(ExecutionPlan plan, KilnHome home, RunOptions options, RunListener listener, Consumer<RunExecutor> onStart) {
+    RunStore store = home.store();
+    String runId = LocalDateTime.now(ZoneOffset.UTC).format(RUN_ID_TIME) + "-" + String.format("%06x", new java.security.SecureRandom().nextInt(1 << 24));
+    long now = System.currentTimeMillis();
+    byte[] src = plan.spec().source().getBytes(StandardCharsets.UTF_8);
+    store.createRun(new RunRecord(runId, plan.spec().name(), plan.spec().file(), plan.spec().source(), dev.kiln.engine.artifact.ArtifactStore.hash(src), Json.write(plan.params()), RunStatus.PENDING, now, null, null, null, null, null, 0));
+    RunRecord claimed = store.claimRun(runId, 0, ProcessHandle.current().pid(), hostName(), now);
+    return execute(claimed, plan, home, options, listener, onStart, Map.of(), false);
+  }
+
+  /**
+   * Continues a run that failed, was cancelled or was killed: steps that finished keep their
+   * outputs; the rest run. Refuses a run that another live process is running.
+   */
+  public RunOutcome resume(String runId, KilnHome home, RunOptions options, RunListener listener, Consumer<RunExecutor> onStart) {
+    RunStore store = home.store();
+    RunRecord run = store.findRun(runId).orElseThrow(() -> new ResumeRefused("no run " + runId + "; `kiln runs` lists them"));
+    if (run.status() == RunStatus.SUCCEEDED) throw new ResumeRefused("run " + runId + " already succeeded; nothing to resume");
+    if (run.status() == RunStatus.RUNNING && run.ownerPid() != null && hostName().equals(run.ownerHost())
+        && ProcessHandle.of(run.ownerPid()).map(ProcessHandle::isAlive).orElse(false) && run.ownerPid() != ProcessHandle.current().pid()) {
+      throw new ResumeRefused("run " + runId + " is still running in process " + run.ownerPid() + "; stop it first (kill -TERM " + run.ownerPid() + ")");
+    }
+    Problems problems = new Problems();
+    Optional<PipelineSpec> spec = loader.load(run.specSource().getBytes(StandardCharsets.UTF_8), run.pipelineFile(), problems);
+    spec.ifPresent(s -> validator.validate(s, problems));
+    if (spec.isEmpty() || problems.hasErrors()) throw new InvalidInputException(problems.sorted());
+    Map<String, String> overrides = new LinkedHashMap<>();
+    Json.read(run.paramsJson()).fields().forEachRemaining(e -> overrides.put(e.getKey(), e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString()));
+    overrides.keySet().retainAll(spec.get().params().keySet());
+    Map<String, Object> params = new LinkedHashMap<>();
+    Json.read(run.paramsJson()).fields().forEachRemaining(e -> params.put(e.getKey(), Json.plain(e.getValue())));
+    ExecutionPlan plan = new Planner().plan(spec.get(), params, problems);
+    if (problems.hasErrors()) throw new InvalidInputException(problems.sorted());
+    Map<String, StepRunRecord> previous = new LinkedHashMap<>();
+    for (StepRunRecord r : store.stepRuns(runId)) previous.put(r.stepKey(), r);
+    RunRecord claimed = store.claimRun(runId, run.version(), ProcessHandle.current().pid(), hostName(), System.currentTimeMillis());
+    return execute(claimed, plan, home, options, listener, onStart, previous, true);
+  }
+
+  private RunOutcome execute(RunRecord run, ExecutionPlan plan, KilnHome home, RunOptions options, RunListener listener, Consumer<RunExecutor> onStart, Map<String, StepRunRecord> previous, boolean resumed) {
+    RunExecutor executor = new RunExecutor(home.store(), home.artifacts(), registry, home.dir(), options, listener);
+    onStart.accept(executor);
+    listener.runStarted(run.id(), plan, resumed);
+    return executor.execute(run.id(), plan, previous);
+  }
+
+  static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  /** A resume that cannot proceed; exit code 2 with the message. */
+  public static final class ResumeRefused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public ResumeRefused(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.kiln.engine.builtin;
+
+import dev.kiln.api.Output;
+import dev.kiln.api.Param;
+import dev.kiln.api.StepContext;
+import dev.kiln.api.StepResult;
+import dev.kiln.api.StepType;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Publishes values as outputs: constants shared by several steps, or a fan-in point that gathers
+ * the outputs of a matrix into one place.
+ */
+final class ValuesStep implements StepType<ValuesStep.Params> {
+  record Params(@Param(value = "output name -> value; each becomes an output", required = true) Map<String, Object> values) {}
+
+  @Override
+  public String name() {
+    return "kiln/values";
+  }
+
+  @Override
+  public String description() {
+    return "Publishes the given values as outputs (constants, or a fan-in point)";
+  }
+
+  @Override
+  public Class<Params> paramsType() {
+    return Params.class;
+  }
+
+  @Override
+  public String version() {
+    return "1";
+  }
+
+  @Override
+  public List<Output> outputs() {
+    return List.of();
+  }
+
+  @Override
+  public Set<String> outputsNamedBy(Map<String, Object> literalWith) {
+    return literalWith.get("values") instanceof Map<?, ?> m ? m.keySet().stream().map(String::valueOf).collect(java.util.stream.Collectors.toSet()) : Set.of();
+  }
+
+  @Override
+  public StepResult execute(Params params, StepContext ctx) {
+    StepResult.Builder b = StepResult.builder();
+    params.values().forEach(b::output);
+    return b.build();
+  }
+}
