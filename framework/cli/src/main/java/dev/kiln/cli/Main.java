@@ -26,8 +26,12 @@ public final class Main {
 
   /** Runs the CLI and returns its exit code: 0 success, 1 the run failed, 2 invalid input. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    Path cwd = Path.of("").toAbsolutePath();
-    KilnHome home = KilnHome.fromEnvironment(cwd, System.getenv());
+    return run(args, out, err, Path.of("").toAbsolutePath(), System.getenv());
+  }
+
+  /** Runs the CLI as if started in {@code cwd} with environment {@code env}. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err, Path cwd, java.util.Map<String, String> env) {
+    KilnHome home = KilnHome.fromEnvironment(cwd, env);
     Injector injector;
     try {
       injector = injector(home, cwd);

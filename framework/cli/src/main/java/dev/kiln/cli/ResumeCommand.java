@@ -40,7 +40,7 @@ final class ResumeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var err = spec.commandLine().getErr();
-    RunOptions options = RunCommand.options(cwd, parallelism, false);
+    RunOptions options = RunCommand.options(cwd, home, parallelism, false);
     return RunSupport.execute(home, json, spec.commandLine().getOut(), err,
         onStart -> engine.resume(runId, home, options, new Progress(err, Progress.isTerminal()), onStart));
   }

@@ -50,13 +50,13 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     var err = spec.commandLine().getErr();
     ExecutionPlan plan = engine.plan(file, Show.display(cwd, file), params, p -> err.println(p.format()));
-    RunOptions options = options(cwd, parallelism, noCache);
+    RunOptions options = options(cwd, home, parallelism, noCache);
     return RunSupport.execute(home, json, spec.commandLine().getOut(), err,
         onStart -> engine.run(plan, home, options, new Progress(err, Progress.isTerminal()), onStart));
   }
 
-  static RunOptions options(Path cwd, Integer parallelism, boolean noCache) {
-    RunOptions o = RunOptions.defaults(cwd).withCache(!noCache);
+  static RunOptions options(Path cwd, KilnHome home, Integer parallelism, boolean noCache) {
+    RunOptions o = new RunOptions(cwd, Runtime.getRuntime().availableProcessors(), !noCache, home.env());
     if (parallelism != null) {
       if (parallelism < 1) throw new Errors.UsageProblem("--parallelism must be at least 1, found " + parallelism);
       o = o.withParallelism(parallelism);

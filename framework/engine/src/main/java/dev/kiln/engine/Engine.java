@@ -98,9 +98,6 @@ public final class Engine {
     Optional<PipelineSpec> spec = loader.load(run.specSource().getBytes(StandardCharsets.UTF_8), run.pipelineFile(), problems);
     spec.ifPresent(s -> validator.validate(s, problems));
     if (spec.isEmpty() || problems.hasErrors()) throw new InvalidInputException(problems.sorted());
-    Map<String, String> overrides = new LinkedHashMap<>();
-    Json.read(run.paramsJson()).fields().forEachRemaining(e -> overrides.put(e.getKey(), e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString()));
-    overrides.keySet().retainAll(spec.get().params().keySet());
     Map<String, Object> params = new LinkedHashMap<>();
     Json.read(run.paramsJson()).fields().forEachRemaining(e -> params.put(e.getKey(), Json.plain(e.getValue())));
     ExecutionPlan plan = new Planner().plan(spec.get(), params, problems);

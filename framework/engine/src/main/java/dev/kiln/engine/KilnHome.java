@@ -19,12 +19,17 @@ public final class KilnHome {
 
   public KilnHome(Path dir, Map<String, String> env) {
     this.dir = dir.toAbsolutePath().normalize();
-    this.env = env;
+    this.env = Map.copyOf(env);
   }
 
   public static KilnHome fromEnvironment(Path workingDir, Map<String, String> env) {
     String h = env.get("KILN_HOME");
     return new KilnHome(h == null || h.isBlank() ? workingDir.resolve(".kiln") : workingDir.resolve(h), env);
+  }
+
+  /** The environment Kiln was started with: steps see it, {@code env.X} and {@code secrets.X} read it. */
+  public Map<String, String> env() {
+    return env;
   }
 
   public Path dir() {

@@ -10,7 +10,6 @@ public enum Code {
   E006("nesting too deep"),
   E007("duplicate key"),
   E008("document is not a mapping"),
-  E009("YAML key is not a string"),
   E101("unknown property"),
   E102("missing required property"),
   E103("wrong type"),

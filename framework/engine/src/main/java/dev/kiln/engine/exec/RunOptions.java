@@ -17,10 +17,6 @@ public record RunOptions(Path projectDir, int parallelism, boolean useCache, Map
     env = Map.copyOf(env);
   }
 
-  public static RunOptions defaults(Path projectDir) {
-    return new RunOptions(projectDir, Runtime.getRuntime().availableProcessors(), true, System.getenv());
-  }
-
   public RunOptions withParallelism(int p) {
     return new RunOptions(projectDir, p, useCache, env);
   }

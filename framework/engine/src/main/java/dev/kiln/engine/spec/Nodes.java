@@ -21,6 +21,7 @@ public final class Nodes {
   }
 
   private static void walk(Node n, String path, List<Found> out) {
+    if (n == null) return;
     if (n instanceof ScalarNode s) {
       if (s.hasExpression()) out.add(new Found(s, path));
     } else if (n instanceof ListNode l) {
@@ -33,7 +34,8 @@ public final class Nodes {
   /** Every expression a step holds: in with, env, if and matrix values. */
   public static List<Found> expressions(StepSpec s) {
     String path = "steps." + s.id();
-    List<Found> out = new ArrayList<>(expressions(s.with(), path + ".with"));
+    List<Found> out = new ArrayList<>();
+    if (s.with() != null) out.addAll(expressions(s.with(), path + ".with"));
     s.env().forEach((k, v) -> out.addAll(expressions(v, path + ".env." + k)));
     if (s.condition() != null && s.condition().hasExpression()) out.add(new Found(s.condition(), path + ".if"));
     s.matrix().forEach((k, vs) -> {

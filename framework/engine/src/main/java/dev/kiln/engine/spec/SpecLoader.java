@@ -111,6 +111,7 @@ public final class SpecLoader {
         }
         if (def == null) {
           p.add(v.location(), Code.E110, path, "a param needs a default or a declaration, found null", "write \"" + e.key() + ": {type: string}\" for a param that must be given with -p");
+          out.put(e.key(), new ParamSpec(e.key(), ParamType.STRING, null, null, null, List.of(), null, e.keyLocation()));
           continue;
         }
         out.put(e.key(), new ParamSpec(e.key(), ParamType.of(def), def, null, null, List.of(), null, e.keyLocation()));
@@ -129,7 +130,7 @@ public final class SpecLoader {
       for (ParamType pt : ParamType.values()) if (pt.yamlName().equals(t)) type = pt;
       if (type == null) {
         p.add(typeNode.location(), Code.E110, path + ".type", "type must be one of string, int, float, bool, list, map; found \"" + t + "\"", null);
-        return Optional.empty();
+        return Optional.of(new ParamSpec(e.key(), ParamType.STRING, def, null, null, List.of(), null, e.keyLocation()));
       }
     } else if (def != null) {
       type = ParamType.of(def);
@@ -137,20 +138,16 @@ public final class SpecLoader {
       p.add(decl.location(), Code.E110, path, "a param declaration needs \"type:\" or \"default:\", found neither", "add \"type: string\" (or int, float, bool, list, map)");
       return Optional.empty();
     }
-    boolean ok = true;
     if (def != null && !type.accepts(def)) {
-      p.add(decl.get("default").location(), Code.E110, path + ".default", "default must be a " + type.yamlName() + ", found " + decl.get("default").kindName(), null);
-      ok = false;
+      p.add(decl.get("default").location(), Code.E110, path + ".default", "default must be of type " + type.yamlName() + ", found " + decl.get("default").kindName(), null);
     }
     Double min = number(decl, "min", path, p);
     Double max = number(decl, "max", path, p);
     if (min != null && max != null && min > max) {
       p.add(decl.get("min").location(), Code.E110, path + ".min", "min must be <= max, found min " + fmt(min) + " > max " + fmt(max), null);
-      ok = false;
     }
     if (def instanceof Number n && ((min != null && n.doubleValue() < min) || (max != null && n.doubleValue() > max))) {
       p.add(decl.get("default").location(), Code.E110, path + ".default", "default must be within [" + fmt(min) + ", " + fmt(max) + "], found " + n, null);
-      ok = false;
     }
     List<Object> choices = List.of();
     Node ch = decl.get("choices");
@@ -160,15 +157,14 @@ public final class SpecLoader {
         for (Node n : l.items()) choices.add(Values.plain(n));
         if (def != null && !choices.contains(def)) {
           p.add(decl.get("default").location(), Code.E110, path + ".default", "default must be one of the choices " + choices + ", found " + def, null);
-          ok = false;
         }
       } else {
         wrongType(ch, path + ".choices", "a non-empty list", p);
-        ok = false;
       }
     }
     String description = optionalString(decl, "description", path, p);
-    if (!ok) return Optional.empty();
+    // a broken declaration is still registered (its problems stop the run), so references to it
+    // do not cascade into "unknown param" errors
     return Optional.of(new ParamSpec(e.key(), type, def, min, max, List.copyOf(choices), description, e.keyLocation()));
   }
 
@@ -214,12 +210,13 @@ public final class SpecLoader {
     unknownKeys(m, STEP, path, "step properties", p);
     String uses = requiredString(m, "uses", path, p);
     Location usesAt = m.has("uses") ? m.get("uses").location() : m.location();
-    MapNode with = new MapNode(Map.of(), m.location());
+    MapNode with = new MapNode(Map.of(), m.has("with") ? m.get("with").location() : m.location());
     Node w = m.get("with");
     if (w instanceof MapNode wm) {
       with = wm;
     } else if (w != null && !(w instanceof ScalarNode s && s.isNull())) {
       wrongType(w, path + ".with", "a mapping of parameter -> value", p);
+      with = null; // not checked further: its parameters are unknown
     }
     List<StepSpec.Need> needs = new ArrayList<>();
     Node n = m.get("needs");
@@ -357,6 +354,8 @@ public final class SpecLoader {
     if (n instanceof ScalarNode s) {
       return s.isNull() ? "null" : s.kindName() + " \"" + abbreviate(s.text()) + "\"";
     }
+    if (n instanceof ListNode l && l.items().isEmpty()) return "an empty list";
+    if (n instanceof MapNode m && m.entries().isEmpty()) return "an empty mapping";
     return "a " + n.kindName();
   }
 

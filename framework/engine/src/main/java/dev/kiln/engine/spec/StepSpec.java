@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * One step as declared in the pipeline.
  *
- * @param with the step's params, still holding expressions; an empty mapping when absent
+ * @param with the step's params, still holding expressions; an empty mapping when absent, null
+ *     when it was not a mapping (an error already reported)
  * @param needs steps that must finish first although no data flows from them
  * @param condition the {@code if:} scalar, or null
  * @param matrix axis name -> values; empty when the step does not fan out

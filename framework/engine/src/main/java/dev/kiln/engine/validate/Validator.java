@@ -49,7 +49,7 @@ public final class Validator {
       StepType<?> type = registry.find(step.uses()).orElse(null);
       if (type == null) {
         problems.add(step.usesLocation(), Code.E104, "steps." + step.id() + ".uses", "unknown step type \"" + step.uses() + "\"", Suggest.hint(step.uses(), registry.all().keySet(), "installed"));
-      } else {
+      } else if (step.with() != null) {
         ParamsBinder.Deferred deferred = (s, target, name, path, p) -> checkDeferred(spec, step, s, target, name, path, source, p);
         new ParamsBinder(ParamsBinder.Mode.CHECK, null, deferred, problems).bind(type.paramsType(), step.with(), "steps." + step.id() + ".with");
       }
@@ -176,7 +176,7 @@ public final class Validator {
     Set<String> out = new LinkedHashSet<>();
     for (Output o : type.outputs()) out.add(o.name());
     @SuppressWarnings("unchecked")
-    Map<String, Object> literal = (Map<String, Object>) Values.plain(step.with());
+    Map<String, Object> literal = step.with() == null ? Map.of() : (Map<String, Object>) Values.plain(step.with());
     out.addAll(type.outputsNamedBy(literal));
     return out;
   }

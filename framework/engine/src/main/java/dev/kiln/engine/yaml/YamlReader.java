@@ -46,7 +46,7 @@ public final class YamlReader {
     options.setMaxAliasesForCollections(0);
     options.setNestingDepthLimit(MAX_DEPTH + 8);
     options.setCodePointLimit(MAX_BYTES);
-    this.factory = YAMLFactory.builder().loaderOptions(options).build();
+    this.factory = YAMLFactory.builder().loaderOptions(options).enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL).build();
   }
 
   /** Reads a file; on failure the problems say why and the result is empty. */
