@@ -205,7 +205,8 @@ public final class Validator {
   }
 
   private static boolean fits(ParamType p, Class<?> raw) {
-    if (raw == Object.class || raw == String.class) return p != ParamType.LIST && p != ParamType.MAP;
+    if (raw == Object.class) return true;
+    if (raw == String.class) return p != ParamType.LIST && p != ParamType.MAP;
     if (raw == int.class || raw == Integer.class || raw == long.class || raw == Long.class) return p == ParamType.INT;
     if (raw == double.class || raw == Double.class || raw == float.class || raw == Float.class) return p == ParamType.INT || p == ParamType.FLOAT;
     if (raw == boolean.class || raw == Boolean.class) return p == ParamType.BOOL;
