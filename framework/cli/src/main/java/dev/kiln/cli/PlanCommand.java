@@ -46,7 +46,7 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    ExecutionPlan plan = engine.plan(file, Show.display(cwd, file), params, p -> spec.commandLine().getErr().println(p.format()));
+    ExecutionPlan plan = engine.plan(cwd.resolve(file), Show.display(cwd, file), params, p -> spec.commandLine().getErr().println(p.format()));
     switch (format) {
       case text -> text(plan, out);
       case mermaid -> mermaid(plan, out);

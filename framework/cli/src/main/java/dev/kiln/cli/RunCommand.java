@@ -49,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var err = spec.commandLine().getErr();
-    ExecutionPlan plan = engine.plan(file, Show.display(cwd, file), params, p -> err.println(p.format()));
+    ExecutionPlan plan = engine.plan(cwd.resolve(file), Show.display(cwd, file), params, p -> err.println(p.format()));
     RunOptions options = options(cwd, home, parallelism, noCache);
     return RunSupport.execute(home, json, spec.commandLine().getOut(), err,
         onStart -> engine.run(plan, home, options, new Progress(err, Progress.isTerminal()), onStart));

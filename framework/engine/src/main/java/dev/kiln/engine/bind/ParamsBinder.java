@@ -166,7 +166,7 @@ public final class ParamsBinder {
       }
       return ok ? (def ? DEFERRED : java.util.Collections.unmodifiableMap(out)) : INVALID;
     }
-    if (raw.isRecord()) {
+    if (raw.isRecord() && raw != Artifact.class) {
       if (n instanceof MapNode mm) return record(raw, mm, path);
       Map<String, Node> entries = entries(n);
       if (entries == null) return fail(n, target, path);

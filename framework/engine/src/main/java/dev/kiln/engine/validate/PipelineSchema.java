@@ -137,7 +137,7 @@ public final class PipelineSchema {
     } else if (Map.class.isAssignableFrom(raw)) {
       o.put("type", "object");
       o.set("additionalProperties", withExpression(typeSchema(((ParameterizedType) t).getActualTypeArguments()[1], null)));
-    } else if (raw.isRecord()) {
+    } else if (raw.isRecord() && raw != dev.kiln.api.Artifact.class) {
       return paramsSchema((Class<? extends Record>) raw);
     } else if (raw == int.class || raw == Integer.class || raw == long.class || raw == Long.class) {
       o.put("type", "integer");

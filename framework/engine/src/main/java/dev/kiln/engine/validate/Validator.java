@@ -211,7 +211,7 @@ public final class Validator {
     if (raw == double.class || raw == Double.class || raw == float.class || raw == Float.class) return p == ParamType.INT || p == ParamType.FLOAT;
     if (raw == boolean.class || raw == Boolean.class) return p == ParamType.BOOL;
     if (List.class.isAssignableFrom(raw)) return p == ParamType.LIST;
-    if (Map.class.isAssignableFrom(raw) || raw.isRecord()) return p == ParamType.MAP;
+    if (Map.class.isAssignableFrom(raw) || (raw.isRecord() && raw != dev.kiln.api.Artifact.class)) return p == ParamType.MAP;
     if (raw == java.time.Duration.class) return p == ParamType.STRING || p == ParamType.INT;
     return p == ParamType.STRING;
   }
