@@ -1,0 +1,152 @@
+package dev.kiln.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link RunStore} must do; run against H2 and against a real PostgreSQL. */
+abstract class RunStoreContract {
+  RunStore store;
+
+  abstract RunStore open() throws Exception;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    store = open();
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (store != null) store.close();
+  }
+
+  static String id() {
+    return "r-" + UUID.randomUUID();
+  }
+
+  static RunRecord newRun(String id, String pipeline, long created) {
+    return new RunRecord(id, pipeline, "pipelines/" + pipeline + ".yaml", "name: " + pipeline, "0".repeat(64), "{\"seed\":7}", RunStatus.PENDING, created, null, null, null, null, null, 0);
+  }
+
+  static StepRunRecord step(String run, String key, RunStatus status, String cacheKey, long finished) {
+    return new StepRunRecord(run, key, key.replaceAll("\\[.*", ""), "kiln/command", status, 1, cacheKey, "{\"params\":{}}", finished - 5, finished, status == RunStatus.FAILED ? "boom" : null, "{\"x\":{\"value\":1}}", null);
+  }
+
+  @Test
+  void createsClaimsAndFinishesARun() {
+    String id = id();
+    store.createRun(newRun(id, "p", 1000));
+    RunRecord claimed = store.claimRun(id, 0, 4242, "host", 2000);
+    assertThat(claimed.status()).isEqualTo(RunStatus.RUNNING);
+    assertThat(claimed.ownerPid()).isEqualTo(4242L);
+    assertThat(claimed.startedAt()).isEqualTo(2000L);
+    assertThat(claimed.version()).isEqualTo(1);
+    store.finishRun(id, RunStatus.FAILED, "step x failed", 3000);
+    RunRecord done = store.findRun(id).orElseThrow();
+    assertThat(done.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(done.error()).isEqualTo("step x failed");
+    assertThat(done.finishedAt()).isEqualTo(3000L);
+    assertThat(done.ownerPid()).isNull();
+    assertThat(done.paramsJson()).isEqualTo("{\"seed\":7}");
+  }
+
+  @Test
+  void aStaleClaimIsRefused() {
+    String id = id();
+    store.createRun(newRun(id, "p", 1000));
+    store.claimRun(id, 0, 1, "h", 1);
+    assertThatThrownBy(() -> store.claimRun(id, 0, 2, "h", 2)).isInstanceOf(StoreException.class).hasMessageContaining("changed by another process");
+  }
+
+  @Test
+  void savesAndReplacesStepRunState() {
+    String id = id();
+    store.createRun(newRun(id, "p", 1000));
+    store.saveStepRun(step(id, "a", RunStatus.RUNNING, "k1", 10));
+    store.saveStepRun(step(id, "a", RunStatus.SUCCEEDED, "k1", 20));
+    store.saveStepRun(step(id, "b[0]", RunStatus.FAILED, "k2", 30));
+    List<StepRunRecord> steps = store.stepRuns(id);
+    assertThat(steps).extracting(StepRunRecord::stepKey).containsExactly("a", "b[0]");
+    assertThat(steps.get(0).status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(steps.get(1).stepId()).isEqualTo("b");
+    assertThat(steps.get(1).error()).isEqualTo("boom");
+  }
+
+  @Test
+  void findsTheNewestSucceededStepRunByCacheKey() {
+    String key = "ck-" + UUID.randomUUID();
+    String r1 = id();
+    String r2 = id();
+    store.createRun(newRun(r1, "p", 1000));
+    store.createRun(newRun(r2, "p", 2000));
+    store.saveStepRun(step(r1, "a", RunStatus.SUCCEEDED, key, 100));
+    store.saveStepRun(step(r2, "a", RunStatus.SUCCEEDED, key, 200));
+    store.saveStepRun(step(r2, "b", RunStatus.FAILED, "other-" + key, 300));
+    assertThat(store.findByCacheKey(key).orElseThrow().runId()).isEqualTo(r2);
+    assertThat(store.findByCacheKey("other-" + key)).isEmpty();
+    assertThat(store.previousStepRun("p", "a", r2).orElseThrow().runId()).isEqualTo(r1);
+    assertThat(store.previousStepRun("p", "a", r1)).isEmpty();
+  }
+
+  @Test
+  void keepsArtifactsLineageAndMetrics() {
+    String id = id();
+    String sha = UUID.randomUUID().toString().replace("-", "").repeat(2);
+    store.createRun(newRun(id, "p", 1000));
+    store.saveStepRun(step(id, "a", RunStatus.SUCCEEDED, "k", 10));
+    store.recordArtifact(sha, 12, "text/csv", 1);
+    store.recordArtifact(sha, 12, "text/csv", 2); // idempotent
+    store.recordLineage(List.of(new LineageEdge(id, "a", "out", "model", sha), new LineageEdge(id, "a", "in", "file:data.csv", sha)));
+    store.recordLineage(List.of(new LineageEdge(id, "a", "out", "model", sha))); // re-recording replaces
+    store.recordMetrics(List.of(new MetricRecord(id, "a", "loss", 0, 0.9, 1), new MetricRecord(id, "a", "loss", 1, 0.5, 2)));
+    assertThat(store.lineage(id)).extracting(LineageEdge::direction, LineageEdge::name).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("in", "file:data.csv"), org.assertj.core.groups.Tuple.tuple("out", "model"));
+    assertThat(store.metrics(id)).extracting(MetricRecord::value).containsExactly(0.9, 0.5);
+  }
+
+  @Test
+  void listsRunsNewestFirst() {
+    String pipeline = "list-" + UUID.randomUUID().toString().substring(0, 8);
+    long base = System.currentTimeMillis() + 10_000_000;
+    for (int i = 0; i < 3; i++) store.createRun(newRun(pipeline + "-" + i, pipeline, base + i));
+    List<RunRecord> runs = store.listRuns(3);
+    assertThat(runs).extracting(RunRecord::id).containsExactly(pipeline + "-2", pipeline + "-1", pipeline + "-0");
+  }
+
+  @Test
+  void concurrentWritersDoNotCorruptEachOther() throws Exception {
+    String id = id();
+    store.createRun(newRun(id, "p", 1000));
+    String sha = "ab".repeat(32);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<?>> futures = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      int thread = t;
+      futures.add(pool.submit(() -> {
+        for (int i = 0; i < 25; i++) {
+          String key = "s" + thread + "[" + i + "]";
+          store.saveStepRun(step(id, key, RunStatus.RUNNING, null, i + 1));
+          store.recordArtifact(sha, 1, "x", i);
+          store.recordMetrics(List.of(new MetricRecord(id, key, "m", i, i, i)));
+          store.saveStepRun(step(id, key, RunStatus.SUCCEEDED, "k" + thread + "-" + i, i + 2));
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : futures) f.get(60, TimeUnit.SECONDS);
+    pool.shutdown();
+    List<StepRunRecord> steps = store.stepRuns(id);
+    assertThat(steps).hasSize(200).allSatisfy(s -> assertThat(s.status()).isEqualTo(RunStatus.SUCCEEDED));
+    assertThat(store.metrics(id)).hasSize(200);
+  }
+}
