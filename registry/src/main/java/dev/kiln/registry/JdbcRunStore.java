@@ -30,8 +30,9 @@ public final class JdbcRunStore implements RunStore {
     } catch (java.io.IOException e) {
       throw new StoreException("cannot create " + home + ": " + e.getMessage(), e);
     }
-    // FILE_LOCK=FS: the OS releases the lock when a killed process dies, so resume works at once
-    String url = "jdbc:h2:file:" + home.toAbsolutePath().resolve("kiln") + ";FILE_LOCK=FS;DB_CLOSE_ON_EXIT=FALSE";
+    // FILE_LOCK=FS: the OS releases the lock when a killed process dies, so resume works at once;
+    // WRITE_DELAY=0: a commit reaches the file before it returns, so SIGKILL loses no committed state
+    String url = "jdbc:h2:file:" + home.toAbsolutePath().resolve("kiln") + ";FILE_LOCK=FS;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     return open(url, null, null, 4);
   }
 

@@ -1,0 +1,124 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.engine.artifact.ArtifactStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills a real `kiln run` (a child JVM) with SIGKILL at several points, then resumes the run:
+ * finished steps are not executed again, interrupted ones are, and the artifact store holds no
+ * file that fails its hash.
+ */
+class ResumeAfterKillIT {
+  static final String PIPELINE = """
+      name: killme
+      steps:
+        first:
+          uses: kiln/command
+          with:
+            run: echo start first >> events.log; sleep 1; seq 1 1000 > first.txt; echo end first >> events.log
+            outputs: {data: first.txt}
+        fan:
+          uses: kiln/command
+          matrix: {part: [a, b, c]}
+          with:
+            run: echo start fan-${{ matrix.part }} >> events.log; sleep 1; echo ${{ matrix.part }} > fan-${{ matrix.part }}.txt; echo end fan-${{ matrix.part }} >> events.log
+            inputs: ['${{ steps.first.outputs.data }}']
+            outputs: {part: 'fan-${{ matrix.part }}.txt'}
+        last:
+          uses: kiln/command
+          needs: fan
+          with:
+            run: echo start last >> events.log; sleep 1; cat fan-a.txt > last.txt; echo end last >> events.log
+      """;
+
+  @TempDir Path dir;
+
+  /** Kill when this line has appeared in events.log. */
+  @ParameterizedTest
+  @ValueSource(strings = {"start first", "end first", "start fan-b", "end fan-c", "start last"})
+  void resumesAfterSigkillWithoutRerunningFinishedSteps(String killAt) throws Exception {
+    Files.writeString(dir.resolve("p.yaml"), PIPELINE);
+    Cli cli = Cli.in(dir);
+    Process child = startChild(cli);
+    Path events = dir.resolve("events.log");
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!(Files.exists(events) && Files.readString(events).contains(killAt))) {
+      assertThat(child.isAlive()).as("the run ended before reaching \"" + killAt + "\"").isTrue();
+      assertThat(System.nanoTime()).as("timed out waiting for " + killAt).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    child.destroyForcibly(); // SIGKILL: no shutdown hook runs
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    List<String> before = Files.readAllLines(events);
+
+    Cli.Result runs = cli.run("runs", "--json");
+    JsonNode run = Runs.parse(runs).get(0);
+    assertThat(run).as("the run was recorded before its first step started").isNotNull();
+    assertThat(run.get("status").asText()).isEqualTo("RUNNING"); // killed: nobody recorded an end
+    String runId = run.get("run_id").asText();
+    // what the store says was done at the instant of the kill must not run again
+    Map<String, String> atKill = Runs.statuses(cli.run("show", runId, "--json"));
+
+    Cli.Result resumed = cli.run("resume", runId, "--json");
+    assertThat(resumed.exit()).as(resumed.err()).isZero();
+    Map<String, String> statuses = Runs.statuses(resumed);
+    assertThat(statuses).containsOnlyKeys("first", "fan[0]", "fan[1]", "fan[2]", "last");
+    assertThat(statuses.values()).allMatch(s -> s.equals("SUCCEEDED") || s.equals("CACHED"));
+
+    List<String> after = Files.readAllLines(events);
+    Map<String, String> keys = Map.of("first", "first", "fan-a", "fan[0]", "fan-b", "fan[1]", "fan-c", "fan[2]", "last", "last");
+    for (String step : keys.keySet()) {
+      long endsBefore = before.stream().filter(l -> l.equals("end " + step)).count();
+      long ends = after.stream().filter(l -> l.equals("end " + step)).count();
+      String status = atKill.get(keys.get(step));
+      if ("SUCCEEDED".equals(status)) {
+        // recorded as done before the kill: not executed again
+        assertThat(ends).as("completions of " + step).isEqualTo(1);
+        assertThat(after.stream().filter(l -> l.equals("start " + step)).count()).as("starts of " + step).isEqualTo(1);
+      } else {
+        // not recorded as done (perhaps its process ended but the kill came before the commit):
+        // the resumed run executes it to completion exactly once more
+        assertThat(ends - endsBefore).as("completions of " + step + " after resume").isEqualTo(1);
+      }
+    }
+    assertThat(Files.readString(dir.resolve("last.txt"))).isEqualTo("a\n");
+    assertNoCorruptArtifacts(dir.resolve(".kiln/artifacts"));
+  }
+
+  private Process startChild(Cli cli) throws IOException {
+    Path jar = Path.of("target/kiln-cli.jar").toAbsolutePath();
+    assertThat(jar).exists();
+    ProcessBuilder pb = new ProcessBuilder(javaBin(), "-jar", jar.toString(), "run", "p.yaml", "--parallelism", "2")
+        .directory(dir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("child.out").toFile());
+    pb.environment().putAll(cli.env());
+    return pb.start();
+  }
+
+  static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  static void assertNoCorruptArtifacts(Path store) throws IOException {
+    if (!Files.isDirectory(store)) return;
+    try (Stream<Path> s = Files.list(store)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        assertThat(ArtifactStore.hash(p)).as("content of " + p.getFileName()).isEqualTo(p.getFileName().toString());
+      }
+    }
+  }
+}
