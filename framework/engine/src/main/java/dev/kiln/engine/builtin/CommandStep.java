@@ -87,7 +87,7 @@ final class CommandStep implements StepType<CommandStep.Params> {
 
   @Override
   public StepResult execute(Params p, StepContext ctx) throws Exception {
-    List<String> command = p.run() != null ? List.of("sh", "-c", p.run()) : p.argv();
+    List<String> command = withParentDeathSignal(p.run() != null ? List.of("sh", "-c", p.run()) : p.argv());
     Path dir = p.workdir() == null ? ctx.projectDir() : ctx.projectDir().resolve(p.workdir());
     if (!Files.isDirectory(dir)) throw new StepFailure("working directory " + dir + " does not exist", false);
     Map<String, String> env = new LinkedHashMap<>(ctx.env());
@@ -121,7 +121,7 @@ final class CommandStep implements StepType<CommandStep.Params> {
           .destroyOnExit()
           .start();
     } catch (IOException e) {
-      throw new StepFailure("cannot start " + command.get(0) + ": " + e.getMessage(), false);
+      throw new StepFailure("cannot start " + command.get(SETPRIV ? 4 : 0) + ": " + e.getMessage(), false);
     }
     long deadline = p.timeout() == null ? Long.MAX_VALUE : System.nanoTime() + p.timeout().toNanos();
     int exit;
@@ -171,6 +171,19 @@ final class CommandStep implements StepType<CommandStep.Params> {
       throw new StepFailure("the command succeeded but did not write its declared outputs: " + String.join(", ", missing) + " (relative to " + dir + ")");
     }
     return b.build();
+  }
+
+  private static final boolean SETPRIV = Files.isExecutable(Path.of("/usr/bin/setpriv"));
+
+  /**
+   * On Linux the process gets SIGKILL when the thread that started it dies, so a Kiln that is
+   * itself killed (SIGKILL runs no cleanup) leaves no step process running behind a resume.
+   */
+  static List<String> withParentDeathSignal(List<String> command) {
+    if (!SETPRIV) return command;
+    List<String> out = new ArrayList<>(List.of("/usr/bin/setpriv", "--pdeathsig", "KILL", "--"));
+    out.addAll(command);
+    return out;
   }
 
   /** Kills the process and everything it started, children first. */
