@@ -81,15 +81,27 @@ public final class JdbcRunStore implements RunStore {
     T run(Connection c) throws SQLException;
   }
 
+  /** A transaction whose effect must survive SIGKILL once this returns. */
   private <T> T tx(String what, Work<T> work) {
+    return tx(what, true, work);
+  }
+
+  private <T> T read(String what, Work<T> work) {
+    return tx(what, false, work);
+  }
+
+  /**
+   * @param durable for embedded H2: checkpoint after the commit. H2 otherwise writes committed
+   *     data in the background, and SIGKILL could lose the last second of it. Losing a RUNNING
+   *     mark is harmless (the step runs again on resume), so only those skip it.
+   */
+  private <T> T tx(String what, boolean durable, Work<T> work) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
         T t = work.run(c);
         c.commit();
-        if (embeddedH2) {
-          // H2 writes committed data in the background; a checkpoint puts it in the file now,
-          // so a process killed right after this method returns has lost nothing
+        if (durable && embeddedH2) {
           try (var st = c.createStatement()) {
             st.execute("CHECKPOINT");
           }
@@ -163,7 +175,7 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public Optional<RunRecord> findRun(String runId) {
-    return tx("read run " + runId, c -> findRun(c, runId));
+    return read("read run " + runId, c -> findRun(c, runId));
   }
 
   private static final String RUN_COLUMNS = "id, pipeline, pipeline_file, spec_source, spec_sha256, params_json, status, created_at, started_at, finished_at, error, owner_pid, owner_host, version";
@@ -179,7 +191,7 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public List<RunRecord> listRuns(int limit) {
-    return tx("list runs", c -> {
+    return read("list runs", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT " + RUN_COLUMNS + " FROM runs ORDER BY created_at DESC, id DESC")) {
         ps.setMaxRows(limit);
         List<RunRecord> out = new ArrayList<>();
@@ -200,13 +212,20 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public void saveStepRun(StepRunRecord s) {
-    tx("save step run " + s.runId() + "/" + s.stepKey(), c -> {
+    tx("save step run " + s.runId() + "/" + s.stepKey(), s.status().isTerminal(), c -> {
+      saveStepRun(c, s);
+      return null;
+    });
+  }
+
+  private static void saveStepRun(Connection c, StepRunRecord s) throws SQLException {
+    {
       try (PreparedStatement up = c.prepareStatement(
           "UPDATE step_runs SET step_id = ?, step_type = ?, status = ?, attempt = ?, cache_key = ?, cache_components = ?, started_at = ?, finished_at = ?, error = ?, outputs_json = ?, cached_from = ?, version = version + 1 WHERE run_id = ? AND step_key = ?")) {
         bindStep(up, s, 1);
         up.setString(12, s.runId());
         up.setString(13, s.stepKey());
-        if (up.executeUpdate() == 1) return null;
+        if (up.executeUpdate() == 1) return;
       }
       try (PreparedStatement in = c.prepareStatement(
           "INSERT INTO step_runs (step_id, step_type, status, attempt, cache_key, cache_components, started_at, finished_at, error, outputs_json, cached_from, run_id, step_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
@@ -215,8 +234,7 @@ public final class JdbcRunStore implements RunStore {
         in.setString(13, s.stepKey());
         in.executeUpdate();
       }
-      return null;
-    });
+    }
   }
 
   private static void bindStep(PreparedStatement ps, StepRunRecord s, int i) throws SQLException {
@@ -244,7 +262,7 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public List<StepRunRecord> stepRuns(String runId) {
-    return tx("read step runs of " + runId, c -> {
+    return read("read step runs of " + runId, c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT " + STEP_COLUMNS + " FROM step_runs s WHERE s.run_id = ? ORDER BY s.started_at, s.step_key")) {
         ps.setString(1, runId);
         return steps(ps);
@@ -262,7 +280,7 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public Optional<StepRunRecord> findByCacheKey(String cacheKey) {
-    return tx("look up the cache", c -> {
+    return read("look up the cache", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT " + STEP_COLUMNS + " FROM step_runs s WHERE s.cache_key = ? AND s.status = 'SUCCEEDED' ORDER BY s.finished_at DESC")) {
         ps.setString(1, cacheKey);
         ps.setMaxRows(1);
@@ -273,7 +291,7 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public Optional<StepRunRecord> previousStepRun(String pipeline, String stepKey, String runId) {
-    return tx("read the previous step run", c -> {
+    return read("read the previous step run", c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT " + STEP_COLUMNS + " FROM step_runs s JOIN runs r ON r.id = s.run_id WHERE r.pipeline = ? AND s.step_key = ? AND s.cache_key IS NOT NULL"
               + " AND r.created_at < (SELECT created_at FROM runs WHERE id = ?) ORDER BY r.created_at DESC")) {
@@ -287,12 +305,30 @@ public final class JdbcRunStore implements RunStore {
   }
 
   @Override
+  public void completeStep(StepRunRecord s, List<ArtifactRecord> artifacts, List<LineageEdge> lineage, List<MetricRecord> metrics) {
+    tx("record the end of step " + s.runId() + "/" + s.stepKey(), c -> {
+      for (ArtifactRecord a : artifacts) insertArtifact(c, a.sha256(), a.size(), a.mediaType(), a.createdAt());
+      saveStepRun(c, s);
+      insertLineage(c, lineage);
+      insertMetrics(c, metrics);
+      return null;
+    });
+  }
+
+  @Override
   public void recordArtifact(String sha256, long size, String mediaType, long now) {
     tx("record artifact " + sha256, c -> {
+      insertArtifact(c, sha256, size, mediaType, now);
+      return null;
+    });
+  }
+
+  private static void insertArtifact(Connection c, String sha256, long size, String mediaType, long now) throws SQLException {
+    {
       try (PreparedStatement sel = c.prepareStatement("SELECT 1 FROM artifacts WHERE sha256 = ?")) {
         sel.setString(1, sha256);
         try (ResultSet rs = sel.executeQuery()) {
-          if (rs.next()) return null;
+          if (rs.next()) return;
         }
       }
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO artifacts (sha256, size, media_type, created_at) VALUES (?,?,?,?)")) {
@@ -304,14 +340,21 @@ public final class JdbcRunStore implements RunStore {
       } catch (SQLException e) {
         if (!"23505".equals(e.getSQLState())) throw e; // a concurrent writer recorded it first
       }
-      return null;
-    });
+    }
   }
 
   @Override
   public void recordLineage(List<LineageEdge> edges) {
     if (edges.isEmpty()) return;
     tx("record lineage", c -> {
+      insertLineage(c, edges);
+      return null;
+    });
+  }
+
+  private static void insertLineage(Connection c, List<LineageEdge> edges) throws SQLException {
+    if (edges.isEmpty()) return;
+    {
       try (PreparedStatement del = c.prepareStatement("DELETE FROM lineage WHERE run_id = ? AND step_key = ? AND direction = ? AND name = ?");
           PreparedStatement ps = c.prepareStatement("INSERT INTO lineage (run_id, step_key, direction, name, sha256) VALUES (?,?,?,?,?)")) {
         for (LineageEdge e : edges) {
@@ -329,13 +372,12 @@ public final class JdbcRunStore implements RunStore {
         }
         ps.executeBatch();
       }
-      return null;
-    });
+    }
   }
 
   @Override
   public List<LineageEdge> lineage(String runId) {
-    return tx("read lineage", c -> {
+    return read("read lineage", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT run_id, step_key, direction, name, sha256 FROM lineage WHERE run_id = ? ORDER BY step_key, direction, name")) {
         ps.setString(1, runId);
         List<LineageEdge> out = new ArrayList<>();
@@ -351,6 +393,14 @@ public final class JdbcRunStore implements RunStore {
   public void recordMetrics(List<MetricRecord> metrics) {
     if (metrics.isEmpty()) return;
     tx("record metrics", c -> {
+      insertMetrics(c, metrics);
+      return null;
+    });
+  }
+
+  private static void insertMetrics(Connection c, List<MetricRecord> metrics) throws SQLException {
+    if (metrics.isEmpty()) return;
+    {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO metrics (run_id, step_key, name, step, val, recorded_at) VALUES (?,?,?,?,?,?)")) {
         for (MetricRecord m : metrics) {
           ps.setString(1, m.runId());
@@ -363,13 +413,12 @@ public final class JdbcRunStore implements RunStore {
         }
         ps.executeBatch();
       }
-      return null;
-    });
+    }
   }
 
   @Override
   public List<MetricRecord> metrics(String runId) {
-    return tx("read metrics", c -> {
+    return read("read metrics", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT run_id, step_key, name, step, val, recorded_at FROM metrics WHERE run_id = ? ORDER BY step_key, name, step")) {
         ps.setString(1, runId);
         List<MetricRecord> out = new ArrayList<>();

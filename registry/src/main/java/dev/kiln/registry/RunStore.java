@@ -35,6 +35,12 @@ public interface RunStore extends AutoCloseable {
   /** The newest step run of the same pipeline and step instance before {@code runId}. */
   Optional<StepRunRecord> previousStepRun(String pipeline, String stepKey, String runId);
 
+  /**
+   * Records the end of a step in one transaction: the artifacts it produced, its lineage and
+   * metrics, and its terminal state, so a SUCCEEDED step always has all of them.
+   */
+  void completeStep(StepRunRecord stepRun, List<ArtifactRecord> artifacts, List<LineageEdge> lineage, List<MetricRecord> metrics);
+
   /** Records an artifact's metadata (idempotent). */
   void recordArtifact(String sha256, long size, String mediaType, long now);
 

@@ -19,6 +19,7 @@ import dev.kiln.engine.yaml.Location;
 import dev.kiln.engine.yaml.MapNode;
 import dev.kiln.engine.yaml.Node;
 import dev.kiln.engine.yaml.ValueNode;
+import dev.kiln.registry.ArtifactRecord;
 import dev.kiln.registry.LineageEdge;
 import dev.kiln.registry.MetricRecord;
 import dev.kiln.registry.RunStatus;
@@ -272,7 +273,6 @@ public final class RunExecutor {
           Path p = options.projectDir().resolve(path);
           try {
             Artifact a = artifacts.put(p, MediaTypes.guess(p));
-            store.recordArtifact(a.sha256(), a.size(), a.mediaType(), System.currentTimeMillis());
             imported.put(path, a);
             return a;
           } catch (java.nio.file.NoSuchFileException e) {
@@ -300,8 +300,7 @@ public final class RunExecutor {
           StepRunRecord h = hit.get();
           long now = System.currentTimeMillis();
           StepRunRecord r = new StepRunRecord(runId, inst.key(), inst.stepId(), spec.uses(), RunStatus.CACHED, attemptBase, key.digest(), key.componentsJson(), started, now, null, h.outputsJson(), h.runId());
-          store.saveStepRun(r);
-          recordLineage(runId, inst.key(), imported, inputsOf(with), Json.decodeOutputs(h.outputsJson()));
+          store.completeStep(r, artifactRecords(imported.values(), now), lineage(runId, inst.key(), imported, inputsOf(with), Json.decodeOutputs(h.outputsJson())), List.of());
           listener.stepFinished(r);
           return r;
         }
@@ -414,12 +413,10 @@ public final class RunExecutor {
     long now = System.currentTimeMillis();
     result.metrics().forEach((k, v) -> metrics.add(new MetricRecord(runId, inst.key(), k, 0, v, now)));
     StepRunRecord r = new StepRunRecord(runId, inst.key(), inst.stepId(), spec.uses(), RunStatus.SUCCEEDED, attempt, key.digest(), key.componentsJson(), started, now, null, Json.encodeOutputs(outs), null);
-    // outputs and lineage go in before the SUCCEEDED state, so a SUCCEEDED step always has them
-    for (Artifact a : produced.values()) store.recordArtifact(a.sha256(), a.size(), a.mediaType(), now);
-    store.saveStepRun(new StepRunRecord(runId, inst.key(), inst.stepId(), spec.uses(), RunStatus.RUNNING, attempt, key.digest(), key.componentsJson(), started, null, null, null, null));
-    recordLineage(runId, inst.key(), imported, inputsOf(with), outs);
-    store.recordMetrics(metrics);
-    store.saveStepRun(r);
+    List<Artifact> all = new ArrayList<>(produced.values());
+    all.addAll(imported.values());
+    // one transaction: a SUCCEEDED step always has its artifacts, lineage and metrics
+    store.completeStep(r, artifactRecords(all, now), lineage(runId, inst.key(), imported, inputsOf(with), outs), metrics);
     listener.stepFinished(r);
     return r;
   }
@@ -432,14 +429,18 @@ public final class RunExecutor {
     return in;
   }
 
-  private void recordLineage(String runId, String stepKey, Map<String, Artifact> imported, Map<String, Artifact> inputs, Map<String, Object> outputs) {
+  private static List<ArtifactRecord> artifactRecords(java.util.Collection<Artifact> artifacts, long now) {
+    return artifacts.stream().map(a -> new ArtifactRecord(a.sha256(), a.size(), a.mediaType(), now)).toList();
+  }
+
+  private static List<LineageEdge> lineage(String runId, String stepKey, Map<String, Artifact> imported, Map<String, Artifact> inputs, Map<String, Object> outputs) {
     List<LineageEdge> edges = new ArrayList<>();
     imported.forEach((p, a) -> edges.add(new LineageEdge(runId, stepKey, "in", "file:" + p, a.sha256())));
     inputs.forEach((n, a) -> edges.add(new LineageEdge(runId, stepKey, "in", n, a.sha256())));
     Map<String, Artifact> produced = new LinkedHashMap<>();
     outputs.forEach((k, v) -> Json.artifacts(v, k, produced));
     produced.forEach((n, a) -> edges.add(new LineageEdge(runId, stepKey, "out", n, a.sha256())));
-    store.recordLineage(edges);
+    return edges;
   }
 
   /** Params as canonical JSON-able values: artifacts by hash, secrets masked. */
@@ -556,9 +557,8 @@ public final class RunExecutor {
 
     @Override
     public Artifact storeArtifact(Path file, String mediaType) throws IOException {
-      Artifact a = artifacts.put(file, mediaType == null ? MediaTypes.guess(file) : mediaType);
-      store.recordArtifact(a.sha256(), a.size(), a.mediaType(), System.currentTimeMillis());
-      return a;
+      // its metadata is recorded with the step's end, in the same transaction as its state
+      return artifacts.put(file, mediaType == null ? MediaTypes.guess(file) : mediaType);
     }
 
     @Override
