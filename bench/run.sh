@@ -16,7 +16,7 @@ echo "## Kiln (in-process engine; kind=values: kiln/values no-op, kind=command: 
 java -XX:+UseSerialGC -cp "$CP" bench/EngineOverhead.java "$reps"
 echo
 echo "## Kedro (SequentialRunner, in-process, no-op Python nodes)"
-"$VENV/bin/python" bench/peers/kedro_noop.py "$reps" 2>/dev/null
+"$VENV/bin/python" bench/peers/kedro_noop.py "$reps" 2>/dev/null | grep -E "^(shape|chain|fan) "
 echo
 echo "## dvc repro (one process per stage)"
 DVC="$VENV/bin/dvc" SIZES="${DVC_SIZES:-10 100}" bench/peers/dvc_noop.sh

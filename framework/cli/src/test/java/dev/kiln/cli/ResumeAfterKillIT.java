@@ -98,6 +98,33 @@ class ResumeAfterKillIT {
     assertNoCorruptArtifacts(dir.resolve(".kiln/artifacts"));
   }
 
+  @org.junit.jupiter.api.Test
+  void sigtermCancelsCleanlyAndTheRunResumes() throws Exception {
+    Files.writeString(dir.resolve("p.yaml"), PIPELINE);
+    Cli cli = Cli.in(dir);
+    Process child = startChild(cli);
+    Path events = dir.resolve("events.log");
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!(Files.exists(events) && Files.readString(events).contains("start fan-"))) {
+      assertThat(child.isAlive()).isTrue();
+      assertThat(System.nanoTime()).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    child.destroy(); // SIGTERM: the shutdown hook cancels the run
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String out = Files.readString(dir.resolve("child.out"));
+    assertThat(out).contains("kiln: cancelling the run").contains(" cancelled");
+    JsonNode run = Runs.parse(cli.run("runs", "--json")).get(0);
+    assertThat(run.get("status").asText()).isEqualTo("CANCELLED");
+    Map<String, String> atCancel = Runs.statuses(cli.run("show", run.get("run_id").asText(), "--json"));
+    assertThat(atCancel).containsEntry("first", "SUCCEEDED").containsEntry("last", "CANCELLED");
+    assertThat(atCancel.values()).doesNotContain("RUNNING", "PENDING");
+    Cli.Result resumed = cli.run("resume", run.get("run_id").asText(), "--json");
+    assertThat(resumed.exit()).as(resumed.err()).isZero();
+    assertThat(Files.readAllLines(events).stream().filter(l -> l.equals("end first")).count()).isEqualTo(1);
+    assertNoCorruptArtifacts(dir.resolve(".kiln/artifacts"));
+  }
+
   private Process startChild(Cli cli) throws IOException {
     Path jar = Path.of("target/kiln-cli.jar").toAbsolutePath();
     assertThat(jar).exists();
