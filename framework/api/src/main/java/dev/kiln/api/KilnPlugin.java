@@ -29,7 +29,9 @@ public abstract class KilnPlugin extends AbstractModule {
           "step type \"%s\" of plugin %s must be named \"%s/<name>\"",
           type.name(), pluginName(), pluginName());
     }
-    stepBinder(binder()).addBinding(type.name()).toInstance(type);
+    // the source names the plugin, so a duplicate name's error says which plugins collide
+    com.google.inject.Binder named = binder().withSource("plugin " + pluginName() + " (" + getClass().getName() + ")");
+    stepBinder(named).addBinding(type.name()).toInstance(type);
   }
 
   /** The one map all step types go into: step type name -> step type. */

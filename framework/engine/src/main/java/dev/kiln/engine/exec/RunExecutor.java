@@ -80,7 +80,7 @@ public final class RunExecutor {
     this.listener = listener;
   }
 
-  /** Asks the run to stop: running steps are interrupted and end CANCELLED, nothing new starts. */
+  /** Asks the run to stop: running steps are interrupted and end CANCELLED; nothing new starts. */
   public void cancel() {
     cancelled.set(true);
     for (Future<?> f : running) f.cancel(true);
@@ -103,6 +103,7 @@ public final class RunExecutor {
     int inFlight = 0;
     try {
       while (!waiting.isEmpty() || inFlight > 0) {
+        int before = waiting.size();
         for (var it = waiting.iterator(); it.hasNext(); ) {
           StepInstance inst = it.next();
           if (!depsFinished(plan, inst.stepId(), remaining)) continue;
@@ -119,20 +120,19 @@ public final class RunExecutor {
             countDone(inst, results, stepOutputs, remaining, plan);
           } else {
             Map<String, Map<String, Object>> visible = Map.copyOf(stepOutputs);
-            Future<StepRunRecord> f = cs.submit(() -> lifecycle(runId, plan, inst, visible, prev, stepThreads));
-            running.add(f);
+            cs.submit(() -> lifecycle(runId, plan, inst, visible, prev, stepThreads));
             inFlight++;
           }
         }
-        if (inFlight == 0) continue;
+        if (inFlight == 0) {
+          if (waiting.size() == before) throw new IllegalStateException("no step can start: " + waiting); // a planner bug, never a spin
+          continue;
+        }
         Future<StepRunRecord> done = cs.take();
-        running.remove(done);
         inFlight--;
         StepRunRecord r;
         try {
           r = done.get();
-        } catch (java.util.concurrent.CancellationException e) {
-          continue; // its lifecycle records CANCELLED itself; see below for the safety net
         } catch (ExecutionException e) {
           Throwable c = e.getCause();
           runError = c instanceof StoreException ? c.getMessage() : "internal error: " + c;
@@ -360,6 +360,8 @@ public final class RunExecutor {
       listener.stepStarted(inst.key(), attempt);
       Context ctx = new Context(runId, inst, plan.spec().name(), env, attempt);
       Future<StepResult> f = stepThreads.submit(() -> type.execute(params, ctx));
+      running.add(f);
+      if (cancelled.get()) f.cancel(true); // cancel() ran between the check above and add()
       try {
         StepResult result = spec.timeout() == null ? f.get() : f.get(spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
         return succeeded(runId, inst, spec, attempt, started, key, result, ctx, imported, with);
@@ -369,7 +371,7 @@ public final class RunExecutor {
         error = "timed out after " + Durations.format(spec.timeout());
         status = RunStatus.FAILED;
         ctx.log("kiln: " + error);
-      } catch (InterruptedException e) {
+      } catch (InterruptedException | java.util.concurrent.CancellationException e) {
         ctx.cancelled.set(true);
         f.cancel(true);
         status = RunStatus.CANCELLED;
@@ -390,6 +392,7 @@ public final class RunExecutor {
       } catch (IOException | RuntimeException e) {
         error = e.getClass().getSimpleName() + ": " + e.getMessage();
       } finally {
+        running.remove(f);
         ctx.closeLog();
       }
       if (a < attempts && !cancelled.get()) {
