@@ -33,14 +33,18 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
   }
 
   static void report(java.io.PrintWriter err, InvalidInputException e) {
+    int errors = print(err, e.problems());
+    err.println(summary(errors, e.problems().size() - errors));
+  }
+
+  /** Prints problems in order; returns how many are errors (the rest are warnings). */
+  static int print(java.io.PrintWriter err, java.util.List<Problem> problems) {
     int errors = 0;
-    int warnings = 0;
-    for (Problem p : e.problems()) {
+    for (Problem p : problems) {
       err.println(p.format());
       if (p.isError()) errors++;
-      else warnings++;
     }
-    err.println(summary(errors, warnings));
+    return errors;
   }
 
   static String summary(int errors, int warnings) {

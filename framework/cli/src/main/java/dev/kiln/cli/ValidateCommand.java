@@ -54,13 +54,9 @@ final class ValidateCommand implements Callable<Integer> {
       }
     }
     for (Path f : files) engine.load(f, Show.display(cwd, f), problems);
-    int errors = 0;
-    int warnings = 0;
-    for (Problem p : problems.sorted()) {
-      err.println(p.format());
-      if (p.isError()) errors++;
-      else warnings++;
-    }
+    List<Problem> sorted = problems.sorted();
+    int errors = Errors.print(err, sorted);
+    int warnings = sorted.size() - errors;
     if (errors > 0) {
       err.println(Errors.summary(errors, warnings));
       return 2;
