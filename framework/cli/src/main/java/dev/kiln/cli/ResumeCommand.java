@@ -8,7 +8,6 @@ import jakarta.inject.Named;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,11 +17,8 @@ final class ResumeCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "RUN", description = "The run id (see `kiln runs`).")
   String runId;
 
-  @Option(names = "--parallelism", paramLabel = "N", description = "Step instances run at once (default: cores).")
-  Integer parallelism;
+  @picocli.CommandLine.Mixin RunOutputOptions output = new RunOutputOptions();
 
-  @Option(names = "--json", description = "Print the run as JSON on stdout.")
-  boolean json;
 
   @Spec CommandSpec spec;
 
@@ -40,8 +36,8 @@ final class ResumeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var err = spec.commandLine().getErr();
-    RunOptions options = RunCommand.options(cwd, home, parallelism, false);
-    return RunSupport.execute(home, json, spec.commandLine().getOut(), err,
+    RunOptions options = RunCommand.options(cwd, home, output.parallelism, false);
+    return RunSupport.execute(home, output.json, spec.commandLine().getOut(), err,
         onStart -> engine.resume(runId, home, options, new Progress(err, Progress.isTerminal()), onStart));
   }
 }

@@ -24,14 +24,11 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "Override a pipeline param (repeatable).")
   Map<String, String> params = new LinkedHashMap<>();
 
-  @Option(names = "--parallelism", paramLabel = "N", description = "Step instances run at once (default: cores).")
-  Integer parallelism;
+  @picocli.CommandLine.Mixin RunOutputOptions output = new RunOutputOptions();
 
   @Option(names = "--no-cache", description = "Execute every step even when an identical one ran before.")
   boolean noCache;
 
-  @Option(names = "--json", description = "Print the run as JSON on stdout (progress stays on stderr).")
-  boolean json;
 
   @Spec CommandSpec spec;
 
@@ -50,8 +47,8 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     var err = spec.commandLine().getErr();
     ExecutionPlan plan = engine.plan(cwd.resolve(file), Show.display(cwd, file), params, p -> err.println(p.format()));
-    RunOptions options = options(cwd, home, parallelism, noCache);
-    return RunSupport.execute(home, json, spec.commandLine().getOut(), err,
+    RunOptions options = options(cwd, home, output.parallelism, noCache);
+    return RunSupport.execute(home, output.json, spec.commandLine().getOut(), err,
         onStart -> engine.run(plan, home, options, new Progress(err, Progress.isTerminal()), onStart));
   }
 
