@@ -45,6 +45,17 @@ public interface StepType<P extends Record> {
     return Set.of();
   }
 
+  /**
+   * For {@link #outputsNamedBy}: the keys of the mapping param {@code param} (e.g. {@code
+   * outputs:}), or none when it is absent or not a mapping.
+   */
+  static Set<String> keysOf(Map<String, Object> literalWith, String param) {
+    if (!(literalWith.get(param) instanceof Map<?, ?> m)) return Set.of();
+    Set<String> keys = new java.util.LinkedHashSet<>();
+    for (Object k : m.keySet()) keys.add(String.valueOf(k));
+    return keys;
+  }
+
   /** Runs one step instance. Throw {@link StepFailure} for an expected failure with a message. */
   StepResult execute(P params, StepContext ctx) throws Exception;
 }

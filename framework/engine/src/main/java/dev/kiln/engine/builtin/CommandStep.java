@@ -82,7 +82,7 @@ final class CommandStep implements StepType<CommandStep.Params> {
 
   @Override
   public Set<String> outputsNamedBy(Map<String, Object> literalWith) {
-    return literalWith.get("outputs") instanceof Map<?, ?> m ? m.keySet().stream().map(String::valueOf).collect(java.util.stream.Collectors.toSet()) : Set.of();
+    return StepType.keysOf(literalWith, "outputs");
   }
 
   @Override

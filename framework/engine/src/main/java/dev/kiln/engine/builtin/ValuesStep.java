@@ -43,7 +43,7 @@ final class ValuesStep implements StepType<ValuesStep.Params> {
 
   @Override
   public Set<String> outputsNamedBy(Map<String, Object> literalWith) {
-    return literalWith.get("values") instanceof Map<?, ?> m ? m.keySet().stream().map(String::valueOf).collect(java.util.stream.Collectors.toSet()) : Set.of();
+    return StepType.keysOf(literalWith, "values");
   }
 
   @Override
