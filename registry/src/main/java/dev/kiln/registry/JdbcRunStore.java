@@ -219,21 +219,19 @@ public final class JdbcRunStore implements RunStore {
   }
 
   private static void saveStepRun(Connection c, StepRunRecord s) throws SQLException {
-    {
-      try (PreparedStatement up = c.prepareStatement(
-          "UPDATE step_runs SET step_id = ?, step_type = ?, status = ?, attempt = ?, cache_key = ?, cache_components = ?, started_at = ?, finished_at = ?, error = ?, outputs_json = ?, cached_from = ?, version = version + 1 WHERE run_id = ? AND step_key = ?")) {
-        bindStep(up, s, 1);
-        up.setString(12, s.runId());
-        up.setString(13, s.stepKey());
-        if (up.executeUpdate() == 1) return;
-      }
-      try (PreparedStatement in = c.prepareStatement(
-          "INSERT INTO step_runs (step_id, step_type, status, attempt, cache_key, cache_components, started_at, finished_at, error, outputs_json, cached_from, run_id, step_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-        bindStep(in, s, 1);
-        in.setString(12, s.runId());
-        in.setString(13, s.stepKey());
-        in.executeUpdate();
-      }
+    try (PreparedStatement up = c.prepareStatement(
+        "UPDATE step_runs SET step_id = ?, step_type = ?, status = ?, attempt = ?, cache_key = ?, cache_components = ?, started_at = ?, finished_at = ?, error = ?, outputs_json = ?, cached_from = ?, version = version + 1 WHERE run_id = ? AND step_key = ?")) {
+      bindStep(up, s, 1);
+      up.setString(12, s.runId());
+      up.setString(13, s.stepKey());
+      if (up.executeUpdate() == 1) return;
+    }
+    try (PreparedStatement in = c.prepareStatement(
+        "INSERT INTO step_runs (step_id, step_type, status, attempt, cache_key, cache_components, started_at, finished_at, error, outputs_json, cached_from, run_id, step_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+      bindStep(in, s, 1);
+      in.setString(12, s.runId());
+      in.setString(13, s.stepKey());
+      in.executeUpdate();
     }
   }
 
@@ -324,22 +322,20 @@ public final class JdbcRunStore implements RunStore {
   }
 
   private static void insertArtifact(Connection c, String sha256, long size, String mediaType, long now) throws SQLException {
-    {
-      try (PreparedStatement sel = c.prepareStatement("SELECT 1 FROM artifacts WHERE sha256 = ?")) {
-        sel.setString(1, sha256);
-        try (ResultSet rs = sel.executeQuery()) {
-          if (rs.next()) return;
-        }
+    try (PreparedStatement sel = c.prepareStatement("SELECT 1 FROM artifacts WHERE sha256 = ?")) {
+      sel.setString(1, sha256);
+      try (ResultSet rs = sel.executeQuery()) {
+        if (rs.next()) return;
       }
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO artifacts (sha256, size, media_type, created_at) VALUES (?,?,?,?)")) {
-        ps.setString(1, sha256);
-        ps.setLong(2, size);
-        ps.setString(3, mediaType);
-        ps.setLong(4, now);
-        ps.executeUpdate();
-      } catch (SQLException e) {
-        if (!"23505".equals(e.getSQLState())) throw e; // a concurrent writer recorded it first
-      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO artifacts (sha256, size, media_type, created_at) VALUES (?,?,?,?)")) {
+      ps.setString(1, sha256);
+      ps.setLong(2, size);
+      ps.setString(3, mediaType);
+      ps.setLong(4, now);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      if (!"23505".equals(e.getSQLState())) throw e; // a concurrent writer recorded it first
     }
   }
 
@@ -354,24 +350,22 @@ public final class JdbcRunStore implements RunStore {
 
   private static void insertLineage(Connection c, List<LineageEdge> edges) throws SQLException {
     if (edges.isEmpty()) return;
-    {
-      try (PreparedStatement del = c.prepareStatement("DELETE FROM lineage WHERE run_id = ? AND step_key = ? AND direction = ? AND name = ?");
-          PreparedStatement ps = c.prepareStatement("INSERT INTO lineage (run_id, step_key, direction, name, sha256) VALUES (?,?,?,?,?)")) {
-        for (LineageEdge e : edges) {
-          del.setString(1, e.runId());
-          del.setString(2, e.stepKey());
-          del.setString(3, e.direction());
-          del.setString(4, e.name());
-          del.executeUpdate();
-          ps.setString(1, e.runId());
-          ps.setString(2, e.stepKey());
-          ps.setString(3, e.direction());
-          ps.setString(4, e.name());
-          ps.setString(5, e.sha256());
-          ps.addBatch();
-        }
-        ps.executeBatch();
+    try (PreparedStatement del = c.prepareStatement("DELETE FROM lineage WHERE run_id = ? AND step_key = ? AND direction = ? AND name = ?");
+        PreparedStatement ps = c.prepareStatement("INSERT INTO lineage (run_id, step_key, direction, name, sha256) VALUES (?,?,?,?,?)")) {
+      for (LineageEdge e : edges) {
+        del.setString(1, e.runId());
+        del.setString(2, e.stepKey());
+        del.setString(3, e.direction());
+        del.setString(4, e.name());
+        del.executeUpdate();
+        ps.setString(1, e.runId());
+        ps.setString(2, e.stepKey());
+        ps.setString(3, e.direction());
+        ps.setString(4, e.name());
+        ps.setString(5, e.sha256());
+        ps.addBatch();
       }
+      ps.executeBatch();
     }
   }
 
@@ -400,19 +394,17 @@ public final class JdbcRunStore implements RunStore {
 
   private static void insertMetrics(Connection c, List<MetricRecord> metrics) throws SQLException {
     if (metrics.isEmpty()) return;
-    {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO metrics (run_id, step_key, name, step, val, recorded_at) VALUES (?,?,?,?,?,?)")) {
-        for (MetricRecord m : metrics) {
-          ps.setString(1, m.runId());
-          ps.setString(2, m.stepKey());
-          ps.setString(3, m.name());
-          ps.setLong(4, m.step());
-          ps.setDouble(5, m.value());
-          ps.setLong(6, m.recordedAt());
-          ps.addBatch();
-        }
-        ps.executeBatch();
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO metrics (run_id, step_key, name, step, val, recorded_at) VALUES (?,?,?,?,?,?)")) {
+      for (MetricRecord m : metrics) {
+        ps.setString(1, m.runId());
+        ps.setString(2, m.stepKey());
+        ps.setString(3, m.name());
+        ps.setLong(4, m.step());
+        ps.setDouble(5, m.value());
+        ps.setLong(6, m.recordedAt());
+        ps.addBatch();
       }
+      ps.executeBatch();
     }
   }
 

@@ -107,7 +107,7 @@ final class Show {
       if (s.status() != RunStatus.FAILED) continue;
       err.println();
       err.println("step " + s.stepKey() + " failed: " + s.error());
-      Path log = home.dir().resolve("logs").resolve(runId).resolve(s.stepKey().replace('[', '_').replace("]", "") + ".log");
+      Path log = dev.kiln.engine.exec.RunExecutor.logFile(home.dir(), runId, s.stepKey());
       if (Files.isRegularFile(log)) {
         try {
           List<String> lines = Files.readAllLines(log);

@@ -49,7 +49,10 @@ public final class Engine {
 
   /** Loads and validates; problems (warnings too) are added to {@code problems}. */
   public Optional<PipelineSpec> load(Path file, String displayName, Problems problems) {
-    Optional<PipelineSpec> spec = loader.load(file, displayName, problems);
+    return validated(loader.load(file, displayName, problems), problems);
+  }
+
+  private Optional<PipelineSpec> validated(Optional<PipelineSpec> spec, Problems problems) {
     spec.ifPresent(s -> validator.validate(s, problems));
     return spec;
   }
@@ -95,8 +98,7 @@ public final class Engine {
       throw new ResumeRefused("run " + runId + " is still running in process " + run.ownerPid() + "; stop it first (kill -TERM " + run.ownerPid() + ")");
     }
     Problems problems = new Problems();
-    Optional<PipelineSpec> spec = loader.load(run.specSource().getBytes(StandardCharsets.UTF_8), run.pipelineFile(), problems);
-    spec.ifPresent(s -> validator.validate(s, problems));
+    Optional<PipelineSpec> spec = validated(loader.load(run.specSource().getBytes(StandardCharsets.UTF_8), run.pipelineFile(), problems), problems);
     if (spec.isEmpty() || problems.hasErrors()) throw new InvalidInputException(problems.sorted());
     Map<String, Object> params = new LinkedHashMap<>();
     Json.read(run.paramsJson()).fields().forEachRemaining(e -> params.put(e.getKey(), Json.plain(e.getValue())));

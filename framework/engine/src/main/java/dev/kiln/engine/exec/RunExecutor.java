@@ -529,7 +529,7 @@ public final class RunExecutor {
       try {
         if (Files.exists(scratch)) deleteTree(scratch);
         Files.createDirectories(scratch);
-        Path logFile = home.resolve("logs").resolve(runId).resolve(safe(inst.key()) + ".log");
+        Path logFile = logFile(home, runId, inst.key());
         Files.createDirectories(logFile.getParent());
         log = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         log.write("--- attempt " + attempt + " " + java.time.Instant.now() + "\n");
@@ -608,6 +608,11 @@ public final class RunExecutor {
     public boolean cancelled() {
       return cancelled.get() || RunExecutor.this.cancelled.get() || Thread.currentThread().isInterrupted();
     }
+  }
+
+  /** Where a step instance's log is kept under {@code KILN_HOME}. */
+  public static Path logFile(Path home, String runId, String stepKey) {
+    return home.resolve("logs").resolve(runId).resolve(safe(stepKey) + ".log");
   }
 
   static String safe(String key) {
