@@ -2,15 +2,12 @@ package dev.kiln.engine.plan;
 
 import dev.kiln.engine.diag.Code;
 import dev.kiln.engine.diag.Problems;
-import dev.kiln.engine.expr.Evaluator;
-import dev.kiln.engine.expr.Expr;
-import dev.kiln.engine.expr.ExprSyntaxError;
-import dev.kiln.engine.expr.Template;
+import dev.kiln.engine.exec.Resolver;
 import dev.kiln.engine.spec.PipelineSpec;
 import dev.kiln.engine.spec.StepSpec;
 import dev.kiln.engine.spec.Values;
 import dev.kiln.engine.yaml.Node;
-import dev.kiln.engine.yaml.ScalarNode;
+import dev.kiln.engine.yaml.ValueNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,27 +56,12 @@ public final class Planner {
     return out;
   }
 
+  /** Matrix values may use params only (the validator ensures it); nothing else exists yet. */
   private static Object value(Node v, Map<String, Object> params, StepSpec s, Problems problems) {
-    if (v instanceof ScalarNode sc && sc.hasExpression()) {
-      try {
-        Template t = Template.parse(sc.text());
-        if (t.isSingleExpression()) {
-          return Evaluator.eval(t.expressions().get(0).expr(), r -> paramRef(r, params));
-        }
-        StringBuilder sb = new StringBuilder();
-        for (Object part : t.parts()) {
-          sb.append(part instanceof Template.Part p ? String.valueOf(Evaluator.eval(p.expr(), r -> paramRef(r, params))) : part);
-        }
-        return sb.toString();
-      } catch (ExprSyntaxError e) {
-        throw new IllegalStateException("validate before planning", e);
-      }
-    }
-    return Values.plain(v);
-  }
-
-  private static Object paramRef(Expr.Ref r, Map<String, Object> params) {
-    if (r.context().equals("params") && r.path().size() == 2) return params.get(r.path().get(1));
-    throw new Evaluator.EvalError("matrix values may only reference params, found " + r);
+    Resolver paramsOnly = new Resolver(params, Map.of(), Map.of(), Map.of(), a -> {
+      throw new IllegalStateException("no artifacts exist while planning");
+    }, new java.util.HashSet<>());
+    Node resolved = paramsOnly.resolve(v);
+    return resolved instanceof ValueNode vn ? vn.value() : Values.plain(resolved);
   }
 }

@@ -115,7 +115,11 @@ public final class Validator {
         }
       }
       case "env" -> {
-        if (p.size() != 2) problems.add(at, Code.E134, path, "an environment reference is env.<NAME>, found \"" + r + "\"", null);
+        if (p.size() != 2) {
+          problems.add(at, Code.E134, path, "an environment reference is env.<NAME>, found \"" + r + "\"", null);
+        } else if (inMatrix) {
+          problems.add(at, Code.E135, path, "matrix values may only use params, found env." + p.get(1), "the matrix is expanded when the run is planned; pass the value as a param: -p name=$" + p.get(1));
+        }
       }
       case "secrets" -> {
         if (p.size() != 2) {
