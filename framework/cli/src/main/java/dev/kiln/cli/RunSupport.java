@@ -48,6 +48,7 @@ final class RunSupport {
     Show show = new Show(home.store());
     if (json) out.println(show.json(outcome.runId()));
     else show.failures(outcome.runId(), home, err);
-    return outcome.status() == RunStatus.SUCCEEDED ? 0 : 1;
+    if (outcome.status() == RunStatus.SUCCEEDED) return 0;
+    return outcome.invalidInput() ? 2 : 1;
   }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.engine.bind;
 
 import dev.kiln.api.Artifact;
+import dev.kiln.api.InvalidParamException;
 import dev.kiln.api.Param;
 import dev.kiln.engine.diag.Code;
 import dev.kiln.engine.diag.Problems;
@@ -114,11 +115,30 @@ public final class ParamsBinder {
       return c.newInstance(args);
     } catch (InvocationTargetException e) {
       Throwable t = e.getCause();
-      problems.add(m.location(), Code.E123, path, String.valueOf(t.getMessage()), null);
+      if (t instanceof InvalidParamException ipe) {
+        problems.add(locate(m, ipe), Code.E123, path + "." + ipe.param(), String.valueOf(t.getMessage()), ipe.hint());
+      } else {
+        problems.add(m.location(), Code.E123, path, String.valueOf(t.getMessage()), null);
+      }
       return INVALID;
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot construct " + type.getName(), e);
     }
+  }
+
+  /** The location of the value (or key) an {@link InvalidParamException} names, as deep as the YAML goes. */
+  private static Location locate(MapNode m, InvalidParamException e) {
+    Location at = m.location();
+    Node n = m;
+    String[] parts = e.param().split("\\.");
+    for (int i = 0; i < parts.length; i++) {
+      if (!(n instanceof MapNode mm) || !mm.entries().containsKey(parts[i])) break;
+      MapNode.Entry entry = mm.entries().get(parts[i]);
+      boolean last = i == parts.length - 1;
+      at = last && e.atKey() ? entry.keyLocation() : entry.value().location();
+      n = entry.value();
+    }
+    return at;
   }
 
   private static Object zero(Class<?> raw) {

@@ -70,6 +70,7 @@ public final class RunExecutor {
   private final Set<String> secretValues = ConcurrentHashMap.newKeySet();
   private final Map<String, String> implementationHashes = new ConcurrentHashMap<>();
   private final Set<Future<?>> running = ConcurrentHashMap.newKeySet();
+  private final Set<String> invalidInput = ConcurrentHashMap.newKeySet();
 
   public RunExecutor(RunStore store, ArtifactStore artifacts, StepRegistry registry, Path home, RunOptions options, RunListener listener) {
     this.store = store;
@@ -173,7 +174,8 @@ public final class RunExecutor {
     if (status == RunStatus.CANCELLED && runError == null) runError = "cancelled";
     store.finishRun(runId, status, runError, System.currentTimeMillis());
     listener.runFinished(runId, status, runError);
-    return new RunOutcome(runId, status, runError, List.copyOf(results.values()));
+    boolean badInput = status == RunStatus.FAILED && results.values().stream().anyMatch(r -> r.status() == RunStatus.FAILED && invalidInput.contains(r.stepKey()));
+    return new RunOutcome(runId, status, runError, List.copyOf(results.values()), badInput);
   }
 
   private static boolean depsFinished(ExecutionPlan plan, String stepId, Map<String, Integer> remaining) {
@@ -386,6 +388,7 @@ public final class RunExecutor {
         }
         error = c instanceof StepFailure sf ? sf.getMessage() : c.getClass().getSimpleName() + ": " + c.getMessage();
         ctx.log("kiln: attempt " + attempt + " failed: " + error);
+        if (c instanceof dev.kiln.api.InvalidInput) invalidInput.add(inst.key());
         if (c instanceof StepFailure sf && !sf.retryable()) break;
       } catch (StoreException e) {
         throw e;
