@@ -1,0 +1,74 @@
+package dev.kiln.tribuo.train;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.api.InvalidInput;
+import dev.kiln.tribuo.data.DatasetFile;
+import dev.kiln.tribuo.features.Transform;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.tribuo.Model;
+
+/**
+ * A Kiln model: one zip holding the Tribuo model (its own protobuf form), the fitted feature
+ * transform and the model card, so evaluation, batch prediction and serving apply exactly the
+ * transform the model was trained with.
+ */
+public record ModelBundle(Model<?> model, Transform transform, Map<String, Object> card) {
+  public static final String MEDIA_TYPE = "application/vnd.kiln.model+zip";
+  private static final FileTime FIXED = FileTime.fromMillis(946684800000L);
+  private static final ObjectMapper JSON = DatasetFile.json();
+
+  public void write(Path out) throws IOException {
+    try (OutputStream os = Files.newOutputStream(out);
+        ZipOutputStream zip = new ZipOutputStream(os)) {
+      ByteArrayOutputStream m = new ByteArrayOutputStream();
+      model.serializeToStream(m);
+      entry(zip, "model.tribuo", m.toByteArray());
+      entry(zip, "transform.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(transform));
+      entry(zip, "card.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(card));
+    }
+  }
+
+  private static void entry(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+    ZipEntry e = new ZipEntry(name);
+    e.setLastModifiedTime(FIXED);
+    zip.putNextEntry(e);
+    zip.write(bytes);
+    zip.closeEntry();
+  }
+
+  public static ModelBundle read(Path file, String shownName) throws IOException, InvalidInput {
+    Model<?> model = null;
+    Transform transform = null;
+    Map<String, Object> card = null;
+    try (InputStream in = Files.newInputStream(file);
+        ZipInputStream zip = new ZipInputStream(in)) {
+      ZipEntry e;
+      while ((e = zip.getNextEntry()) != null) {
+        byte[] bytes = zip.readAllBytes();
+        switch (e.getName()) {
+          case "model.tribuo" -> model = Model.deserializeFromStream(new java.io.ByteArrayInputStream(bytes));
+          case "transform.json" -> transform = JSON.readValue(bytes, Transform.class);
+          case "card.json" -> card = JSON.readValue(bytes, new TypeReference<Map<String, Object>>() {});
+          default -> {}
+        }
+      }
+    } catch (java.util.zip.ZipException ex) {
+      throw new InvalidInput(shownName + ": not a Kiln model bundle (" + ex.getMessage() + ")\n  hint: pass the model output of tribuo/train");
+    }
+    if (model == null || transform == null || card == null) {
+      throw new InvalidInput(shownName + ": not a Kiln model bundle (model.tribuo, transform.json and card.json expected)\n  hint: pass the model output of tribuo/train");
+    }
+    return new ModelBundle(model, transform, card);
+  }
+}
