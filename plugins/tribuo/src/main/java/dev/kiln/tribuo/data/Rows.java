@@ -53,6 +53,7 @@ public abstract class Rows implements Closeable {
     p.enable(CsvParser.Feature.TRIM_SPACES);
     return new Rows(file) {
       private final List<String> fields = new ArrayList<>();
+      private boolean inRow;
 
       @Override
       public String[] next() throws IOException, InvalidInput {
@@ -61,8 +62,11 @@ public abstract class Rows implements Closeable {
           while ((t = p.nextToken()) != null) {
             if (t == JsonToken.START_ARRAY) {
               fields.clear();
+              inRow = true;
               line = p.currentTokenLocation().getLineNr() + firstLine - 1;
             } else if (t == JsonToken.END_ARRAY) {
+              if (!inRow) continue; // Jackson closes the outer array at the end of input
+              inRow = false;
               return fields.toArray(new String[0]);
             } else {
               fields.add(p.getText());

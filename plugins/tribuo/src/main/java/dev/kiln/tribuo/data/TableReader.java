@@ -43,7 +43,8 @@ public final class TableReader {
       String target,
       Task task,
       String positive,
-      boolean dropMissingTarget) {}
+      boolean dropMissingTarget,
+      boolean lenientTypes) {}
 
   private TableReader() {}
 
@@ -82,7 +83,7 @@ public final class TableReader {
     }
     if (sample.isEmpty()) throw new InvalidInput(file + ": has a header but no rows");
     for (String name : o.types().keySet()) {
-      if (!Arrays.asList(names).contains(name)) {
+      if (!o.lenientTypes() && !Arrays.asList(names).contains(name)) {
         throw new InvalidInput(file + ": columns: names \"" + name + "\", which is not a column of the file" + hint(name, names));
       }
     }

@@ -184,7 +184,9 @@ public final class Algorithms {
         d("learning-rate", 0, INF, null, "step size (default: 1.0 for adagrad, 0.001 for adam, 0.01 otherwise)"),
         c("optimiser", "adagrad", "gradient optimiser", "adagrad", "adam", "rmsprop", "sgd"),
         i("minibatch-size", 1, 1 << 20, 1, "examples per gradient step"));
-    add("logistic-regression", CLS, true, "multinomial logistic regression trained by SGD", sgd,
+    List<Hp> logistic = new ArrayList<>(sgd);
+    logistic.set(0, i("epochs", 1, 100000, 30, "passes over the training data"));
+    add("logistic-regression", CLS, true, "multinomial logistic regression trained by SGD (AdaGrad)", logistic,
         (t, v, seed) -> new org.tribuo.classification.sgd.linear.LinearSGDTrainer(new LogMulticlass(), optimiser(v), v.i("epochs"), logInterval(v), v.i("minibatch-size"), seed));
     List<Hp> lin = new ArrayList<>(sgd);
     lin.add(c("objective", null, "loss: log or hinge (classification, default log); squared, absolute or huber (regression, default squared)", "log", "hinge", "squared", "absolute", "huber"));

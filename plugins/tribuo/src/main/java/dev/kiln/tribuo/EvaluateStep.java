@@ -1,0 +1,240 @@
+package dev.kiln.tribuo;
+
+import dev.kiln.api.Artifact;
+import dev.kiln.api.Output;
+import dev.kiln.api.Param;
+import dev.kiln.api.StepContext;
+import dev.kiln.api.StepResult;
+import dev.kiln.api.StepType;
+import dev.kiln.tribuo.data.Table;
+import dev.kiln.tribuo.data.Task;
+import dev.kiln.tribuo.eval.Evaluation;
+import dev.kiln.tribuo.eval.Plots;
+import dev.kiln.tribuo.eval.Report;
+import dev.kiln.tribuo.features.Transform;
+import dev.kiln.tribuo.train.Algorithms;
+import dev.kiln.tribuo.train.ModelBundle;
+import dev.kiln.tribuo.train.TribuoData;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.tribuo.Model;
+import org.tribuo.MutableDataset;
+import org.tribuo.Trainer;
+
+/** Scores a model on held-out data (or by k-fold cross-validation); writes metrics, plots and an HTML report. */
+final class EvaluateStep implements StepType<EvaluateStep.Params> {
+
+  record Params(
+      @Param(value = "the model bundle (tribuo/train's model output)", required = true) Artifact model,
+      @Param(value = "held-out data (a tribuo/ingest split); with folds: the data to cross-validate on", required = true) Artifact data,
+      @Param(value = "k-fold cross-validation: refit the transform and the model's algorithm on k-1 folds, score the k-th", min = 2, max = 100) Integer folds,
+      @Param("report title") String title) {}
+
+  @Override
+  public String name() {
+    return "tribuo/evaluate";
+  }
+
+  @Override
+  public String description() {
+    return "Scores a model: metrics by task, confusion/ROC/PR/residual/importance/loss plots, HTML report";
+  }
+
+  @Override
+  public Class<Params> paramsType() {
+    return Params.class;
+  }
+
+  @Override
+  public String version() {
+    return "1";
+  }
+
+  @Override
+  public List<Output> outputs() {
+    return List.of(
+        Output.artifact("metrics", "every metric (JSON), per class where it applies, plus the confusion matrix"),
+        Output.artifact("report", "one self-contained HTML page with the metrics and the plots"),
+        Output.value("plots", "plot name -> PNG artifact (confusion-matrix, roc, pr, residuals, predicted-vs-actual, feature-importance, loss, ...)"),
+        Output.value("score", "the primary metric (accuracy, r2, nmi or silhouette, f1)"),
+        Output.value("metric", "the name of the primary metric"),
+        Output.value("values", "metric name -> value"));
+  }
+
+  @Override
+  public StepResult execute(Params p, StepContext ctx) throws Exception {
+    ModelBundle bundle = ModelBundle.read(ctx.open(p.model()), Steps.shown(p.model()));
+    Table data = Steps.dataset(ctx, p.data());
+    String shown = Steps.shown(p.data());
+    Map<String, byte[]> plots = new LinkedHashMap<>();
+    Map<String, Object> json = new LinkedHashMap<>();
+    List<String> notes = new ArrayList<>();
+    Map<String, Double> metrics;
+    String primary;
+    if (p.folds() != null) {
+      metrics = crossValidate(bundle, data, p.folds(), shown, ctx, plots);
+      primary = "cv." + Evaluation.primaryMetric(bundle.transform().input().task(), bundle.transform().input().target() != null);
+      notes.add(p.folds() + "-fold cross-validation of " + bundle.card().get("algorithm") + " on " + data.rows() + " rows: the transform and the model are refitted on each training fold; values are means over folds (.std: standard deviation).");
+    } else {
+      Evaluation.Result r = Evaluation.evaluate(bundle.model(), bundle.transform(), data, shown);
+      metrics = r.metrics();
+      primary = r.primary();
+      render(r, bundle, plots);
+      if (r.confusion() != null) {
+        json.put("confusion-matrix", Map.of("labels", r.labels(), "rows-actual-columns-predicted", r.confusion()));
+      }
+      notes.add("Held-out evaluation on " + data.rows() + " rows of " + shown + ".");
+    }
+    lossPlot(bundle, plots);
+    json.put("metrics", metrics);
+    json.put("primary", primary);
+    json.put("model", Map.of("sha256", p.model().sha256(), "algorithm", String.valueOf(bundle.card().get("algorithm"))));
+    json.put("data", Map.of("sha256", p.data().sha256(), "rows", data.rows()));
+    StepResult.Builder out = StepResult.builder();
+    metrics.forEach((k, v) -> {
+      if (!Double.isNaN(v)) out.metric(k, v);
+    });
+    out.output("metrics", Steps.storeJson(ctx, "metrics.json", json));
+    Map<String, Object> plotArtifacts = new LinkedHashMap<>();
+    for (var e : plots.entrySet()) plotArtifacts.put(e.getKey(), Steps.store(ctx, e.getKey() + ".png", e.getValue(), "image/png"));
+    String title = p.title() != null ? p.title() : "Evaluation of " + bundle.card().get("algorithm") + " (" + bundle.transform().input().task().yamlName() + ")";
+    String html = Report.html(title, bundle.card(), metrics, plots, notes);
+    out.output("report", Steps.store(ctx, "report.html", html.getBytes(StandardCharsets.UTF_8), "text/html"));
+    double score = metrics.getOrDefault(primary, Double.NaN);
+    ctx.log(String.format(java.util.Locale.ROOT, "%s = %.4f; %d plots", primary, score, plots.size()));
+    Map<String, Object> values = new LinkedHashMap<>();
+    metrics.forEach((k, v) -> {
+      if (!Double.isNaN(v)) values.put(k, v);
+    });
+    return out.output("plots", plotArtifacts).output("score", score).output("metric", primary).output("values", values).build();
+  }
+
+  private static void render(Evaluation.Result r, ModelBundle bundle, Map<String, byte[]> plots) throws java.io.IOException {
+    switch (r.task()) {
+      case CLASSIFICATION, ANOMALY -> {
+        plots.put("confusion-matrix", Plots.confusion(r.labels(), r.confusion()));
+        if (!r.roc().isEmpty()) plots.put("roc", Plots.curves("ROC curve", "false positive rate", "true positive rate", withAuc(r.roc(), r.metrics(), "roc-auc."), true));
+        if (!r.pr().isEmpty()) plots.put("pr", Plots.curves("Precision-recall curve", "recall", "precision", withAuc(r.pr(), r.metrics(), "average-precision."), false));
+      }
+      case REGRESSION -> {
+        plots.put("predicted-vs-actual", Plots.scatter("Predicted vs actual", "actual", "predicted", r.actual(), r.predicted(), true, false));
+        double[] resid = new double[r.actual().length];
+        for (int i = 0; i < resid.length; i++) resid[i] = r.actual()[i] - r.predicted()[i];
+        plots.put("residuals", Plots.scatter("Residuals", "predicted", "actual - predicted", r.predicted(), resid, false, true));
+      }
+      case CLUSTERING -> {
+        List<String> names = new ArrayList<>();
+        List<Double> sizes = new ArrayList<>();
+        r.clusterSizes().forEach((k, v) -> {
+          names.add("cluster " + k);
+          sizes.add((double) v);
+        });
+        plots.put("cluster-sizes", Plots.bars("Rows per cluster", "cluster", "rows", names, sizes));
+      }
+    }
+    importance(bundle.model(), plots);
+  }
+
+  private static Map<String, double[][]> withAuc(Map<String, double[][]> curves, Map<String, Double> m, String prefix) {
+    Map<String, double[][]> out = new LinkedHashMap<>();
+    curves.forEach((k, v) -> out.put(k + String.format(java.util.Locale.ROOT, " (%.3f)", m.getOrDefault(prefix + k, Double.NaN)), v));
+    return out;
+  }
+
+  /** Top features by |weight| or importance, summed over outputs when the model reports per output. */
+  static void importance(Model<?> model, Map<String, byte[]> plots) throws java.io.IOException {
+    Map<String, List<com.oracle.labs.mlrg.olcut.util.Pair<String, Double>>> top;
+    try {
+      top = model.getTopFeatures(20);
+    } catch (RuntimeException e) {
+      return;
+    }
+    if (top == null || top.isEmpty()) return;
+    Map<String, Double> sum = new LinkedHashMap<>();
+    for (var list : top.values()) for (var pair : list) if (!pair.getA().equals(Model.BIAS_FEATURE)) sum.merge(pair.getA(), Math.abs(pair.getB()), Double::sum);
+    if (sum.isEmpty()) return;
+    List<Map.Entry<String, Double>> sorted = new ArrayList<>(sum.entrySet());
+    sorted.sort(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()));
+    sorted = sorted.subList(0, Math.min(20, sorted.size()));
+    List<String> names = new ArrayList<>();
+    List<Double> values = new ArrayList<>();
+    for (var e : sorted) {
+      names.add(e.getKey().length() > 30 ? e.getKey().substring(0, 27) + "..." : e.getKey());
+      values.add(e.getValue());
+    }
+    plots.put("feature-importance", Plots.bars("Feature importance (top " + names.size() + ")", "feature", "importance", names, values));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void lossPlot(ModelBundle bundle, Map<String, byte[]> plots) throws java.io.IOException {
+    Object curve = bundle.card().get("loss-curve");
+    if (!(curve instanceof List<?> l) || l.isEmpty()) return;
+    double[] x = new double[l.size()];
+    double[] y = new double[l.size()];
+    for (int i = 0; i < l.size(); i++) {
+      List<Number> pt = (List<Number>) l.get(i);
+      x[i] = pt.get(0).doubleValue();
+      y[i] = pt.get(1).doubleValue();
+    }
+    plots.put("loss", Plots.line("Training loss (" + bundle.card().get("algorithm") + ")", "iteration", "average loss", x, y));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Map<String, Double> crossValidate(ModelBundle bundle, Table data, int k, String shown, StepContext ctx, Map<String, byte[]> plots) throws Exception {
+    Map<String, Object> card = bundle.card();
+    Task task = bundle.transform().input().task();
+    String algorithm = (String) card.get("algorithm");
+    Map<String, Object> hp = Algorithms.check(algorithm, task, (Map<String, Object>) card.get("hyperparameters"));
+    long seed = ((Number) card.get("seed")).longValue();
+    int n = data.rows();
+    if (n < k) throw new dev.kiln.api.InvalidInput(shown + ": " + k + " folds need at least " + k + " rows, found " + n);
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) order[i] = i;
+    SplittableRandom rnd = new SplittableRandom(seed);
+    for (int i = n - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    Map<String, List<Double>> per = new LinkedHashMap<>();
+    List<String> foldNames = new ArrayList<>();
+    List<Double> foldScores = new ArrayList<>();
+    for (int f = 0; f < k; f++) {
+      List<Integer> tr = new ArrayList<>();
+      List<Integer> te = new ArrayList<>();
+      for (int i = 0; i < n; i++) (i % k == f ? te : tr).add(order[i]);
+      Table trainPart = data.select(tr.stream().mapToInt(Integer::intValue).toArray());
+      Table testPart = data.select(te.stream().mapToInt(Integer::intValue).toArray());
+      Transform tf = Transform.fit(trainPart, bundle.transform().spec(), shown);
+      Transform.Encoded enc = tf.apply(trainPart, shown);
+      Trainer trainer = Algorithms.trainer(algorithm, task, hp, enc.featureNames().size(), 1, seed + f);
+      MutableDataset ds = TribuoData.dataset(tf, enc, "fold " + f);
+      Model<?> m;
+      try (AutoCloseable c = Steps.capture(ctx, s -> {})) {
+        m = trainer.train(ds);
+      }
+      Evaluation.Result r = Evaluation.evaluate(m, tf, testPart, shown);
+      r.metrics().forEach((key, v) -> {
+        if (!key.contains(".")) per.computeIfAbsent(key, x -> new ArrayList<>()).add(v);
+      });
+      foldNames.add("fold " + (f + 1));
+      foldScores.add(r.score());
+      ctx.log(String.format(java.util.Locale.ROOT, "fold %d/%d: %s = %.4f", f + 1, k, r.primary(), r.score()));
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    per.forEach((key, vs) -> {
+      double mean = vs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+      double var = vs.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum() / Math.max(1, vs.size() - 1);
+      out.put("cv." + key, mean);
+      out.put("cv." + key + ".std", Math.sqrt(var));
+    });
+    plots.put("cv-folds", Plots.bars("Score per fold (" + Evaluation.primaryMetric(task, true) + ")", "fold", "score", foldNames, foldScores));
+    return out;
+  }
+}

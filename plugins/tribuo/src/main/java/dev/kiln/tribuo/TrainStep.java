@@ -1,0 +1,237 @@
+package dev.kiln.tribuo;
+
+import dev.kiln.api.Artifact;
+import dev.kiln.api.InvalidInput;
+import dev.kiln.api.InvalidParamException;
+import dev.kiln.api.Output;
+import dev.kiln.api.Param;
+import dev.kiln.api.StepContext;
+import dev.kiln.api.StepResult;
+import dev.kiln.api.StepType;
+import dev.kiln.tribuo.data.ColumnType;
+import dev.kiln.tribuo.data.DatasetFile;
+import dev.kiln.tribuo.data.Schema;
+import dev.kiln.tribuo.data.Table;
+import dev.kiln.tribuo.data.Task;
+import dev.kiln.tribuo.eval.Evaluation;
+import dev.kiln.tribuo.features.FeatureSpec;
+import dev.kiln.tribuo.features.Transform;
+import dev.kiln.tribuo.train.Algorithms;
+import dev.kiln.tribuo.train.ModelBundle;
+import dev.kiln.tribuo.train.ProvenanceJson;
+import dev.kiln.tribuo.train.TribuoData;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.tribuo.Example;
+import org.tribuo.Model;
+import org.tribuo.MutableDataset;
+import org.tribuo.ONNXExportable;
+import org.tribuo.Trainer;
+import org.tribuo.WeightedExamples;
+import org.tribuo.anomaly.Event;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.WeightedLabels;
+
+/** Trains one Tribuo model; writes the model bundle, provenance, model card and (where Tribuo can) ONNX. */
+final class TrainStep implements StepType<TrainStep.Params> {
+  private static final Pattern SGD_LOSS = Pattern.compile("At iteration (\\d+), average loss = ([-+0-9.eE]+|NaN|Infinity)");
+
+  record Params(
+      @Param(value = "the training split (a tribuo/ingest output)", required = true) Artifact data,
+      @Param("the fitted transform from tribuo/features (default: mean imputation and one-hot encoding fitted here)") Artifact transform,
+      @Param(value = "the algorithm; see kiln plugins --json or the README for the list", required = true) String algorithm,
+      @Param("hyperparameter -> value; names and types are checked against the algorithm") Map<String, Object> hyperparameters,
+      @Param("the task this step expects (lets kiln validate check the algorithm against it)") String task,
+      @Param("training seed (default: derived from the pipeline and step)") Long seed,
+      @Param("a validation split: its score becomes the score output (used by tribuo/select)") Artifact valid,
+      @Param(value = "threads for algorithms that use them (xgboost, knn, k-means)", min = 1, max = 256, defaultValue = "1") Integer threads,
+      @Param("the model's name in its card") String name) {
+    Params {
+      Task t = null;
+      if (task != null) {
+        t = Task.parse(task);
+        if (t == null) throw new InvalidParamException("task", false, "unknown task \"" + task + "\"", "valid: classification, regression, clustering, anomaly");
+      }
+      if (algorithm != null) Algorithms.check(algorithm, t, hyperparameters);
+      hyperparameters = hyperparameters == null ? Map.of() : hyperparameters;
+      threads = threads == null ? 1 : threads;
+    }
+  }
+
+  @Override
+  public String name() {
+    return "tribuo/train";
+  }
+
+  @Override
+  public String description() {
+    return "Trains a classifier, regressor, clusterer or anomaly detector with Tribuo";
+  }
+
+  @Override
+  public Class<Params> paramsType() {
+    return Params.class;
+  }
+
+  @Override
+  public String version() {
+    return "1";
+  }
+
+  @Override
+  public List<Output> outputs() {
+    return List.of(
+        Output.artifact("model", "the model bundle (Tribuo model + feature transform + card); input of evaluate, predict, register"),
+        Output.artifact("tribuo-model", "the model in Tribuo's own serialized form"),
+        Output.artifact("provenance", "Tribuo's provenance of the model (JSON)"),
+        Output.artifact("card", "the model card (JSON): features, target, data hash, hyperparameters, metrics"),
+        Output.artifact("onnx", "ONNX export (only for algorithms Tribuo exports: linear, factorization machine, libsvm, sparse linear)"),
+        Output.value("algorithm", "the algorithm"),
+        Output.value("score", "the primary metric on valid: (accuracy, r2, nmi/silhouette, f1), or on the training data without valid:"),
+        Output.value("metric", "the name of that metric"));
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public StepResult execute(Params p, StepContext ctx) throws Exception {
+    String shown = Steps.shown(p.data());
+    Table train = Steps.dataset(ctx, p.data());
+    Task task = train.schema().task();
+    if (p.task() != null && Task.parse(p.task()) != task) throw new InvalidInput(shown + ": the step expects task " + p.task() + " but the data is for " + task.yamlName());
+    Map<String, Object> hp;
+    try {
+      hp = Algorithms.check(p.algorithm(), task, p.hyperparameters());
+    } catch (InvalidParamException e) {
+      throw new InvalidInput(e.param() + ": " + e.getMessage() + (e.hint() == null ? "" : "\n  hint: " + e.hint()));
+    }
+    Transform tf;
+    Artifact tfArtifact = p.transform();
+    if (tfArtifact != null) {
+      tf = DatasetFile.json().readValue(ctx.open(tfArtifact).toFile(), Transform.class);
+      if (!java.util.Objects.equals(tf.input().target(), train.schema().target())) {
+        throw new InvalidInput(Steps.shown(tfArtifact) + ": the transform was fitted for target " + tf.input().target() + ", the data's target is " + train.schema().target());
+      }
+    } else {
+      tf = Transform.fit(train, FeatureSpec.of(null, null, null, null, null, null, null, null, null, null), shown);
+    }
+    Transform.Encoded enc = tf.apply(train, shown);
+    int numFeatures = enc.featureNames().size();
+    long seed = p.seed() == null ? ctx.seed() : p.seed();
+    Trainer trainer = Algorithms.trainer(p.algorithm(), task, hp, numFeatures, p.threads(), seed);
+    MutableDataset ds = TribuoData.dataset(tf, enc, "kiln dataset sha256:" + p.data().sha256());
+    if (task == Task.ANOMALY) {
+      MutableDataset normal = new MutableDataset(ds.getProvenance(), ds.getOutputFactory());
+      int dropped = 0;
+      for (Object o : ds) {
+        Example<Event> ex = (Example<Event>) o;
+        if (ex.getOutput().getType() == Event.EventType.ANOMALOUS) dropped++;
+        else normal.add(ex);
+      }
+      ctx.log("one-class training on the " + normal.size() + " normal rows (" + dropped + " labelled anomalies held out of training)");
+      ds = normal;
+    }
+    if (!tf.classWeights().isEmpty()) {
+      if (trainer instanceof WeightedLabels wl) {
+        Map<Label, Float> w = new LinkedHashMap<>();
+        tf.classWeights().forEach((k, v) -> w.put(new Label(k), v.floatValue()));
+        wl.setLabelWeights(w);
+        ctx.log("class weights as label weights: " + tf.classWeights());
+      } else if (trainer instanceof WeightedExamples) {
+        ctx.log("class weights as example weights: " + tf.classWeights());
+      } else {
+        ctx.log("warning: " + p.algorithm() + " ignores class weights");
+      }
+    }
+    List<double[]> loss = new ArrayList<>();
+    long t0 = System.nanoTime();
+    Model<?> model;
+    try (AutoCloseable c = Steps.capture(ctx, msg -> {
+      Matcher m = SGD_LOSS.matcher(msg);
+      if (m.find()) loss.add(new double[] {Long.parseLong(m.group(1)), Double.parseDouble(m.group(2))});
+    })) {
+      model = trainer.train(ds);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new InvalidInput(p.algorithm() + " cannot train on this data: " + e.getMessage()
+          + (p.algorithm().equals("naive-bayes") ? "\n  hint: naive Bayes needs non-negative features (counts, TF-IDF, one-hot); do not standardise them" : ""));
+    }
+    double trainSeconds = (System.nanoTime() - t0) / 1e9;
+    ctx.log(String.format(Locale.ROOT, "trained %s on %d rows x %d features in %.3fs", p.algorithm(), ds.size(), numFeatures, trainSeconds));
+    for (double[] l : loss) ctx.metric("train.loss", l[1], (long) l[0]);
+
+    StepResult.Builder out = StepResult.builder();
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    Evaluation.Result onTrain = Evaluation.evaluate(model, tf, train, shown);
+    onTrain.metrics().forEach((k, v) -> {
+      if (!k.contains(".")) metrics.put("train." + k, v);
+    });
+    Evaluation.Result scored = onTrain;
+    if (p.valid() != null) {
+      Evaluation.Result onValid = Evaluation.evaluate(model, tf, Steps.dataset(ctx, p.valid()), Steps.shown(p.valid()));
+      onValid.metrics().forEach((k, v) -> {
+        if (!k.contains(".")) metrics.put("valid." + k, v);
+      });
+      scored = onValid;
+    }
+    metrics.put("train-seconds", trainSeconds);
+    metrics.forEach(out::metric);
+
+    Map<String, Object> card = new LinkedHashMap<>();
+    card.put("name", p.name() != null ? p.name() : p.algorithm());
+    card.put("algorithm", p.algorithm());
+    card.put("task", task.yamlName());
+    card.put("target", tf.input().target());
+    if (!tf.labels().isEmpty()) card.put("labels", tf.labels());
+    if (TribuoData.positive(tf) != null) card.put("positive", TribuoData.positive(tf));
+    card.put("hyperparameters", hp);
+    card.put("seed", seed);
+    List<Map<String, String>> features = new ArrayList<>();
+    for (Schema.Column c : tf.input().columns()) {
+      if (c.name().equals(tf.input().target()) || c.type() == ColumnType.IGNORE) continue;
+      features.add(Map.of("name", c.name(), "type", c.type().yamlName()));
+    }
+    for (Transform.Derived d : tf.derived()) features.add(Map.of("name", d.name(), "type", d.type().yamlName(), "derived", d.expr()));
+    card.put("input-columns", features);
+    card.put("feature-count", numFeatures);
+    card.put("training-rows", ds.size());
+    card.put("training-data", Map.of("sha256", p.data().sha256(), "name", shown));
+    if (tfArtifact != null) card.put("transform", Map.of("sha256", tfArtifact.sha256()));
+    if (!tf.classWeights().isEmpty()) card.put("class-weights", tf.classWeights());
+    card.put("metrics", metrics);
+    card.put("score", Map.of("metric", scored.primary(), "value", scored.score(), "on", p.valid() != null ? "valid" : "train"));
+    if (!loss.isEmpty()) card.put("loss-curve", loss);
+    card.put("tribuo-version", org.tribuo.Tribuo.VERSION);
+    card.put("kiln-run", ctx.runId());
+    card.put("kiln-step", ctx.stepId());
+
+    Path dir = ctx.scratchDir();
+    Path tribuo = dir.resolve("model.tribuo");
+    model.serializeToFile(tribuo);
+    out.output("tribuo-model", ctx.storeArtifact(tribuo, "application/x-protobuf"));
+    out.output("provenance", Steps.storeJson(ctx, "provenance.json", ProvenanceJson.of(model.getProvenance())));
+    if (model instanceof ONNXExportable ox) {
+      try {
+        Path onnx = dir.resolve("model.onnx");
+        ox.saveONNXModel("dev.kiln", 1, onnx);
+        out.output("onnx", ctx.storeArtifact(onnx, "application/onnx"));
+        card.put("onnx", true);
+      } catch (RuntimeException e) {
+        ctx.log("ONNX export failed: " + e);
+        card.put("onnx", false);
+      }
+    } else {
+      card.put("onnx", false);
+    }
+    out.output("card", Steps.storeJson(ctx, "card.json", card));
+    Path bundle = dir.resolve("model.zip");
+    new ModelBundle(model, tf, card).write(bundle);
+    out.output("model", ctx.storeArtifact(bundle, ModelBundle.MEDIA_TYPE));
+    ctx.log(String.format(Locale.ROOT, "%s %s = %.4f", p.valid() != null ? "valid" : "train", scored.primary(), scored.score()));
+    return out.output("algorithm", p.algorithm()).output("score", scored.score()).output("metric", scored.primary()).build();
+  }
+}
