@@ -213,8 +213,8 @@ final class EvaluateStep implements StepType<EvaluateStep.Params> {
       Table testPart = data.select(te.stream().mapToInt(Integer::intValue).toArray());
       Transform tf = Transform.fit(trainPart, bundle.transform().spec(), shown);
       Transform.Encoded enc = tf.apply(trainPart, shown);
-      Trainer trainer = Algorithms.trainer(algorithm, task, hp, enc.featureNames().size(), 1, seed + f);
       MutableDataset ds = TribuoData.dataset(tf, enc, "fold " + f);
+      Trainer trainer = Algorithms.trainer(algorithm, task, hp, enc.featureNames().size(), ds.size(), 1, seed + f);
       Model<?> m;
       try (AutoCloseable c = Steps.capture(ctx, s -> {})) {
         m = trainer.train(ds);

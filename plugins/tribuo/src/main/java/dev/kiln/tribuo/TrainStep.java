@@ -123,7 +123,6 @@ final class TrainStep implements StepType<TrainStep.Params> {
     Transform.Encoded enc = tf.apply(train, shown);
     int numFeatures = enc.featureNames().size();
     long seed = p.seed() == null ? ctx.seed() : p.seed();
-    Trainer trainer = Algorithms.trainer(p.algorithm(), task, hp, numFeatures, p.threads(), seed);
     MutableDataset ds = TribuoData.dataset(tf, enc, "kiln dataset sha256:" + p.data().sha256());
     if (task == Task.ANOMALY) {
       MutableDataset normal = new MutableDataset(ds.getProvenance(), ds.getOutputFactory());
@@ -136,6 +135,7 @@ final class TrainStep implements StepType<TrainStep.Params> {
       ctx.log("one-class training on the " + normal.size() + " normal rows (" + dropped + " labelled anomalies held out of training)");
       ds = normal;
     }
+    Trainer trainer = Algorithms.trainer(p.algorithm(), task, hp, numFeatures, ds.size(), p.threads(), seed);
     if (!tf.classWeights().isEmpty()) {
       if (trainer instanceof WeightedLabels wl) {
         Map<Label, Float> w = new LinkedHashMap<>();

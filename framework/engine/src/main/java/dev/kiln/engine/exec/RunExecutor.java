@@ -484,13 +484,47 @@ public final class RunExecutor {
   }
 
   /** The step type's version plus a hash of its compiled code: a changed implementation misses the cache. */
+  /**
+   * A hash of the step type's code: every class file in its package and the packages below it, in
+   * the jar or directory it was loaded from, so a change to any helper the step uses invalidates
+   * its cache entries (not only a change to the step class itself).
+   */
   private String implementationHash(StepType<?> type) {
     return implementationHashes.computeIfAbsent(type.name(), n -> {
       Class<?> c = type.getClass();
-      String res = c.getName().replace('.', '/') + ".class";
-      try (InputStream in = c.getClassLoader().getResourceAsStream(res)) {
-        return in == null ? "unknown" : ArtifactStore.hash(in.readAllBytes()).substring(0, 16);
-      } catch (IOException e) {
+      String prefix = c.getPackageName().replace('.', '/') + "/";
+      try {
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+        java.security.CodeSource src = c.getProtectionDomain().getCodeSource();
+        Path loc = src == null ? null : Path.of(src.getLocation().toURI());
+        java.util.TreeMap<String, byte[]> classes = new java.util.TreeMap<>();
+        if (loc != null && Files.isDirectory(loc)) {
+          Path root = loc.resolve(prefix);
+          try (var files = Files.walk(root)) {
+            for (Path f : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) classes.put(loc.relativize(f).toString(), Files.readAllBytes(f));
+          }
+        } else if (loc != null) {
+          try (java.util.jar.JarFile jar = new java.util.jar.JarFile(loc.toFile())) {
+            for (var e : java.util.Collections.list(jar.entries())) {
+              if (e.getName().startsWith(prefix) && e.getName().endsWith(".class")) {
+                try (InputStream in = jar.getInputStream(e)) {
+                  classes.put(e.getName(), in.readAllBytes());
+                }
+              }
+            }
+          }
+        }
+        if (classes.isEmpty()) {
+          try (InputStream in = c.getClassLoader().getResourceAsStream(c.getName().replace('.', '/') + ".class")) {
+            return in == null ? "unknown" : ArtifactStore.hash(in.readAllBytes()).substring(0, 16);
+          }
+        }
+        for (var e : classes.entrySet()) {
+          md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+          md.update(e.getValue());
+        }
+        return java.util.HexFormat.of().formatHex(md.digest()).substring(0, 16);
+      } catch (IOException | java.net.URISyntaxException | java.security.NoSuchAlgorithmException | RuntimeException e) {
         return "unknown";
       }
     });

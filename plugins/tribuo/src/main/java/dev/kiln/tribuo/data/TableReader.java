@@ -94,8 +94,10 @@ public final class TableReader {
     for (int c = 0; c < width; c++) {
       ColumnType given = o.types().get(names[c]);
       types[c] = given != null ? given : infer(names[c], c, sample, o.missing(), names[c].equals(o.target()) && o.task() == Task.REGRESSION);
-      if (names[c].equals(o.target()) && given == null) {
+      if (names[c].equals(o.target()) && given == null && o.task() != null) {
         types[c] = o.task() == Task.REGRESSION ? ColumnType.NUMERIC : ColumnType.CATEGORICAL;
+      } else if (names[c].equals(o.target()) && types[c] != ColumnType.NUMERIC) {
+        types[c] = ColumnType.CATEGORICAL; // a text-looking label is still a class
       }
     }
     Task task = o.task();

@@ -93,7 +93,7 @@ public final class Algorithms {
   }
 
   /** Hyperparameter values after defaults. */
-  public record Values(Map<String, Object> map, int numFeatures, int threads) {
+  public record Values(Map<String, Object> map, int numFeatures, int threads, int rows) {
     public int i(String k) {
       return ((Number) map.get(k)).intValue();
     }
@@ -173,9 +173,9 @@ public final class Algorithms {
     };
   }
 
-  /** Log SGD loss about once per epoch on small data, every 1000 minibatches on large data. */
+  /** Log the SGD loss once per epoch (Tribuo averages it over the interval). */
   static int logInterval(Values v) {
-    return 1000;
+    return Math.max(1, (v.rows() + v.i("minibatch-size") - 1) / v.i("minibatch-size"));
   }
 
   static {
@@ -415,7 +415,7 @@ public final class Algorithms {
   }
 
   /** Builds the trainer for checked values. */
-  public static Trainer<?> trainer(String algorithm, Task task, Map<String, Object> checked, int numFeatures, int threads, long seed) {
-    return ALL.get(algorithm).factory().make(task, new Values(checked, numFeatures, threads), seed);
+  public static Trainer<?> trainer(String algorithm, Task task, Map<String, Object> checked, int numFeatures, int rows, int threads, long seed) {
+    return ALL.get(algorithm).factory().make(task, new Values(checked, numFeatures, threads, rows), seed);
   }
 }
