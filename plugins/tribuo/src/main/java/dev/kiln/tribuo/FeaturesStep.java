@@ -26,7 +26,7 @@ final class FeaturesStep implements StepType<FeaturesStep.Params> {
       @Param("text column -> TF-IDF options {ngrams, max-features, min-df, lowercase, sublinear-tf}") Map<String, FeatureSpec.TextOptions> text,
       @Param("columns to leave out") List<String> drop,
       @Param("balanced | none, or a map class -> weight (for imbalanced classes)") Object classWeights,
-      @Param("log: learn log(1 + target) and invert predictions (regression)") String targetTransform) {
+      @Param("regression: log learns log(1 + y), standard learns (y - mean) / std; predictions are inverted") String targetTransform) {
     Params {
       FeatureSpec.of(derive, impute, scale, encode, log, bins, text, drop, classWeights, targetTransform); // throws at the bad value
     }

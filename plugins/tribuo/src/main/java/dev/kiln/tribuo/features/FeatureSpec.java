@@ -95,10 +95,10 @@ public record FeatureSpec(
     } else if (classWeights != null) {
       throw new InvalidParamException("class-weights", false, "expected balanced, none, or a map label -> weight", "class-weights: balanced");
     }
-    if (targetTransform != null && !targetTransform.equals("log") && !targetTransform.equals("none")) {
-      throw new InvalidParamException("target-transform", false, "expected log or none, found \"" + targetTransform + "\"", "target-transform: log fits log(1 + y) and inverts predictions");
+    if (targetTransform != null && !List.of("log", "standard", "none").contains(targetTransform)) {
+      throw new InvalidParamException("target-transform", false, "expected log, standard or none, found \"" + targetTransform + "\"", "log fits log(1 + y), standard fits (y - mean) / std; predictions are inverted");
     }
-    return new FeatureSpec(derive, imp, sc, enc, log, bins, text, drop, weights, balanced, "log".equals(targetTransform) ? "log" : null);
+    return new FeatureSpec(derive, imp, sc, enc, log, bins, text, drop, weights, balanced, "none".equals(targetTransform) ? null : targetTransform);
   }
 
   private static Map<String, String> perColumn(String param, Object value, Set<String> allowed, boolean constants) {

@@ -30,7 +30,7 @@ import org.tribuo.util.tokens.universal.UniversalTokenizer;
  * @param columns one entry per feature column
  * @param labels the target's classes at fit time (classification, anomaly)
  * @param classWeights weight per class (empty when unweighted)
- * @param targetTransform null, or "log" (log1p on the target, inverted on predictions)
+ * @param targetTransform null, "log" (log1p on the target) or "standard" ((y - center) / scale); inverted on predictions
  */
 public record Transform(
     int version,
@@ -40,7 +40,9 @@ public record Transform(
     List<ColumnStep> columns,
     List<String> labels,
     Map<String, Double> classWeights,
-    String targetTransform) {
+    String targetTransform,
+    double targetCenter,
+    double targetScale) {
 
   /** A derived column. */
   public record Derived(String name, String expr, ColumnType type) {}
@@ -118,9 +120,18 @@ public record Transform(
       }
     }
     if (spec.targetTransform() != null && input.task() != Task.REGRESSION) {
-      throw new InvalidInput(file + ": target-transform: log needs a regression target, the task is " + input.task().yamlName());
+      throw new InvalidInput(file + ": target-transform: " + spec.targetTransform() + " needs a regression target, the task is " + input.task().yamlName());
     }
-    return new Transform(VERSION, input, spec, derived, steps, labels, weights, spec.targetTransform());
+    double center = 0;
+    double scale = 1;
+    if ("standard".equals(spec.targetTransform())) {
+      double[] y = t.numeric(input.target());
+      center = Arrays.stream(y).average().orElse(0);
+      final double c0 = center;
+      double var = Arrays.stream(y).map(v -> (v - c0) * (v - c0)).sum() / Math.max(1, y.length);
+      scale = var > 0 ? Math.sqrt(var) : 1;
+    }
+    return new Transform(VERSION, input, spec, derived, steps, labels, weights, spec.targetTransform(), center, scale);
   }
 
   private static void checkMapColumns(String file, String param, Map<String, String> m, Table t) throws InvalidInput {
@@ -407,7 +418,7 @@ public record Transform(
       target = new String[n];
       if (input.task() == Task.REGRESSION) {
         double[] y = (double[]) col;
-        for (int r = 0; r < n; r++) target[r] = Double.toString("log".equals(targetTransform) ? Math.log1p(y[r]) : y[r]);
+        for (int r = 0; r < n; r++) target[r] = Double.toString(forwardTarget(y[r]));
       } else {
         target = t.targetStrings();
       }
@@ -441,6 +452,15 @@ public record Transform(
 
   /** Inverts the target transform on a prediction. */
   public double invertTarget(double y) {
-    return "log".equals(targetTransform) ? Math.expm1(y) : y;
+    if ("log".equals(targetTransform)) return Math.expm1(y);
+    if ("standard".equals(targetTransform)) return y * targetScale + targetCenter;
+    return y;
+  }
+
+  /** Applies the target transform to a raw target value. */
+  public double forwardTarget(double y) {
+    if ("log".equals(targetTransform)) return Math.log1p(y);
+    if ("standard".equals(targetTransform)) return (y - targetCenter) / targetScale;
+    return y;
   }
 }
