@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -31,10 +32,36 @@ class ShippedPipelinesIT {
       String file = "pipelines/" + p.getFileName();
       Cli.Result first = cli.run("run", file, "--json");
       assertThat(first.exit()).as(first.err()).isZero();
+      checkQuality(p.getFileName().toString().replace(".yaml", ""), first);
       Cli.Result second = cli.run("run", file, "--json");
       assertThat(second.exit()).as(second.err()).isZero();
       assertThat(Runs.statuses(second).values()).as("second run of " + file).allMatch(s -> s.equals("CACHED") || s.equals("SKIPPED"));
     }));
+  }
+
+  /**
+   * Floors the classic ML pipelines must reach on their small data (the numbers measured when they
+   * were written are in the comments); each evaluate step must also write its HTML report and plots.
+   */
+  static final Map<String, List<Floor>> FLOORS = Map.of(
+      "iris", List.of(new Floor("evaluate", "accuracy", 0.93)), // 0.956
+      "titanic", List.of(new Floor("evaluate", "accuracy", 0.75)), // 0.84
+      "housing", List.of(new Floor("evaluate", "r2", 0.85)), // 0.925
+      "sentiment", List.of(new Floor("evaluate-nb", "accuracy", 0.75), new Floor("evaluate-rf", "accuracy", 0.70)), // 0.795, 0.757
+      "churn", List.of(new Floor("evaluate-xgboost", "roc-auc", 0.85), new Floor("evaluate-logistic", "roc-auc", 0.75)), // 0.903, 0.825
+      "anomaly", List.of(new Floor("evaluate", "recall", 0.9), new Floor("evaluate", "f1", 0.4)), // 0.987, 0.55
+      "clustering", List.of(new Floor("evaluate", "nmi", 0.7), new Floor("cross-validate", "cv.nmi", 0.7)), // 0.785, 0.866
+      "linear-regression", List.of(new Floor("evaluate", "r2", 0.25))); // 0.338
+
+  record Floor(String step, String metric, double min) {}
+
+  static void checkQuality(String pipeline, Cli.Result r) {
+    for (Floor f : FLOORS.getOrDefault(pipeline, List.of())) {
+      var outputs = Runs.step(r, f.step()).get("outputs");
+      assertThat(outputs.get("values").get(f.metric()).asDouble()).as(pipeline + " " + f.step() + " " + f.metric()).isGreaterThanOrEqualTo(f.min());
+      assertThat(outputs.get("report").get("artifact").get("mediaType").asText()).isEqualTo("text/html");
+      assertThat(outputs.get("plots").size()).as(pipeline + " plots").isGreaterThan(0);
+    }
   }
 
   static void copy(Path from, Path to) throws IOException {

@@ -33,12 +33,12 @@ final class IngestStep implements StepType<IngestStep.Params> {
       @Param("the column that orders rows in time (method: time)") String timeColumn) {
     SplitSpec {
       if (method != null && !List.of("random", "stratified", "time").contains(method)) {
-        throw new InvalidParamException("split.method", false, "unknown split method \"" + method + "\"", "valid: random, stratified, time");
+        throw new InvalidParamException("method", false, "unknown split method \"" + method + "\"", "valid: random, stratified, time");
       }
-      if ("time".equals(method) && timeColumn == null) throw new InvalidParamException("split", false, "split method time needs time-column:", "split: {method: time, time-column: date}");
+      if ("time".equals(method) && timeColumn == null) throw new InvalidParamException("method", false, "split method time needs time-column:", "split: {method: time, time-column: date}");
       double v = valid == null ? 0 : valid;
       double t = test == null ? 0.2 : test;
-      if (v + t >= 0.95) throw new InvalidParamException("split", false, "valid + test must leave rows for training, found " + (v + t), null);
+      if (v + t >= 0.95) throw new InvalidParamException(test != null ? "test" : "valid", false, "valid + test must leave rows for training, found " + (v + t), null);
     }
   }
 

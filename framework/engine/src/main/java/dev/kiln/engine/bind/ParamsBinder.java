@@ -106,7 +106,12 @@ public final class ParamsBinder {
     }
     if (!ok) return INVALID;
     // in CHECK mode the record is still built when every value is known, so its own checks run
-    for (Object a : args) if (a == DEFERRED) return DEFERRED;
+    boolean deferredArgs = false;
+    for (Object a : args) if (a == DEFERRED) deferredArgs = true;
+    if (deferredArgs) {
+      if (mode == Mode.CHECK) checkKnownParts(type, schema, args, m, path);
+      return DEFERRED;
+    }
     try {
       Class<?>[] types = new Class<?>[schema.fields().size()];
       for (int j = 0; j < types.length; j++) types[j] = schema.fields().get(j).component().getType();
@@ -123,6 +128,35 @@ public final class ParamsBinder {
       return INVALID;
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot construct " + type.getName(), e);
+    }
+  }
+
+  /**
+   * Some values are not known before the run (expressions, files to import): builds the record with
+   * those left empty and reports only the {@link InvalidParamException}s it throws about values
+   * that are known, e.g. an unknown hyperparameter when only the data file is deferred.
+   */
+  private void checkKnownParts(Class<?> type, ParamsSchema schema, Object[] args, MapNode m, String path) {
+    Object[] probe = args.clone();
+    java.util.Set<String> deferredNames = new java.util.HashSet<>();
+    Class<?>[] types = new Class<?>[schema.fields().size()];
+    for (int j = 0; j < probe.length; j++) {
+      types[j] = schema.fields().get(j).component().getType();
+      if (probe[j] == DEFERRED) {
+        deferredNames.add(schema.fields().get(j).yamlName());
+        probe[j] = types[j] == Artifact.class ? new Artifact("0".repeat(64), 0, "application/octet-stream", "(not imported yet)") : zero(types[j]);
+      }
+    }
+    try {
+      Constructor<?> c = type.getDeclaredConstructor(types);
+      c.setAccessible(true);
+      c.newInstance(probe);
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof InvalidParamException ipe && !deferredNames.contains(ipe.param().split("\\.")[0])) {
+        problems.add(locate(m, ipe), Code.E123, path + "." + ipe.param(), String.valueOf(ipe.getMessage()), ipe.hint());
+      }
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // only explicit, located problems are reported from a partial record
     }
   }
 

@@ -11,7 +11,7 @@ import java.util.Map;
 /** Writes a spec back to pipeline YAML, in its explicit form (every param declared in full). */
 public final class SpecWriter {
   private static final ObjectMapper YAML = new ObjectMapper(
-      YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build());
+      YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS).build());
 
   private SpecWriter() {}
 

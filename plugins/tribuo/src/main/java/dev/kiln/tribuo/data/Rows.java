@@ -63,12 +63,12 @@ public abstract class Rows implements Closeable {
             if (t == JsonToken.START_ARRAY) {
               fields.clear();
               inRow = true;
-              line = p.currentTokenLocation().getLineNr() + firstLine - 1;
             } else if (t == JsonToken.END_ARRAY) {
               if (!inRow) continue; // Jackson closes the outer array at the end of input
               inRow = false;
               return fields.toArray(new String[0]);
             } else {
+              if (fields.isEmpty()) line = p.currentTokenLocation().getLineNr() + firstLine - 1;
               fields.add(p.getText());
             }
           }

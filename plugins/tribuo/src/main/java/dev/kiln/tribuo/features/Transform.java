@@ -352,11 +352,9 @@ public record Transform(
             double x = t.numeric(c.name())[r];
             if (Double.isNaN(x)) x = c.impute();
             if (c.log()) x = Math.log1p(Math.max(x, -1 + 1e-12));
-            x = (x - c.center()) / c.scale();
-            if (x != 0) {
-              tmpIdx[k] = base;
-              tmpVal[k++] = x;
-            }
+            // numeric features are kept even when 0, so no row is left without features
+            tmpIdx[k] = base;
+            tmpVal[k++] = (x - c.center()) / c.scale();
             base++;
           }
           case "binned" -> {

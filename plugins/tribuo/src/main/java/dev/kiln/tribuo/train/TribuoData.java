@@ -58,11 +58,15 @@ public final class TribuoData {
   }
 
   /** One example per row. */
-  public static <T extends Output<T>> List<Example<T>> examples(Transform tf, Transform.Encoded e) {
+  public static <T extends Output<T>> List<Example<T>> examples(Transform tf, Transform.Encoded e) throws dev.kiln.api.InvalidInput {
     List<Example<T>> out = new ArrayList<>(e.index().length);
     List<String> names = e.featureNames();
     for (int r = 0; r < e.index().length; r++) {
       int[] idx = e.index()[r];
+      if (idx.length == 0) {
+        throw new dev.kiln.api.InvalidInput("row " + (r + 1) + " has no feature values: every feature column is missing or holds a category not seen in training"
+            + "\n  hint: impute the categorical columns (impute: mode) so a missing value still gives a feature");
+      }
       String[] n = new String[idx.length];
       for (int i = 0; i < idx.length; i++) n[i] = names.get(idx[i]);
       T y = output(tf, e.target() == null ? null : e.target()[r]);
@@ -74,7 +78,7 @@ public final class TribuoData {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public static <T extends Output<T>> MutableDataset<T> dataset(Transform tf, Transform.Encoded e, String description) {
+  public static <T extends Output<T>> MutableDataset<T> dataset(Transform tf, Transform.Encoded e, String description) throws dev.kiln.api.InvalidInput {
     OutputFactory<T> f = (OutputFactory<T>) factory(tf.input().task());
     MutableDataset<T> ds = new MutableDataset<>(new SimpleDataSourceProvenance(description, EPOCH, f), f);
     for (Example<T> ex : TribuoData.<T>examples(tf, e)) ds.add(ex);

@@ -1,0 +1,109 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad data fails a run with exit code 2 and a message naming the file, line and column; no model
+ * is produced and no step that depends on the data runs.
+ */
+class TribuoBadInputTest {
+  @TempDir Path dir;
+  Cli cli;
+
+  static final String PIPELINE = """
+      name: bad-data
+      steps:
+        ingest:
+          uses: tribuo/ingest
+          with:
+            data: data.csv
+            target: %s
+            split: {test: 0.25, seed: 1}
+        train:
+          uses: tribuo/train
+          with:
+            data: ${{ steps.ingest.outputs.train }}
+            algorithm: logistic-regression
+      """;
+
+  @BeforeEach
+  void setUp() {
+    cli = Cli.in(dir);
+  }
+
+  private Cli.Result run(String csv, String target) throws Exception {
+    Files.writeString(dir.resolve("data.csv"), csv);
+    Files.writeString(dir.resolve("p.yaml"), PIPELINE.formatted(target));
+    return cli.run("run", "p.yaml", "--json");
+  }
+
+  private static String rows(int n) {
+    StringBuilder b = new StringBuilder("x,y,label\n");
+    for (int i = 0; i < n; i++) b.append(i).append(',').append(i * 2.5).append(',').append(i % 2 == 0 ? "a" : "b").append('\n');
+    return b.toString();
+  }
+
+  private void assertFailedCleanly(Cli.Result r, String... fragments) {
+    assertThat(r.exit()).as(r.err()).isEqualTo(2);
+    JsonNode ingest = Runs.step(r, "ingest");
+    assertThat(ingest.get("status").asText()).isEqualTo("FAILED");
+    assertThat(ingest.get("error").asText()).contains(fragments);
+    assertThat(Runs.step(r, "train").get("status").asText()).isEqualTo("SKIPPED");
+    assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void missingTargetColumnIsNamedWithTheColumnsThereAre() throws Exception {
+    assertFailedCleanly(run(rows(20), "lable"), "data.csv", "target column \"lable\" is not in the file", "did you mean \"label\"", "columns: x, y, label");
+  }
+
+  @Test
+  void nonNumericValueInANumericColumnGivesLineAndColumn() throws Exception {
+    String csv = rows(20) + "21,oops,a\n";
+    Files.writeString(dir.resolve("data.csv"), csv);
+    Files.writeString(dir.resolve("p.yaml"), PIPELINE.formatted("label").replace("target: label", "target: label\n      columns: {y: numeric}"));
+    assertFailedCleanly(cli.run("run", "p.yaml", "--json"), "data.csv:22:2:", "column \"y\" is numeric, found \"oops\"", "hint:");
+  }
+
+  @Test
+  void raggedRowGivesItsLine() throws Exception {
+    String csv = rows(5) + "6,7\n" + rows(3).substring("x,y,label\n".length());
+    assertFailedCleanly(run(csv, "label"), "data.csv:7:", "ragged row: 2 fields, expected 3");
+  }
+
+  @Test
+  void emptyFileSaysSo() throws Exception {
+    assertFailedCleanly(run("", "label"), "data.csv: the file is empty");
+  }
+
+  @Test
+  void headerOnlyFileSaysSo() throws Exception {
+    assertFailedCleanly(run("x,y,label\n", "label"), "has a header but no rows");
+  }
+
+  @Test
+  void unknownAlgorithmIsCaughtBeforeAnythingRuns() throws Exception {
+    Files.writeString(dir.resolve("data.csv"), rows(20));
+    Files.writeString(dir.resolve("p.yaml"), PIPELINE.formatted("label").replace("logistic-regression", "logistic"));
+    Cli.Result r = cli.run("run", "p.yaml");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("p.yaml:13:18: error[E123]: steps.train.with.algorithm: unknown algorithm \"logistic\"", "logistic-regression");
+    assertThat(dir.resolve(".kiln/artifacts")).doesNotExist();
+  }
+
+  @Test
+  void aGoodFileTrainsAndTheModelIsAnArtifact() throws Exception {
+    Cli.Result r = run(rows(40), "label");
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode train = Runs.step(r, "train");
+    assertThat(train.get("outputs").get("model").get("artifact").get("sha256").asText()).hasSize(64);
+    assertThat(train.get("outputs").get("score").asDouble()).isBetween(0.0, 1.0);
+  }
+}
