@@ -144,7 +144,10 @@ public final class ParamsBinder {
       types[j] = schema.fields().get(j).component().getType();
       if (probe[j] == DEFERRED) {
         deferredNames.add(schema.fields().get(j).yamlName());
-        probe[j] = types[j] == Artifact.class ? new Artifact("0".repeat(64), 0, "application/octet-stream", "(not imported yet)") : zero(types[j]);
+        // present but unknown: a placeholder the record's own checks accept as "given"
+        if (types[j] == Artifact.class) probe[j] = new Artifact("0".repeat(64), 0, "application/octet-stream", "(not imported yet)");
+        else if (types[j] == String.class) probe[j] = "\u0000deferred";
+        else probe[j] = zero(types[j]);
       }
     }
     try {
