@@ -106,4 +106,29 @@ class TribuoBadInputTest {
     assertThat(train.get("outputs").get("model").get("artifact").get("sha256").asText()).hasSize(64);
     assertThat(train.get("outputs").get("score").asDouble()).isBetween(0.0, 1.0);
   }
+
+  @Test
+  void jsonLinesTrainAndBatchPredictionOnAFileThatStillHasTheTarget() throws Exception {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 60; i++) b.append("{\"x\": ").append(i).append(", \"y\": ").append(i * 0.5).append(", \"label\": \"").append(i < 30 ? "low" : "high").append("\"}\n");
+    Files.writeString(dir.resolve("data.jsonl"), b.toString());
+    Files.writeString(dir.resolve("p.yaml"), """
+        name: jsonl
+        steps:
+          ingest:
+            uses: tribuo/ingest
+            with: {data: data.jsonl, target: label, split: {test: 0.25, seed: 3}}
+          train:
+            uses: tribuo/train
+            with: {data: "${{ steps.ingest.outputs.train }}", algorithm: cart, valid: "${{ steps.ingest.outputs.test }}"}
+          predict:
+            uses: tribuo/predict
+            with: {model: "${{ steps.train.outputs.model }}", data: data.jsonl}
+        """);
+    Cli.Result r = cli.run("run", "p.yaml", "--json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(Runs.step(r, "ingest").get("outputs").get("rows").asInt()).isEqualTo(60);
+    assertThat(Runs.step(r, "train").get("outputs").get("score").asDouble()).isGreaterThanOrEqualTo(0.9);
+    assertThat(Runs.step(r, "predict").get("outputs").get("rows").asInt()).isEqualTo(60);
+  }
 }

@@ -417,8 +417,11 @@ public record Transform(
       if (input.task() == Task.REGRESSION) {
         double[] y = (double[]) col;
         for (int r = 0; r < n; r++) target[r] = Double.toString(forwardTarget(y[r]));
+      } else if (col instanceof String[] labels) {
+        target = labels;
       } else {
-        target = t.targetStrings();
+        double[] y = (double[]) col;
+        for (int r = 0; r < n; r++) target[r] = Double.isNaN(y[r]) ? null : dev.kiln.tribuo.data.Values.format(y[r]);
       }
       if (!classWeights.isEmpty()) {
         weight = new double[n];
