@@ -131,4 +131,23 @@ class TribuoBadInputTest {
     assertThat(Runs.step(r, "train").get("outputs").get("score").asDouble()).isGreaterThanOrEqualTo(0.9);
     assertThat(Runs.step(r, "predict").get("outputs").get("rows").asInt()).isEqualTo(60);
   }
+
+  @Test
+  void aHyperparameterWrongForOneMatrixAlgorithmFailsThatInstanceWithExit2() throws Exception {
+    Files.writeString(dir.resolve("data.csv"), rows(40));
+    Files.writeString(dir.resolve("p.yaml"), """
+        name: matrix-hp
+        steps:
+          ingest:
+            uses: tribuo/ingest
+            with: {data: data.csv, target: label, split: {test: 0.25, seed: 1}}
+          train:
+            uses: tribuo/train
+            matrix: {algorithm: [cart, knn]}
+            with: {data: "${{ steps.ingest.outputs.train }}", algorithm: "${{ matrix.algorithm }}", hyperparameters: {max-depth: 3}}
+        """);
+    Cli.Result r = cli.run("run", "p.yaml");
+    assertThat(r.exit()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("p.yaml:9:", "knn has no hyperparameter \"max-depth\"", "valid: k, distance");
+  }
 }

@@ -289,6 +289,7 @@ public final class RunExecutor {
       params = new ParamsBinder(ParamsBinder.Mode.BUILD, rt, null, problems).bind(type.paramsType(), with, "steps." + spec.id() + ".with").orElse(null);
       if (params == null) {
         String msg = problems.sorted().stream().map(Problem::format).reduce((a, b) -> a + "\n" + b).orElse("cannot bind params");
+        invalidInput.add(inst.key()); // params that do not bind are bad input, as in kiln validate: exit 2
         return failedBeforeStart(runId, inst, spec, attemptBase, started, msg);
       }
       // 3. cache key
