@@ -21,7 +21,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
+import dev.kiln.tribuo.data.Split;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.Trainer;
@@ -193,15 +193,7 @@ final class EvaluateStep implements StepType<EvaluateStep.Params> {
     long seed = ((Number) card.get("seed")).longValue();
     int n = data.rows();
     if (n < k) throw new dev.kiln.api.InvalidInput(shown + ": " + k + " folds need at least " + k + " rows, found " + n);
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) order[i] = i;
-    SplittableRandom rnd = new SplittableRandom(seed);
-    for (int i = n - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
+    int[] order = Split.shuffled(Split.range(n), seed);
     Map<String, List<Double>> per = new LinkedHashMap<>();
     List<String> foldNames = new ArrayList<>();
     List<Double> foldScores = new ArrayList<>();

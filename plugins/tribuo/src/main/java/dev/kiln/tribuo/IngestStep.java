@@ -111,8 +111,7 @@ final class IngestStep implements StepType<IngestStep.Params> {
 
   @Override
   public StepResult execute(Params p, StepContext ctx) throws Exception {
-    Map<String, ColumnType> types = new LinkedHashMap<>();
-    p.columns().forEach((k, v) -> types.put(k, ColumnType.parse(v)));
+    Map<String, ColumnType> types = TableReader.types(p.columns());
     Task task = p.task() == null ? null : Task.parse(p.task());
     var missing = p.missing() == null ? TableReader.defaultMissing() : new HashSet<>(p.missing());
     String delimiter = p.delimiter() == null ? "," : Params.unescape(p.delimiter());
@@ -123,12 +122,13 @@ final class IngestStep implements StepType<IngestStep.Params> {
     Table t = TableReader.read(ctx.open(p.data()), shown, opts);
     double secs = (System.nanoTime() - t0) / 1e9;
     ctx.log(String.format(Locale.ROOT, "read %d rows x %d columns from %s in %.2fs", t.rows(), t.width(), shown, secs));
-    if (p.positive() != null && t.schema().target() != null && !Split.classCounts(t).containsKey(p.positive())) {
-      throw new InvalidInput(shown + ": positive: \"" + p.positive() + "\" is not a value of the target \"" + t.schema().target() + "\"\n  hint: values: " + String.join(", ", Split.classCounts(t).keySet()));
+    Map<String, Integer> classes = Split.classCounts(t);
+    if (p.positive() != null && t.schema().target() != null && !classes.containsKey(p.positive())) {
+      throw new InvalidInput(shown + ": positive: \"" + p.positive() + "\" is not a value of the target \"" + t.schema().target() + "\"\n  hint: values: " + String.join(", ", classes.keySet()));
     }
     Task actual = t.schema().task();
-    if (actual == Task.CLASSIFICATION && Split.classCounts(t).size() < 2) {
-      throw new InvalidInput(shown + ": the target \"" + t.schema().target() + "\" has " + Split.classCounts(t).size() + " class; classification needs at least 2");
+    if (actual == Task.CLASSIFICATION && classes.size() < 2) {
+      throw new InvalidInput(shown + ": the target \"" + t.schema().target() + "\" has " + classes.size() + " class; classification needs at least 2");
     }
     var s = p.split();
     Split.Method method = s.method() != null ? Split.Method.valueOf(s.method().toUpperCase(Locale.ROOT)) : actual == Task.CLASSIFICATION || actual == Task.ANOMALY ? Split.Method.STRATIFIED : Split.Method.RANDOM;
@@ -151,7 +151,7 @@ final class IngestStep implements StepType<IngestStep.Params> {
     Path all = dir.resolve("all.csv");
     DatasetFile.write(t, all);
     out.output("all", ctx.storeArtifact(all, DatasetFile.MEDIA_TYPE));
-    Map<String, Object> profile = Profile.of(t);
+    Map<String, Object> profile = Profile.of(t, classes);
     profile.put("split", Map.of("method", method.name().toLowerCase(Locale.ROOT), "train", parts.train().length, "valid", parts.valid().length, "test", parts.test().length));
     out.output("profile", Steps.storeJson(ctx, "profile.json", profile));
     out.metric("rows", t.rows());
@@ -164,7 +164,7 @@ final class IngestStep implements StepType<IngestStep.Params> {
       int miss = ((Number) c.get("missing")).intValue();
       if (miss > 0) out.metric("missing." + c.get("name"), miss);
     }
-    Split.classCounts(t).forEach((k, n) -> out.metric("class." + k, (double) n / t.rows()));
+    classes.forEach((k, n) -> out.metric("class." + k, (double) n / t.rows()));
     ctx.log("columns: " + columnTypes + "; target " + t.schema().target() + " (" + actual.yamlName() + "); split " + method.name().toLowerCase(Locale.ROOT) + " " + parts.train().length + "/" + parts.valid().length + "/" + parts.test().length);
     return out.output("rows", t.rows()).output("columns", columnTypes).output("task", actual.yamlName()).build();
   }

@@ -20,7 +20,6 @@ import dev.kiln.tribuo.data.Values;
 import dev.kiln.tribuo.features.Transform;
 import dev.kiln.tribuo.train.ModelBundle;
 import dev.kiln.tribuo.train.TribuoData;
-import java.io.BufferedReader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,14 +82,7 @@ final class PredictStep implements StepType<PredictStep.Params> {
     Path file = ctx.open(p.data());
     String shown = Steps.shown(p.data());
     Table data;
-    boolean dataset;
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String first = in.readLine();
-      dataset = first != null && first.startsWith("#kiln-dataset ");
-    } catch (java.nio.charset.MalformedInputException e) {
-      dataset = false;
-    }
-    if (dataset) {
+    if (DatasetFile.isDataset(file)) {
       data = DatasetFile.read(file, shown);
     } else {
       Map<String, ColumnType> types = new LinkedHashMap<>();

@@ -113,15 +113,11 @@ public final class ParamsBinder {
       return DEFERRED;
     }
     try {
-      Class<?>[] types = new Class<?>[schema.fields().size()];
-      for (int j = 0; j < types.length; j++) types[j] = schema.fields().get(j).component().getType();
-      Constructor<?> c = type.getDeclaredConstructor(types);
-      c.setAccessible(true);
-      return c.newInstance(args);
+      return construct(type, schema, args);
     } catch (InvocationTargetException e) {
       Throwable t = e.getCause();
       if (t instanceof InvalidParamException ipe) {
-        problems.add(locate(m, ipe), Code.E123, path + "." + ipe.param(), String.valueOf(t.getMessage()), ipe.hint());
+        addLocated(m, ipe, path);
       } else {
         problems.add(m.location(), Code.E123, path, String.valueOf(t.getMessage()), null);
       }
@@ -139,28 +135,38 @@ public final class ParamsBinder {
   private void checkKnownParts(Class<?> type, ParamsSchema schema, Object[] args, MapNode m, String path) {
     Object[] probe = args.clone();
     java.util.Set<String> deferredNames = new java.util.HashSet<>();
-    Class<?>[] types = new Class<?>[schema.fields().size()];
     for (int j = 0; j < probe.length; j++) {
-      types[j] = schema.fields().get(j).component().getType();
+      Class<?> raw = schema.fields().get(j).component().getType();
       if (probe[j] == DEFERRED) {
         deferredNames.add(schema.fields().get(j).yamlName());
         // present but unknown: a placeholder the record's own checks accept as "given"
-        if (types[j] == Artifact.class) probe[j] = new Artifact("0".repeat(64), 0, "application/octet-stream", "(not imported yet)");
-        else if (types[j] == String.class) probe[j] = "\u0000deferred";
-        else probe[j] = zero(types[j]);
+        if (raw == Artifact.class) probe[j] = new Artifact("0".repeat(64), 0, "application/octet-stream", "(not imported yet)");
+        else if (raw == String.class) probe[j] = "\u0000deferred";
+        else probe[j] = zero(raw);
       }
     }
     try {
-      Constructor<?> c = type.getDeclaredConstructor(types);
-      c.setAccessible(true);
-      c.newInstance(probe);
+      construct(type, schema, probe);
     } catch (InvocationTargetException e) {
       if (e.getCause() instanceof InvalidParamException ipe && !deferredNames.contains(ipe.param().split("\\.")[0])) {
-        problems.add(locate(m, ipe), Code.E123, path + "." + ipe.param(), String.valueOf(ipe.getMessage()), ipe.hint());
+        addLocated(m, ipe, path);
       }
     } catch (ReflectiveOperationException | RuntimeException e) {
       // only explicit, located problems are reported from a partial record
     }
+  }
+
+  /** Calls the record's canonical constructor; the record's own checks throw through {@link InvocationTargetException}. */
+  private static Object construct(Class<?> type, ParamsSchema schema, Object[] args) throws ReflectiveOperationException {
+    Class<?>[] types = new Class<?>[schema.fields().size()];
+    for (int j = 0; j < types.length; j++) types[j] = schema.fields().get(j).component().getType();
+    Constructor<?> c = type.getDeclaredConstructor(types);
+    c.setAccessible(true);
+    return c.newInstance(args);
+  }
+
+  private void addLocated(MapNode m, InvalidParamException ipe, String path) {
+    problems.add(locate(m, ipe), Code.E123, path + "." + ipe.param(), String.valueOf(ipe.getMessage()), ipe.hint());
   }
 
   /** The location of the value (or key) an {@link InvalidParamException} names, as deep as the YAML goes. */

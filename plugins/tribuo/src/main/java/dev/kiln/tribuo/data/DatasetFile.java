@@ -28,6 +28,16 @@ public final class DatasetFile {
 
   private DatasetFile() {}
 
+  /** Whether {@code file} starts with the dataset line (false for other text, binary, or non-UTF-8 files). */
+  public static boolean isDataset(Path file) throws IOException {
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String first = in.readLine();
+      return first != null && first.startsWith(MAGIC);
+    } catch (java.nio.charset.MalformedInputException e) {
+      return false;
+    }
+  }
+
   public static void write(Table t, Path out) throws IOException {
     try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
       w.write(MAGIC);

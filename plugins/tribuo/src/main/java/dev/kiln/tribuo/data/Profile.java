@@ -12,7 +12,8 @@ import java.util.Map;
 public final class Profile {
   private Profile() {}
 
-  public static Map<String, Object> of(Table t) {
+  /** The profile of {@code t}; {@code classes} is {@link Split#classCounts} of it, computed once by the caller. */
+  public static Map<String, Object> of(Table t, Map<String, Integer> classes) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("rows", t.rows());
     out.put("target", t.schema().target());
@@ -57,7 +58,6 @@ public final class Profile {
       cols.add(m);
     }
     out.put("columns", cols);
-    Map<String, Integer> classes = Split.classCounts(t);
     if (!classes.isEmpty()) out.put("classes", classes);
     return out;
   }

@@ -32,13 +32,15 @@ public final class Split {
     };
   }
 
-  private static int[] range(int n) {
+  /** {@code 0 .. n-1}. */
+  public static int[] range(int n) {
     int[] a = new int[n];
     for (int i = 0; i < n; i++) a[i] = i;
     return a;
   }
 
-  private static int[] shuffled(int[] a, long seed) {
+  /** Shuffles {@code a} in place (Fisher-Yates, seeded) and returns it. */
+  public static int[] shuffled(int[] a, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     for (int i = a.length - 1; i > 0; i--) {
       int j = r.nextInt(i + 1);

@@ -297,7 +297,7 @@ public final class TableReader {
     return new HashSet<>(List.of("", "NA", "N/A", "NaN", "nan", "null", "NULL", "?"));
   }
 
-  /** An ordered map helper for callers building type overrides. */
+  /** The {@code columns:} overrides of a step (name -> type name) as types, in order. */
   public static Map<String, ColumnType> types(Map<String, String> raw) {
     Map<String, ColumnType> out = new LinkedHashMap<>();
     raw.forEach((k, v) -> out.put(k, ColumnType.parse(v)));

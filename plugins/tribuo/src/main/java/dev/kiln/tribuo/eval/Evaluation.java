@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
+import dev.kiln.tribuo.data.Split;
 import org.tribuo.Example;
 import org.tribuo.Model;
 import org.tribuo.Prediction;
@@ -196,20 +196,7 @@ public final class Evaluation {
   static double silhouette(Transform.Encoded enc, int[] cluster, int limit) {
     int n = cluster.length;
     int d = enc.featureNames().size();
-    int[] rows = new int[Math.min(n, limit)];
-    if (n <= limit) for (int i = 0; i < n; i++) rows[i] = i;
-    else {
-      int[] all = new int[n];
-      for (int i = 0; i < n; i++) all[i] = i;
-      SplittableRandom r = new SplittableRandom(17);
-      for (int i = n - 1; i > 0; i--) {
-        int j = r.nextInt(i + 1);
-        int t = all[i];
-        all[i] = all[j];
-        all[j] = t;
-      }
-      System.arraycopy(all, 0, rows, 0, rows.length);
-    }
+    int[] rows = n <= limit ? Split.range(n) : Arrays.copyOf(Split.shuffled(Split.range(n), 17), limit);
     double[][] x = new double[rows.length][d];
     for (int i = 0; i < rows.length; i++) {
       int[] idx = enc.index()[rows[i]];

@@ -139,8 +139,11 @@ public record Transform(
   }
 
   private static InvalidInput unknownColumn(String file, String param, String c, Table t) {
-    String best = dev.kiln.tribuo.data.TableReader.closest(c, t.schema().names());
-    return new InvalidInput(file + ": " + param + ": names \"" + c + "\", which is not a column\n  hint: " + (best != null ? "did you mean \"" + best + "\"? " : "") + "columns: " + String.join(", ", t.schema().names()));
+    return new InvalidInput(file + ": " + param + ": names \"" + c + "\", which is not a column" + columnHint(c, t));
+  }
+
+  private static String columnHint(String name, Table t) {
+    return dev.kiln.tribuo.data.TableReader.hint(name, t.schema().names().toArray(new String[0]));
   }
 
   private static InvalidInput notNumeric(String file, String param, String c, Table t) {
@@ -161,8 +164,7 @@ public record Transform(
     for (Derived d : derived) {
       Expression x = parse(d.expr());
       for (String c : x.columns()) if (t.schema().index(c) < 0) {
-        String best = dev.kiln.tribuo.data.TableReader.closest(c, t.schema().names());
-        throw new InvalidInput(file + ": derive." + d.name() + ": \"" + d.expr() + "\" reads column \"" + c + "\", which is not in the data\n  hint: " + (best != null ? "did you mean \"" + best + "\"? " : "") + "columns: " + String.join(", ", t.schema().names()));
+        throw new InvalidInput(file + ": derive." + d.name() + ": \"" + d.expr() + "\" reads column \"" + c + "\", which is not in the data" + columnHint(c, t));
       }
       final Table src = t;
       Object out = d.type() == ColumnType.NUMERIC ? new double[t.rows()] : new String[t.rows()];
@@ -330,7 +332,7 @@ public record Transform(
       if (c.name().equals(input.target()) || c.type() == ColumnType.IGNORE) continue;
       if (raw.schema().index(c.name()) < 0 && (c.type() != ColumnType.ID)) {
         boolean used = columns.stream().anyMatch(s -> s.name().equals(c.name())) || derived.stream().anyMatch(d -> parseQuiet(d.expr()).contains(c.name()));
-        if (used) throw new InvalidInput(file + ": column \"" + c.name() + "\" the model was trained with is missing" + dev.kiln.tribuo.data.TableReader.hint(c.name(), raw.schema().names().toArray(new String[0])));
+        if (used) throw new InvalidInput(file + ": column \"" + c.name() + "\" the model was trained with is missing" + columnHint(c.name(), raw));
       }
     }
     Table t = derive(raw, derived, file);

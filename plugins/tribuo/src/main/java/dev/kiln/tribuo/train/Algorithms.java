@@ -82,15 +82,12 @@ public final class Algorithms {
     private String range() {
       boolean lo = !Double.isInfinite(min);
       boolean hi = !Double.isInfinite(max);
-      if (lo && hi) return " in [" + fmt(min) + ", " + fmt(max) + "]";
-      if (lo) return " >= " + fmt(min);
-      return hi ? " <= " + fmt(max) : "";
+      if (lo && hi) return " in [" + dev.kiln.tribuo.data.Values.format(min) + ", " + dev.kiln.tribuo.data.Values.format(max) + "]";
+      if (lo) return " >= " + dev.kiln.tribuo.data.Values.format(min);
+      return hi ? " <= " + dev.kiln.tribuo.data.Values.format(max) : "";
     }
   }
 
-  static String fmt(double d) {
-    return d == Math.rint(d) && Math.abs(d) < 1e12 ? Long.toString((long) d) : Double.toString(d);
-  }
 
   /** Hyperparameter values after defaults. */
   public record Values(Map<String, Object> map, int numFeatures, int threads, int rows) {
