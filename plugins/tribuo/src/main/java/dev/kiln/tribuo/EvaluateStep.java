@@ -14,7 +14,6 @@ import dev.kiln.tribuo.eval.Report;
 import dev.kiln.tribuo.features.Transform;
 import dev.kiln.tribuo.train.Algorithms;
 import dev.kiln.tribuo.train.ModelBundle;
-import dev.kiln.tribuo.train.TribuoData;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import dev.kiln.tribuo.data.Split;
 import org.tribuo.Model;
-import org.tribuo.MutableDataset;
-import org.tribuo.Trainer;
 
 /** Scores a model on held-out data (or by k-fold cross-validation); writes metrics, plots and an HTML report. */
 final class EvaluateStep implements StepType<EvaluateStep.Params> {
@@ -205,12 +202,7 @@ final class EvaluateStep implements StepType<EvaluateStep.Params> {
       Table testPart = data.select(te.stream().mapToInt(Integer::intValue).toArray());
       Transform tf = Transform.fit(trainPart, bundle.transform().spec(), shown);
       Transform.Encoded enc = tf.apply(trainPart, shown);
-      MutableDataset ds = TribuoData.dataset(tf, enc, "fold " + f);
-      Trainer trainer = Algorithms.trainer(algorithm, task, hp, enc.featureNames().size(), ds.size(), 1, seed + f);
-      Model<?> m;
-      try (AutoCloseable c = Steps.capture(ctx, s -> {})) {
-        m = trainer.train(ds);
-      }
+      Model<?> m = TrainStep.fit(tf, enc, algorithm, hp, seed + f, 1, "fold " + f, ctx, s -> {}).model();
       Evaluation.Result r = Evaluation.evaluate(m, tf, testPart, shown);
       r.metrics().forEach((key, v) -> {
         if (!key.contains(".")) per.computeIfAbsent(key, x -> new ArrayList<>()).add(v);

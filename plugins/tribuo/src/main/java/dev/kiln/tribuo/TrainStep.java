@@ -97,8 +97,53 @@ final class TrainStep implements StepType<TrainStep.Params> {
         Output.value("metric", "the name of that metric"));
   }
 
-  @Override
+  /** A trained model and the rows it was trained on. */
+  record Fitted(Model<?> model, int rows) {}
+
+  /**
+   * Trains {@code algorithm} on encoded rows the way every Kiln training does — a one-class
+   * detector on the normal rows only, class weights as label or example weights — so a
+   * cross-validation fold trains exactly as {@code tribuo/train} does. Tribuo's log lines go to
+   * the step log and to {@code logListener}.
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
+  static Fitted fit(Transform tf, Transform.Encoded enc, String algorithm, Map<String, Object> hp, long seed, int threads, String description,
+      StepContext ctx, java.util.function.Consumer<String> logListener) throws Exception {
+    Task task = tf.input().task();
+    MutableDataset ds = TribuoData.dataset(tf, enc, description);
+    if (task == Task.ANOMALY) {
+      MutableDataset normal = new MutableDataset(ds.getProvenance(), ds.getOutputFactory());
+      int dropped = 0;
+      for (Object o : ds) {
+        Example<Event> ex = (Example<Event>) o;
+        if (ex.getOutput().getType() == Event.EventType.ANOMALOUS) dropped++;
+        else normal.add(ex);
+      }
+      ctx.log("one-class training on the " + normal.size() + " normal rows (" + dropped + " labelled anomalies held out of training)");
+      ds = normal;
+    }
+    Trainer trainer = Algorithms.trainer(algorithm, task, hp, enc.featureNames().size(), ds.size(), threads, seed);
+    if (!tf.classWeights().isEmpty()) {
+      if (trainer instanceof WeightedLabels wl) {
+        Map<Label, Float> w = new LinkedHashMap<>();
+        tf.classWeights().forEach((k, v) -> w.put(new Label(k), v.floatValue()));
+        wl.setLabelWeights(w);
+        ctx.log("class weights as label weights: " + tf.classWeights());
+      } else if (trainer instanceof WeightedExamples) {
+        ctx.log("class weights as example weights: " + tf.classWeights());
+      } else {
+        ctx.log("warning: " + algorithm + " ignores class weights");
+      }
+    }
+    try (AutoCloseable c = Steps.capture(ctx, logListener)) {
+      return new Fitted(trainer.train(ds), ds.size());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new InvalidInput(algorithm + " cannot train on this data: " + e.getMessage()
+          + (algorithm.equals("naive-bayes") ? "\n  hint: naive Bayes needs non-negative features (counts, TF-IDF, one-hot); do not standardise them" : ""));
+    }
+  }
+
+  @Override
   public StepResult execute(Params p, StepContext ctx) throws Exception {
     String shown = Steps.shown(p.data());
     Table train = Steps.dataset(ctx, p.data());
@@ -123,45 +168,15 @@ final class TrainStep implements StepType<TrainStep.Params> {
     Transform.Encoded enc = tf.apply(train, shown);
     int numFeatures = enc.featureNames().size();
     long seed = p.seed() == null ? ctx.seed() : p.seed();
-    MutableDataset ds = TribuoData.dataset(tf, enc, "kiln dataset sha256:" + p.data().sha256());
-    if (task == Task.ANOMALY) {
-      MutableDataset normal = new MutableDataset(ds.getProvenance(), ds.getOutputFactory());
-      int dropped = 0;
-      for (Object o : ds) {
-        Example<Event> ex = (Example<Event>) o;
-        if (ex.getOutput().getType() == Event.EventType.ANOMALOUS) dropped++;
-        else normal.add(ex);
-      }
-      ctx.log("one-class training on the " + normal.size() + " normal rows (" + dropped + " labelled anomalies held out of training)");
-      ds = normal;
-    }
-    Trainer trainer = Algorithms.trainer(p.algorithm(), task, hp, numFeatures, ds.size(), p.threads(), seed);
-    if (!tf.classWeights().isEmpty()) {
-      if (trainer instanceof WeightedLabels wl) {
-        Map<Label, Float> w = new LinkedHashMap<>();
-        tf.classWeights().forEach((k, v) -> w.put(new Label(k), v.floatValue()));
-        wl.setLabelWeights(w);
-        ctx.log("class weights as label weights: " + tf.classWeights());
-      } else if (trainer instanceof WeightedExamples) {
-        ctx.log("class weights as example weights: " + tf.classWeights());
-      } else {
-        ctx.log("warning: " + p.algorithm() + " ignores class weights");
-      }
-    }
     List<double[]> loss = new ArrayList<>();
     long t0 = System.nanoTime();
-    Model<?> model;
-    try (AutoCloseable c = Steps.capture(ctx, msg -> {
+    Fitted fitted = fit(tf, enc, p.algorithm(), hp, seed, p.threads(), "kiln dataset sha256:" + p.data().sha256(), ctx, msg -> {
       Matcher m = SGD_LOSS.matcher(msg);
       if (m.find()) loss.add(new double[] {Long.parseLong(m.group(1)), Double.parseDouble(m.group(2))});
-    })) {
-      model = trainer.train(ds);
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new InvalidInput(p.algorithm() + " cannot train on this data: " + e.getMessage()
-          + (p.algorithm().equals("naive-bayes") ? "\n  hint: naive Bayes needs non-negative features (counts, TF-IDF, one-hot); do not standardise them" : ""));
-    }
+    });
+    Model<?> model = fitted.model();
     double trainSeconds = (System.nanoTime() - t0) / 1e9;
-    ctx.log(String.format(Locale.ROOT, "trained %s on %d rows x %d features in %.3fs", p.algorithm(), ds.size(), numFeatures, trainSeconds));
+    ctx.log(String.format(Locale.ROOT, "trained %s on %d rows x %d features in %.3fs", p.algorithm(), fitted.rows(), numFeatures, trainSeconds));
     for (double[] l : loss) ctx.metric("train.loss", l[1], (long) l[0]);
 
     StepResult.Builder out = StepResult.builder();
@@ -198,7 +213,7 @@ final class TrainStep implements StepType<TrainStep.Params> {
     for (Transform.Derived d : tf.derived()) features.add(Map.of("name", d.name(), "type", d.type().yamlName(), "derived", d.expr()));
     card.put("input-columns", features);
     card.put("feature-count", numFeatures);
-    card.put("training-rows", ds.size());
+    card.put("training-rows", fitted.rows());
     card.put("training-data", Map.of("sha256", p.data().sha256(), "name", shown));
     if (tfArtifact != null) card.put("transform", Map.of("sha256", tfArtifact.sha256()));
     if (!tf.classWeights().isEmpty()) card.put("class-weights", tf.classWeights());
