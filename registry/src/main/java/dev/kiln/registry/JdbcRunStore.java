@@ -423,6 +423,59 @@ public final class JdbcRunStore implements RunStore {
   }
 
   @Override
+  public List<MetricRecord> metrics(String runId, String stepKey) {
+    return read("read metrics", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT run_id, step_key, name, step, val, recorded_at FROM metrics WHERE run_id = ? AND step_key = ? ORDER BY name, step")) {
+        ps.setString(1, runId);
+        ps.setString(2, stepKey);
+        List<MetricRecord> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) out.add(new MetricRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getDouble(5), rs.getLong(6)));
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
+  public void saveState(String runId, String stepKey, String name, String value, long now) {
+    tx("save the state of step " + runId + "/" + stepKey, c -> {
+      try (PreparedStatement up = c.prepareStatement("UPDATE step_state SET val = ?, updated_at = ? WHERE run_id = ? AND step_key = ? AND name = ?")) {
+        up.setString(1, value);
+        up.setLong(2, now);
+        up.setString(3, runId);
+        up.setString(4, stepKey);
+        up.setString(5, name);
+        if (up.executeUpdate() == 1) return null;
+      }
+      try (PreparedStatement in = c.prepareStatement("INSERT INTO step_state (run_id, step_key, name, val, updated_at) VALUES (?,?,?,?,?)")) {
+        in.setString(1, runId);
+        in.setString(2, stepKey);
+        in.setString(3, name);
+        in.setString(4, value);
+        in.setLong(5, now);
+        in.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public java.util.Map<String, String> state(String runId, String stepKey) {
+    return read("read the state of step " + runId + "/" + stepKey, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT name, val FROM step_state WHERE run_id = ? AND step_key = ? ORDER BY name")) {
+        ps.setString(1, runId);
+        ps.setString(2, stepKey);
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
   public void close() {
     dataSource.close();
   }

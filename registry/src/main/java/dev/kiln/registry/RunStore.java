@@ -52,6 +52,17 @@ public interface RunStore extends AutoCloseable {
 
   List<MetricRecord> metrics(String runId);
 
+  /** The metrics of one step instance, ordered by name and step. */
+  default List<MetricRecord> metrics(String runId, String stepKey) {
+    return metrics(runId).stream().filter(m -> m.stepKey().equals(stepKey)).toList();
+  }
+
+  /** Records {@code name = value} in the durable state of a step instance (insert or replace). */
+  void saveState(String runId, String stepKey, String name, String value, long now);
+
+  /** The durable state of a step instance: name -> value. */
+  java.util.Map<String, String> state(String runId, String stepKey);
+
   @Override
   void close();
 }

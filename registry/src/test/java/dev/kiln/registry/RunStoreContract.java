@@ -83,6 +83,21 @@ abstract class RunStoreContract {
   }
 
   @Test
+  void keepsAndReplacesTheDurableStateOfAStep() {
+    String id = id();
+    store.createRun(newRun(id, "p", 1000));
+    store.saveStepRun(step(id, "search", RunStatus.RUNNING, null, 10));
+    store.saveStepRun(step(id, "other", RunStatus.RUNNING, null, 10));
+    store.saveState(id, "search", "trial-0001", "{\"value\":0.5}", 1);
+    store.saveState(id, "search", "trial-0000", "{\"value\":0.4}", 2);
+    store.saveState(id, "search", "trial-0001", "{\"value\":0.6}", 3); // replaces
+    store.saveState(id, "other", "x", "y", 4);
+    assertThat(store.state(id, "search")).containsExactly(
+        java.util.Map.entry("trial-0000", "{\"value\":0.4}"), java.util.Map.entry("trial-0001", "{\"value\":0.6}"));
+    assertThat(store.state(id, "missing")).isEmpty();
+  }
+
+  @Test
   void findsTheNewestSucceededStepRunByCacheKey() {
     String key = "ck-" + UUID.randomUUID();
     String r1 = id();
@@ -112,6 +127,8 @@ abstract class RunStoreContract {
     assertThat(store.lineage(id)).extracting(LineageEdge::direction, LineageEdge::name).containsExactly(
         org.assertj.core.groups.Tuple.tuple("in", "file:data.csv"), org.assertj.core.groups.Tuple.tuple("out", "model"));
     assertThat(store.metrics(id)).extracting(MetricRecord::value).containsExactly(0.9, 0.5);
+    assertThat(store.metrics(id, "a")).extracting(MetricRecord::value).containsExactly(0.9, 0.5);
+    assertThat(store.metrics(id, "b")).isEmpty();
   }
 
   @Test

@@ -42,4 +42,41 @@ public interface StepContext {
 
   /** True once the run is being cancelled or the step timed out; long work should check it. */
   boolean cancelled();
+
+  /**
+   * Shows how far long work has got (a progress bar on a terminal, a plain line in CI logs).
+   *
+   * @param message a short status such as {@code best auc 0.912}; never a secret
+   */
+  default void progress(long done, long total, String message) {}
+
+  /**
+   * Runs step type {@code uses} as a child of this step instance, in the calling thread: e.g. one
+   * trial of a hyperparameter search. {@code with} (Artifact, String, Number, Boolean, List and Map
+   * values) is bound and checked like a YAML {@code with:} block; the child is cached like a step
+   * (the same type, params and inputs reuse an earlier result without running) and recorded in the
+   * run store as step {@code <this step>/<name>} with its metrics, lineage and log. Several
+   * children may run at once from different threads.
+   *
+   * @param name unique among this step instance's children, e.g. {@code trial-0007}
+   * @param monitor sees the child's metrics as it records them and can ask it to stop
+   * @return how the child ended; a child that fails does not fail this step
+   */
+  default ChildRun runChild(String name, String uses, Map<String, Object> with, ChildRun.Monitor monitor) throws InterruptedException {
+    throw new UnsupportedOperationException("this context cannot run child steps");
+  }
+
+  /**
+   * Durable state of this step instance in this run: what {@link #saveState} recorded, also in
+   * earlier attempts and before the run was killed and resumed. A step that records its progress
+   * here continues where it stopped instead of starting over.
+   */
+  default Map<String, String> state() {
+    return Map.of();
+  }
+
+  /** Records {@code value} (e.g. JSON) under {@code key} in this instance's durable state, atomically. */
+  default void saveState(String key, String value) {
+    throw new UnsupportedOperationException("this context has no durable state");
+  }
 }

@@ -56,6 +56,17 @@ public interface StepType<P extends Record> {
     return keys;
   }
 
+  /**
+   * Child steps this step will run through {@link StepContext#runChild} (e.g. {@code kiln/tune}'s
+   * trials), so {@code kiln validate} checks them before anything runs.
+   *
+   * @param literalWith the step's {@code with:} block as plain values; expressions appear as
+   *     their source text
+   */
+  default List<ChildProbe> children(Map<String, Object> literalWith) {
+    return List.of();
+  }
+
   /** Runs one step instance. Throw {@link StepFailure} for an expected failure with a message. */
   StepResult execute(P params, StepContext ctx) throws Exception;
 }

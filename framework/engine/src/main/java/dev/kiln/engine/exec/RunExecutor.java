@@ -1,6 +1,7 @@
 package dev.kiln.engine.exec;
 
 import dev.kiln.api.Artifact;
+import dev.kiln.api.ChildRun;
 import dev.kiln.api.StepContext;
 import dev.kiln.api.StepFailure;
 import dev.kiln.api.StepResult;
@@ -308,7 +309,7 @@ public final class RunExecutor {
           return r;
         }
       }
-      return executeWithRetries(runId, plan, inst, spec, type, params, key, env, imported, with, attemptBase, stepThreads);
+      return executeWithRetries(runId, plan, inst, spec, type, params, key, env, declaredEnv, imported, with, attemptBase, stepThreads);
     } catch (Resolver.ResolveError | dev.kiln.engine.expr.Evaluator.EvalError e) {
       return failedBeforeStart(runId, inst, spec, attemptBase, started, e.getMessage());
     } catch (UncheckedIOException e) {
@@ -337,7 +338,7 @@ public final class RunExecutor {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private StepRunRecord executeWithRetries(String runId, ExecutionPlan plan, StepInstance inst, StepSpec spec, StepType type, Record params, CacheKey key, Map<String, String> env, Map<String, Artifact> imported, MapNode with, int attemptBase, ExecutorService stepThreads) {
+  private StepRunRecord executeWithRetries(String runId, ExecutionPlan plan, StepInstance inst, StepSpec spec, StepType type, Record params, CacheKey key, Map<String, String> env, Map<String, String> declaredEnv, Map<String, Artifact> imported, MapNode with, int attemptBase, ExecutorService stepThreads) {
     int attempts = spec.retry().attempts();
     String error = null;
     RunStatus status = RunStatus.FAILED;
@@ -361,7 +362,7 @@ public final class RunExecutor {
       long started = System.currentTimeMillis();
       store.saveStepRun(new StepRunRecord(runId, inst.key(), inst.stepId(), spec.uses(), RunStatus.RUNNING, attempt, key.digest(), key.componentsJson(), started, null, null, null, null));
       listener.stepStarted(inst.key(), attempt);
-      Context ctx = new Context(runId, inst, plan.spec().name(), env, attempt);
+      Context ctx = new Context(runId, inst, plan.spec().name(), spec, env, declaredEnv, attempt, null);
       Future<StepResult> f = stepThreads.submit(() -> type.execute(params, ctx));
       running.add(f);
       if (cancelled.get()) f.cancel(true); // cancel() ran between the check above and add()
@@ -546,20 +547,175 @@ public final class RunExecutor {
     };
   }
 
+  // ---------------------------------------------------------------- child steps (e.g. tuning trials)
+
+  /**
+   * Runs a child step of {@code parent} in the calling thread with the lifecycle of a step: bind,
+   * cache lookup, RUNNING, execute, terminal state with artifacts, lineage and metrics in one
+   * transaction. Failures become a FAILED child, never an exception of the parent.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private ChildRun runChild(Context parent, String name, String uses, Map<String, Object> with, ChildRun.Monitor monitor) throws InterruptedException {
+    String key = parent.inst.key() + "/" + name;
+    long started = System.currentTimeMillis();
+    StepInstance inst = new StepInstance(key, parent.inst.stepId(), parent.inst.index(), parent.inst.matrix());
+    StepType type = registry.find(uses).orElse(null);
+    if (type == null) return childFailed(parent, inst, uses, started, "unknown step type \"" + uses + "\"");
+    Location at = parent.spec.with() == null ? parent.spec.location() : parent.spec.with().location();
+    Map<String, MapNode.Entry> entries = new LinkedHashMap<>();
+    with.forEach((k, v) -> entries.put(k, new MapNode.Entry(k, at, new ValueNode(v, null, at))));
+    MapNode node = new MapNode(entries, at);
+    Map<String, Artifact> imported = new LinkedHashMap<>();
+    Problems problems = new Problems();
+    ParamsBinder.Runtime rt = new ParamsBinder.Runtime() {
+      @Override
+      public Path pathOf(Artifact a) {
+        return pathOrFail(a);
+      }
+
+      @Override
+      public Artifact importFile(String path, Location loc) {
+        Path p = options.projectDir().resolve(path);
+        try {
+          Artifact a = artifacts.put(p, MediaTypes.guess(p));
+          imported.put(path, a);
+          return a;
+        } catch (IOException e) {
+          problems.add(loc, dev.kiln.engine.diag.Code.E122, key, "cannot read input file " + path + ": " + e.getMessage(), null);
+          return null;
+        }
+      }
+    };
+    Record params;
+    try {
+      params = (Record) new ParamsBinder(ParamsBinder.Mode.BUILD, rt, null, problems).bind(type.paramsType(), node, key + ".with").orElse(null);
+    } catch (RuntimeException e) {
+      params = null;
+      problems.add(at, dev.kiln.engine.diag.Code.E122, key, e.getMessage(), null);
+    }
+    if (params == null) {
+      String msg = problems.sorted().stream().map(pr -> pr.path() + ": " + pr.message() + (pr.hint() == null ? "" : " (" + pr.hint() + ")")).reduce((a, b) -> a + "; " + b).orElse("cannot bind params");
+      return childFailed(parent, inst, uses, started, "invalid params: " + msg);
+    }
+    Map<String, String> inputs = new java.util.TreeMap<>();
+    Object canonical = canonical(node, inputs);
+    imported.forEach((path, a) -> inputs.put("file:" + path, a.sha256()));
+    CacheKey ck = CacheKey.of(type.name() + "@" + type.version(), implementationHash(type), maskAll(canonical), inputs, parent.declaredEnv);
+    Map<String, Artifact> inputArtifacts = inputsOf(node);
+    if (parent.spec.cache() && options.useCache()) {
+      var hit = store.findByCacheKey(ck.digest()).filter(this::outputsIntact);
+      if (hit.isPresent()) {
+        StepRunRecord h = hit.get();
+        long now = System.currentTimeMillis();
+        StepRunRecord r = new StepRunRecord(parent.runId, key, inst.stepId(), uses, RunStatus.CACHED, 0, ck.digest(), ck.componentsJson(), started, now, null, h.outputsJson(), h.runId());
+        Map<String, Object> outs = Json.decodeOutputs(h.outputsJson());
+        store.completeStep(r, artifactRecords(imported.values(), now), lineage(parent.runId, key, imported, inputArtifacts, outs), List.of());
+        Map<String, Double> last = new LinkedHashMap<>();
+        for (MetricRecord m : store.metrics(h.runId(), h.stepKey())) last.put(m.name(), m.value());
+        return new ChildRun(key, ChildRun.Status.CACHED, outs, last, null, h.runId(), 0);
+      }
+    }
+    store.saveStepRun(new StepRunRecord(parent.runId, key, inst.stepId(), uses, RunStatus.RUNNING, 1, ck.digest(), ck.componentsJson(), started, null, null, null, null));
+    Context ctx = new Context(parent.runId, inst, parent.pipeline, parent.spec, parent.env, parent.declaredEnv, 1, parent);
+    ctx.monitor = monitor;
+    try {
+      StepResult result = (StepResult) type.execute(params, ctx);
+      if (ctx.stopped.get()) throw new StepFailure("stopped by its monitor");
+      Map<String, Object> outs = result.outputs();
+      Map<String, Artifact> produced = new LinkedHashMap<>();
+      outs.forEach((k, v) -> Json.artifacts(v, k, produced));
+      for (Artifact a : produced.values()) {
+        if (!artifacts.isIntact(a)) throw new IOException("output artifact " + a.name() + " is not in the artifact store");
+      }
+      long now = System.currentTimeMillis();
+      List<MetricRecord> metrics = new ArrayList<>(ctx.metrics);
+      result.metrics().forEach((k, v) -> metrics.add(new MetricRecord(parent.runId, key, k, 0, v, now)));
+      StepRunRecord r = new StepRunRecord(parent.runId, key, inst.stepId(), uses, RunStatus.SUCCEEDED, 1, ck.digest(), ck.componentsJson(), started, now, null, Json.encodeOutputs(outs), null);
+      List<Artifact> all = new ArrayList<>(produced.values());
+      all.addAll(imported.values());
+      store.completeStep(r, artifactRecords(all, now), lineage(parent.runId, key, imported, inputArtifacts, outs), metrics);
+      return new ChildRun(key, ChildRun.Status.SUCCEEDED, outs, lastValues(metrics), null, null, now - started);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      endChild(parent, inst, uses, ck, started, RunStatus.CANCELLED, "cancelled", ctx);
+      throw e;
+    } catch (StoreException e) {
+      throw e;
+    } catch (Exception e) {
+      boolean stopped = ctx.stopped.get();
+      if (!stopped && parent.cancelled()) {
+        endChild(parent, inst, uses, ck, started, RunStatus.CANCELLED, "cancelled", ctx);
+        throw new InterruptedException("cancelled");
+      }
+      String error = stopped ? "stopped by its monitor" + (ctx.lastReport == null ? "" : " after " + ctx.lastReport)
+          : e instanceof StepFailure sf ? sf.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+      error = mask(error);
+      ctx.log("kiln: " + error);
+      endChild(parent, inst, uses, ck, started, stopped ? RunStatus.CANCELLED : RunStatus.FAILED, error, ctx);
+      return new ChildRun(key, stopped ? ChildRun.Status.STOPPED : ChildRun.Status.FAILED, Map.of(), lastValues(ctx.metrics), error, null, System.currentTimeMillis() - started);
+    } finally {
+      ctx.closeLog();
+    }
+  }
+
+  private void endChild(Context parent, StepInstance inst, String uses, CacheKey ck, long started, RunStatus status, String error, Context ctx) {
+    long now = System.currentTimeMillis();
+    StepRunRecord r = new StepRunRecord(parent.runId, inst.key(), inst.stepId(), uses, status, 1, ck.digest(), ck.componentsJson(), started, now, error, null, null);
+    store.completeStep(r, List.of(), List.of(), new ArrayList<>(ctx.metrics));
+  }
+
+  private ChildRun childFailed(Context parent, StepInstance inst, String uses, long started, String error) {
+    String msg = mask(error);
+    store.saveStepRun(new StepRunRecord(parent.runId, inst.key(), inst.stepId(), uses, RunStatus.FAILED, 1, null, null, started, System.currentTimeMillis(), msg, null, null));
+    parent.log("kiln: " + inst.key() + " failed: " + msg);
+    return new ChildRun(inst.key(), ChildRun.Status.FAILED, Map.of(), Map.of(), msg, null, 0);
+  }
+
+  private static Map<String, Double> lastValues(List<MetricRecord> metrics) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    synchronized (metrics) {
+      for (MetricRecord m : metrics) out.put(m.name(), m.value());
+    }
+    return out;
+  }
+
+  /** A child's params are plain values, so a secret passed down is masked by its value. */
+  private Object maskAll(Object v) {
+    if (v instanceof String str) return mask(str);
+    if (v instanceof List<?> l) return l.stream().map(this::maskAll).toList();
+    if (v instanceof Map<?, ?> m) {
+      Map<String, Object> out = new java.util.TreeMap<>();
+      m.forEach((k, x) -> out.put(String.valueOf(k), maskAll(x)));
+      return out;
+    }
+    return v;
+  }
+
   /** The context of one attempt of one instance. */
   private final class Context implements StepContext {
     final String runId;
     final StepInstance inst;
+    final String pipeline;
+    final StepSpec spec;
     final Map<String, String> env;
+    final Map<String, String> declaredEnv;
+    final Context parent;
     final AtomicBoolean cancelled = new AtomicBoolean();
+    final AtomicBoolean stopped = new AtomicBoolean();
+    volatile ChildRun.Monitor monitor;
+    volatile String lastReport;
     final List<MetricRecord> metrics = Collections.synchronizedList(new ArrayList<>());
     final Path scratch;
     final long seed;
     private Writer log;
 
-    Context(String runId, StepInstance inst, String pipeline, Map<String, String> env, int attempt) {
+    Context(String runId, StepInstance inst, String pipeline, StepSpec spec, Map<String, String> env, Map<String, String> declaredEnv, int attempt, Context parent) {
       this.runId = runId;
       this.inst = inst;
+      this.pipeline = pipeline;
+      this.spec = spec;
+      this.declaredEnv = Map.copyOf(declaredEnv);
+      this.parent = parent;
       this.env = Map.copyOf(env);
       this.scratch = home.resolve("work").resolve(runId).resolve(safe(inst.key()));
       byte[] h = (pipeline + "/" + inst.key()).getBytes(StandardCharsets.UTF_8);
@@ -610,6 +766,33 @@ public final class RunExecutor {
     @Override
     public void metric(String name, double value, long step) {
       metrics.add(new MetricRecord(runId, inst.key(), name, step, value, System.currentTimeMillis()));
+      ChildRun.Monitor m = monitor;
+      if (m != null && !stopped.get() && !m.report(name, value, step)) {
+        lastReport = String.format(java.util.Locale.ROOT, "%s = %.6g at step %d", name, value, step);
+        stopped.set(true);
+      }
+    }
+
+    @Override
+    public void progress(long done, long total, String message) {
+      listener.stepProgress(inst.key(), done, total, mask(message));
+    }
+
+    @Override
+    public ChildRun runChild(String name, String uses, Map<String, Object> with, ChildRun.Monitor monitor) throws InterruptedException {
+      if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_.=-]*")) throw new IllegalArgumentException("a child name is letters, digits, _ . = -, found " + name);
+      if (cancelled()) throw new InterruptedException("cancelled");
+      return RunExecutor.this.runChild(this, name, uses, with, monitor == null ? ChildRun.Monitor.NONE : monitor);
+    }
+
+    @Override
+    public Map<String, String> state() {
+      return store.state(runId, inst.key());
+    }
+
+    @Override
+    public void saveState(String key, String value) {
+      store.saveState(runId, inst.key(), key, mask(value), System.currentTimeMillis());
     }
 
     @Override
@@ -644,7 +827,7 @@ public final class RunExecutor {
 
     @Override
     public boolean cancelled() {
-      return cancelled.get() || RunExecutor.this.cancelled.get() || Thread.currentThread().isInterrupted();
+      return cancelled.get() || stopped.get() || (parent != null && parent.cancelled()) || RunExecutor.this.cancelled.get() || Thread.currentThread().isInterrupted();
     }
   }
 
@@ -654,7 +837,7 @@ public final class RunExecutor {
   }
 
   static String safe(String key) {
-    return key.replace('[', '_').replace("]", "");
+    return key.replace('[', '_').replace("]", "").replace('/', java.io.File.separatorChar);
   }
 
   static void deleteTree(Path p) throws IOException {

@@ -13,6 +13,9 @@ public interface RunListener {
   /** A step log line, secrets already masked. */
   default void stepLog(String stepKey, String line) {}
 
+  /** Progress of long work inside a running step (e.g. trials of a search); message has secrets masked. */
+  default void stepProgress(String stepKey, long done, long total, String message) {}
+
   default void stepFinished(StepRunRecord record) {}
 
   default void runFinished(String runId, RunStatus status, String error) {}

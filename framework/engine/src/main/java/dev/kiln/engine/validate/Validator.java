@@ -1,5 +1,6 @@
 package dev.kiln.engine.validate;
 
+
 import dev.kiln.api.Output;
 import dev.kiln.api.StepType;
 import dev.kiln.engine.StepRegistry;
@@ -19,7 +20,10 @@ import dev.kiln.engine.spec.SourceText;
 import dev.kiln.engine.spec.StepSpec;
 import dev.kiln.engine.spec.Values;
 import dev.kiln.engine.yaml.Location;
+import dev.kiln.engine.yaml.MapNode;
+import dev.kiln.engine.yaml.Node;
 import dev.kiln.engine.yaml.ScalarNode;
+import dev.kiln.engine.yaml.ValueNode;
 import jakarta.inject.Inject;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
@@ -52,6 +56,7 @@ public final class Validator {
       } else if (step.with() != null) {
         ParamsBinder.Deferred deferred = (s, target, name, path, p) -> checkDeferred(spec, step, s, target, name, path, source, p);
         new ParamsBinder(ParamsBinder.Mode.CHECK, null, deferred, problems).bind(type.paramsType(), step.with(), "steps." + step.id() + ".with");
+        checkChildren(step, type, deferred, problems);
       }
       for (StepSpec.Need n : step.needs()) {
         if (n.step().equals(step.id())) {
@@ -173,6 +178,59 @@ public final class Validator {
     if (!outputs.contains(p.get(3))) {
       problems.add(at, Code.E133, path, "step \"" + target + "\" (" + other.uses() + ") has no output \"" + p.get(3) + "\"", Suggest.hint(p.get(3), outputs, "its outputs"));
     }
+  }
+
+  /** Binds the child steps a step says it will run (kiln/tune's trials) as if they were steps. */
+  @SuppressWarnings("unchecked")
+  private void checkChildren(StepSpec step, StepType<?> type, ParamsBinder.Deferred deferred, Problems problems) {
+    Map<String, Object> literal = (Map<String, Object>) Values.plain(step.with());
+    List<dev.kiln.api.ChildProbe> probes;
+    try {
+      probes = type.children(literal);
+    } catch (RuntimeException e) {
+      return; // the step's own params are broken; binding them reported why
+    }
+    for (dev.kiln.api.ChildProbe probe : probes) {
+      StepType<?> child = registry.find(probe.uses()).orElse(null);
+      String path = "steps." + step.id() + ".with." + probe.usesPath();
+      if (child == null) {
+        Node at = nodeAt(step.with(), probe.usesPath());
+        problems.add(at == null ? step.with().location() : at.location(), Code.E104, path, "unknown step type \"" + probe.uses() + "\"", Suggest.hint(probe.uses(), registry.all().keySet(), "installed"));
+        continue;
+      }
+      MapNode with = (MapNode) graft(step.with(), probe.with(), step.with().location());
+      new ParamsBinder(ParamsBinder.Mode.CHECK, null, deferred, problems).bind(child.paramsType(), with, "steps." + step.id() + "." + probe.label());
+    }
+  }
+
+  private static Node graft(MapNode parent, Object v, Location fallback) {
+    if (v instanceof dev.kiln.api.ChildProbe.From f) {
+      Node n = nodeAt(parent, f.path());
+      return n == null ? new ValueNode(null, null, fallback) : n;
+    }
+    if (v instanceof dev.kiln.api.ChildProbe.At a) {
+      Node n = nodeAt(parent, a.path());
+      return new ValueNode(a.value(), null, n == null ? fallback : n.location());
+    }
+    if (v instanceof Map<?, ?> m) {
+      Map<String, MapNode.Entry> entries = new java.util.LinkedHashMap<>();
+      m.forEach((k, x) -> {
+        Node n = graft(parent, x, fallback);
+        entries.put(String.valueOf(k), new MapNode.Entry(String.valueOf(k), n.location(), n));
+      });
+      return new MapNode(entries, fallback);
+    }
+    return new ValueNode(v, null, fallback);
+  }
+
+  /** The node at a dotted path below a mapping, or null. */
+  private static Node nodeAt(MapNode m, String path) {
+    Node n = m;
+    for (String part : path.split("\\.")) {
+      if (!(n instanceof MapNode map) || !map.has(part)) return null;
+      n = map.get(part);
+    }
+    return n;
   }
 
   /** Declared outputs plus those the step's literal params name. */
