@@ -40,7 +40,8 @@ public record ChildRun(String key, Status status, Map<String, Object> outputs, M
   @FunctionalInterface
   public interface Monitor {
     /**
-     * Called for each value the child records with {@link StepContext#metric}.
+     * Called for each value the child records with {@link StepContext#metric}; for a cached child,
+     * with the values the original run recorded at steps above 0 (its answer is then ignored).
      *
      * @return false to ask the child to stop: its {@link StepContext#cancelled()} becomes true
      */

@@ -61,6 +61,17 @@ final class Progress implements RunListener {
   }
 
   @Override
+  public synchronized void stepProgress(String stepKey, long done, long total, String message) {
+    String text = String.format(Locale.ROOT, "%s %d/%d%s", stepKey, done, total, message == null || message.isEmpty() ? "" : " " + message);
+    if (bar != null) {
+      bar.setExtraMessage(" " + text);
+    } else {
+      err.println("  ...     " + text);
+      err.flush();
+    }
+  }
+
+  @Override
   public synchronized void stepFinished(StepRunRecord r) {
     running.remove(r.stepKey());
     done++;

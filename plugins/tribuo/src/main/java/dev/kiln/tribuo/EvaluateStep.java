@@ -188,37 +188,10 @@ final class EvaluateStep implements StepType<EvaluateStep.Params> {
     String algorithm = (String) card.get("algorithm");
     Map<String, Object> hp = Algorithms.check(algorithm, task, (Map<String, Object>) card.get("hyperparameters"));
     long seed = ((Number) card.get("seed")).longValue();
-    int n = data.rows();
-    if (n < k) throw new dev.kiln.api.InvalidInput(shown + ": " + k + " folds need at least " + k + " rows, found " + n);
-    int[] order = Split.shuffled(Split.range(n), seed);
-    Map<String, List<Double>> per = new LinkedHashMap<>();
+    Folds.Result r = Folds.run(bundle.transform().spec(), data, algorithm, hp, seed, 1, k, shown, ctx);
     List<String> foldNames = new ArrayList<>();
-    List<Double> foldScores = new ArrayList<>();
-    for (int f = 0; f < k; f++) {
-      List<Integer> tr = new ArrayList<>();
-      List<Integer> te = new ArrayList<>();
-      for (int i = 0; i < n; i++) (i % k == f ? te : tr).add(order[i]);
-      Table trainPart = data.select(tr.stream().mapToInt(Integer::intValue).toArray());
-      Table testPart = data.select(te.stream().mapToInt(Integer::intValue).toArray());
-      Transform tf = Transform.fit(trainPart, bundle.transform().spec(), shown);
-      Transform.Encoded enc = tf.apply(trainPart, shown);
-      Model<?> m = TrainStep.fit(tf, enc, algorithm, hp, seed + f, 1, "fold " + f, ctx, s -> {}).model();
-      Evaluation.Result r = Evaluation.evaluate(m, tf, testPart, shown);
-      r.metrics().forEach((key, v) -> {
-        if (!key.contains(".")) per.computeIfAbsent(key, x -> new ArrayList<>()).add(v);
-      });
-      foldNames.add("fold " + (f + 1));
-      foldScores.add(r.score());
-      ctx.log(String.format(java.util.Locale.ROOT, "fold %d/%d: %s = %.4f", f + 1, k, r.primary(), r.score()));
-    }
-    Map<String, Double> out = new LinkedHashMap<>();
-    per.forEach((key, vs) -> {
-      double mean = vs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-      double var = vs.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum() / Math.max(1, vs.size() - 1);
-      out.put("cv." + key, mean);
-      out.put("cv." + key + ".std", Math.sqrt(var));
-    });
-    plots.put("cv-folds", Plots.bars("Score per fold (" + Evaluation.primaryMetric(task, true) + ")", "fold", "score", foldNames, foldScores));
-    return out;
+    for (int f = 0; f < r.scores().size(); f++) foldNames.add("fold " + (f + 1));
+    plots.put("cv-folds", Plots.bars("Score per fold (" + Evaluation.primaryMetric(task, true) + ")", "fold", "score", foldNames, r.scores()));
+    return r.mean();
   }
 }

@@ -51,7 +51,9 @@ final class TrainStep implements StepType<TrainStep.Params> {
       @Param("training seed (default: derived from the pipeline and step)") Long seed,
       @Param("a validation split: its score becomes the score output (used by tribuo/select)") Artifact valid,
       @Param(value = "threads for algorithms that use them (xgboost, knn, k-means)", min = 1, max = 256, defaultValue = "1") Integer threads,
-      @Param("the model's name in its card") String name) {
+      @Param("the model's name in its card") String name,
+      @Param(value = "k-fold cross-validation on data: the transform (refitted from its spec) and the model are fitted on k-1 folds and scored on the k-th; metrics cv.<name> and cv.<name>.std, the score is the mean primary metric", min = 2, max = 100) Integer cv,
+      @Param(value = "only score these hyperparameters (on valid: or by cv:) and keep no model; outputs score and metric (kiln/tune's trials)", defaultValue = "false") Boolean scoreOnly) {
     Params {
       Task t = null;
       if (task != null) {
@@ -61,6 +63,10 @@ final class TrainStep implements StepType<TrainStep.Params> {
       if (algorithm != null) Algorithms.check(algorithm, t, hyperparameters);
       hyperparameters = hyperparameters == null ? Map.of() : hyperparameters;
       threads = threads == null ? 1 : threads;
+      scoreOnly = scoreOnly != null && scoreOnly;
+      if (scoreOnly && valid == null && cv == null) {
+        throw new InvalidParamException("score-only", false, "score-only needs something to score on", "add valid: (a validation split) or cv: (the number of folds)");
+      }
     }
   }
 
@@ -93,7 +99,7 @@ final class TrainStep implements StepType<TrainStep.Params> {
         Output.artifact("card", "the model card (JSON): features, target, data hash, hyperparameters, metrics"),
         Output.artifact("onnx", "ONNX export (only for algorithms Tribuo exports: linear, factorization machine, libsvm, sparse linear)"),
         Output.value("algorithm", "the algorithm"),
-        Output.value("score", "the primary metric on valid: (accuracy, r2, nmi/silhouette, f1), or on the training data without valid:"),
+        Output.value("score", "the primary metric on valid: (accuracy, r2, nmi/silhouette, f1), else its cv: mean, else on the training data"),
         Output.value("metric", "the name of that metric"));
   }
 
@@ -165,9 +171,19 @@ final class TrainStep implements StepType<TrainStep.Params> {
     } else {
       tf = Transform.fit(train, FeatureSpec.of(null, null, null, null, null, null, null, null, null, null), shown);
     }
+    long seed = p.seed() == null ? ctx.seed() : p.seed();
+    Folds.Result cv = null;
+    if (p.cv() != null) {
+      cv = Folds.run(tf.spec(), train, p.algorithm(), hp, seed, p.threads(), p.cv(), shown, ctx);
+      ctx.log(String.format(Locale.ROOT, "%d-fold cross-validation: %s = %.4f", p.cv(), cv.primary(), cv.mean().get(cv.primary())));
+      if (p.scoreOnly() && p.valid() == null) {
+        StepResult.Builder out = StepResult.builder();
+        cv.mean().forEach(out::metric);
+        return out.output("algorithm", p.algorithm()).output("score", cv.mean().get(cv.primary())).output("metric", cv.primary()).build();
+      }
+    }
     Transform.Encoded enc = tf.apply(train, shown);
     int numFeatures = enc.featureNames().size();
-    long seed = p.seed() == null ? ctx.seed() : p.seed();
     List<double[]> loss = new ArrayList<>();
     long t0 = System.nanoTime();
     Fitted fitted = fit(tf, enc, p.algorithm(), hp, seed, p.threads(), "kiln dataset sha256:" + p.data().sha256(), ctx, msg -> {
@@ -194,7 +210,22 @@ final class TrainStep implements StepType<TrainStep.Params> {
       scored = onValid;
     }
     metrics.put("train-seconds", trainSeconds);
+    String scoreName = scored.primary();
+    double score = scored.score();
+    String scoredOn = p.valid() != null ? "valid" : "train";
+    if (cv != null) {
+      metrics.putAll(cv.mean());
+      if (p.valid() == null) {
+        scoreName = cv.primary();
+        score = cv.mean().get(cv.primary());
+        scoredOn = "cv";
+      }
+    }
     metrics.forEach(out::metric);
+    if (p.scoreOnly()) {
+      ctx.log(String.format(Locale.ROOT, "%s %s = %.4f (score only, no model kept)", scoredOn, scoreName, score));
+      return out.output("algorithm", p.algorithm()).output("score", score).output("metric", scoreName).build();
+    }
 
     Map<String, Object> card = new LinkedHashMap<>();
     card.put("name", p.name() != null ? p.name() : p.algorithm());
@@ -218,7 +249,7 @@ final class TrainStep implements StepType<TrainStep.Params> {
     if (tfArtifact != null) card.put("transform", Map.of("sha256", tfArtifact.sha256()));
     if (!tf.classWeights().isEmpty()) card.put("class-weights", tf.classWeights());
     card.put("metrics", metrics);
-    card.put("score", Map.of("metric", scored.primary(), "value", scored.score(), "on", p.valid() != null ? "valid" : "train"));
+    card.put("score", Map.of("metric", scoreName, "value", score, "on", scoredOn));
     if (!loss.isEmpty()) card.put("loss-curve", loss);
     card.put("tribuo-version", org.tribuo.Tribuo.VERSION);
     card.put("kiln-run", ctx.runId());
@@ -246,7 +277,7 @@ final class TrainStep implements StepType<TrainStep.Params> {
     Path bundle = dir.resolve("model.zip");
     new ModelBundle(model, tf, card).write(bundle);
     out.output("model", ctx.storeArtifact(bundle, ModelBundle.MEDIA_TYPE));
-    ctx.log(String.format(Locale.ROOT, "%s %s = %.4f", p.valid() != null ? "valid" : "train", scored.primary(), scored.score()));
-    return out.output("algorithm", p.algorithm()).output("score", scored.score()).output("metric", scored.primary()).build();
+    ctx.log(String.format(Locale.ROOT, "%s %s = %.4f", scoredOn, scoreName, score));
+    return out.output("algorithm", p.algorithm()).output("score", score).output("metric", scoreName).build();
   }
 }

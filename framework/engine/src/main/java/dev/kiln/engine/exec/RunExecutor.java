@@ -611,7 +611,12 @@ public final class RunExecutor {
         Map<String, Object> outs = Json.decodeOutputs(h.outputsJson());
         store.completeStep(r, artifactRecords(imported.values(), now), lineage(parent.runId, key, imported, inputArtifacts, outs), List.of());
         Map<String, Double> last = new LinkedHashMap<>();
-        for (MetricRecord m : store.metrics(h.runId(), h.stepKey())) last.put(m.name(), m.value());
+        List<MetricRecord> recorded = new ArrayList<>(store.metrics(h.runId(), h.stepKey()));
+        recorded.sort(java.util.Comparator.comparingLong(MetricRecord::step).thenComparingLong(MetricRecord::recordedAt));
+        for (MetricRecord m : recorded) {
+          last.put(m.name(), m.value());
+          if (m.step() > 0) monitor.report(m.name(), m.value(), m.step()); // the monitor sees the same series as when it ran
+        }
         return new ChildRun(key, ChildRun.Status.CACHED, outs, last, null, h.runId(), 0);
       }
     }

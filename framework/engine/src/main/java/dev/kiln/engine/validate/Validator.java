@@ -1,6 +1,5 @@
 package dev.kiln.engine.validate;
 
-
 import dev.kiln.api.Output;
 import dev.kiln.api.StepType;
 import dev.kiln.engine.StepRegistry;
@@ -216,11 +215,21 @@ public final class Validator {
       Map<String, MapNode.Entry> entries = new java.util.LinkedHashMap<>();
       m.forEach((k, x) -> {
         Node n = graft(parent, x, fallback);
-        entries.put(String.valueOf(k), new MapNode.Entry(String.valueOf(k), n.location(), n));
+        // a wrong name is blamed on the key it came from (e.g. a parameter of a search space)
+        String from = x instanceof dev.kiln.api.ChildProbe.At a ? a.path() : x instanceof dev.kiln.api.ChildProbe.From f ? f.path() : null;
+        Location keyAt = from == null ? n.location() : keyLocation(parent, from, n.location());
+        entries.put(String.valueOf(k), new MapNode.Entry(String.valueOf(k), keyAt, n));
       });
       return new MapNode(entries, fallback);
     }
     return new ValueNode(v, null, fallback);
+  }
+
+  private static Location keyLocation(MapNode m, String path, Location fallback) {
+    int dot = path.lastIndexOf('.');
+    Node parent = dot < 0 ? m : nodeAt(m, path.substring(0, dot));
+    MapNode.Entry e = parent instanceof MapNode pm ? pm.entries().get(path.substring(dot + 1)) : null;
+    return e == null ? fallback : e.keyLocation();
   }
 
   /** The node at a dotted path below a mapping, or null. */
