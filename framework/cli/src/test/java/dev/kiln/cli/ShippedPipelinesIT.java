@@ -46,6 +46,7 @@ class ShippedPipelinesIT {
   static final Map<String, List<Floor>> FLOORS = Map.of(
       "iris", List.of(new Floor("evaluate", "accuracy", 0.93)), // 0.956
       "titanic", List.of(new Floor("evaluate", "accuracy", 0.75)), // 0.84
+      "titanic-tuned", List.of(new Floor("evaluate", "accuracy", 0.75), new Floor("evaluate-automl", "accuracy", 0.75)), // 0.830, 0.845
       "housing", List.of(new Floor("evaluate", "r2", 0.85)), // 0.925
       "sentiment", List.of(new Floor("evaluate-nb", "accuracy", 0.75), new Floor("evaluate-rf", "accuracy", 0.70)), // 0.795, 0.757
       "churn", List.of(new Floor("evaluate-xgboost", "roc-auc", 0.85), new Floor("evaluate-logistic", "roc-auc", 0.75)), // 0.903, 0.825
