@@ -26,6 +26,7 @@ final class Tpe implements Sampler {
   private final boolean multivariate;
   private final boolean constantLiar;
   private final double priorWeight = 1.0;
+  private static final double LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
   Tpe(Space space, boolean maximize, int startup, int candidates, boolean multivariate, boolean constantLiar) {
     this.space = space;
@@ -154,6 +155,7 @@ final class Tpe implements Sampler {
     private final double[][] mus;
     private final double[][] sigmas;
     private final double[][][] cat; // [dim][kernel][choice] probabilities, for categorical dims
+    private final double[][] logNorm; // [dim][kernel] log sigma + log of the kernel's mass inside the bounds
 
     Parzen(List<Space.Dim> dims, List<double[]> obs, boolean joint) {
       this.dims = dims;
@@ -177,6 +179,7 @@ final class Tpe implements Sampler {
       mus = new double[dims.size()][];
       sigmas = new double[dims.size()][];
       cat = new double[dims.size()][][];
+      logNorm = new double[dims.size()][];
       for (int j = 0; j < dims.size(); j++) {
         double[] col = new double[n];
         for (int i = 0; i < n; i++) col[i] = obs.get(i)[j];
@@ -237,6 +240,12 @@ final class Tpe implements Sampler {
           }
           mus[j] = mu;
           sigmas[j] = sg;
+          double[] ln = new double[mu.length];
+          for (int i = 0; i < mu.length; i++) {
+            ln[i] = step > 0 ? TruncNorm.logGaussMass((lo - step / 2 - mu[i]) / sg[i], (hi + step / 2 - mu[i]) / sg[i])
+                : Math.log(sg[i]) + TruncNorm.logGaussMass((lo - mu[i]) / sg[i], (hi - mu[i]) / sg[i]);
+          }
+          logNorm[j] = ln;
         }
       }
     }
@@ -288,10 +297,10 @@ final class Tpe implements Sampler {
             double mu = mus[j][i];
             double sg = sigmas[j][i];
             if (step > 0) {
-              lp[i] += TruncNorm.logGaussMass((x[j] - step / 2 - mu) / sg, (x[j] + step / 2 - mu) / sg)
-                  - TruncNorm.logGaussMass((d.lo() - step / 2 - mu) / sg, (d.hi() + step / 2 - mu) / sg);
+              lp[i] += TruncNorm.logGaussMass((x[j] - step / 2 - mu) / sg, (x[j] + step / 2 - mu) / sg) - logNorm[j][i];
             } else {
-              lp[i] += TruncNorm.logPdf(x[j], mu, sg, d.lo(), d.hi());
+              double z = (x[j] - mu) / sg;
+              lp[i] += -0.5 * z * z - LOG_SQRT_2PI - logNorm[j][i];
             }
           }
         }

@@ -29,6 +29,7 @@ final class TruncNorm {
 
   /** log(Phi(b) - Phi(a)) for a < b, in whichever tail keeps precision. */
   static double logGaussMass(double a, double b) {
+    if (a < -8.5 && b > 8.5) return 0; // the mass outside is below 1e-16: log(1 - eps) is 0 in doubles
     if (b <= 0) return logDiff(logNdtr(b), logNdtr(a));
     if (a > 0) return logDiff(logNdtr(-a), logNdtr(-b));
     // the mass straddles 0: 1 - Phi(a) - Phi(-b), both small terms

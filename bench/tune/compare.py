@@ -1,0 +1,40 @@
+"""Summarises SamplerBench and optuna_peer.py output: mean/median best, regret, one-sided Mann-Whitney U."""
+import json, sys, statistics
+from collections import defaultdict
+from scipy.stats import mannwhitneyu
+
+OPT = {"branin": 0.397887, "hartmann6": -3.32237, "rosenbrock4": 0.0, "ackley5": 0.0, "levy4": 0.0}
+best = defaultdict(list)
+overhead = []
+for path in sys.argv[1:]:
+    for line in open(path):
+        line = line.strip()
+        if not line.startswith("{"):
+            continue
+        r = json.loads(line)
+        if "overhead_trials" in r:
+            overhead.append(r)
+        else:
+            best[(r["function"], r["impl"] + "-" + r["sampler"])].append(r["best"])
+print("| function | sampler | seeds | mean best | median best | mean regret |")
+print("|---|---|---|---|---|---|")
+for (fn, s), v in sorted(best.items()):
+    print(f"| {fn} | {s} | {len(v)} | {statistics.mean(v):.4g} | {statistics.median(v):.4g} | {statistics.mean(v) - OPT[fn]:.4g} |")
+print()
+print("One-sided Mann-Whitney U on the best value after the budget (minimised): p of 'A is better than B'.")
+print()
+print("| function | A | B | p (A better) | p (B better) |")
+print("|---|---|---|---|---|")
+pairs = [("kiln-tpe", "optuna-tpe"), ("kiln-gp", "optuna-gp"), ("kiln-gp", "optuna-tpe"), ("kiln-tpe", "optuna-random"), ("kiln-gp", "kiln-random")]
+for fn in OPT:
+    for a, b in pairs:
+        if (fn, a) in best and (fn, b) in best:
+            x, y = best[(fn, a)], best[(fn, b)]
+            p1 = mannwhitneyu(x, y, alternative="less").pvalue
+            p2 = mannwhitneyu(x, y, alternative="greater").pvalue
+            print(f"| {fn} | {a} | {b} | {p1:.3g} | {p2:.3g} |")
+print()
+print("| impl | sampler | completed trials | ms per proposal |")
+print("|---|---|---|---|")
+for r in overhead:
+    print(f"| {r['impl']} | {r['sampler']} | {r['overhead_trials']} | {r['ms_per_proposal']} |")
