@@ -67,6 +67,16 @@ public interface StepType<P extends Record> {
     return List.of();
   }
 
+  /** The YAML key of a params record component: {@code oneHot} -> {@code one-hot}. */
+  static String yamlKey(String component) {
+    StringBuilder sb = new StringBuilder();
+    for (char ch : component.toCharArray()) {
+      if (Character.isUpperCase(ch)) sb.append('-').append(Character.toLowerCase(ch));
+      else sb.append(ch);
+    }
+    return sb.toString();
+  }
+
   /** Runs one step instance. Throw {@link StepFailure} for an expected failure with a message. */
   StepResult execute(P params, StepContext ctx) throws Exception;
 }

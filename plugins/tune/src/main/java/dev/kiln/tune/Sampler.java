@@ -73,7 +73,7 @@ interface Sampler {
 
     Grid(Space space, long seed) {
       List<Map<String, Object>> all = new ArrayList<>();
-      expand(space.dims(), 0, new LinkedHashMap<>(), all);
+      expand(space.dims(), new LinkedHashMap<>(), all);
       Collections.shuffle(all, new java.util.Random(seed));
       this.points = List.copyOf(all);
     }
@@ -82,7 +82,7 @@ interface Sampler {
       return points.size();
     }
 
-    private static void expand(List<Space.Dim> queue, int i, Map<String, Object> cur, List<Map<String, Object>> out) {
+    private static void expand(List<Space.Dim> queue, Map<String, Object> cur, List<Map<String, Object>> out) {
       if (queue.isEmpty()) {
         out.add(new LinkedHashMap<>(cur));
         return;
@@ -94,7 +94,7 @@ interface Sampler {
         List<Space.Dim> next = new ArrayList<>();
         if (d instanceof Space.Cat c && c.sub().containsKey(v)) next.addAll(c.sub().get(v).dims());
         next.addAll(queue.subList(1, queue.size()));
-        expand(next, 0, cur, out);
+        expand(next, cur, out);
       }
       cur.remove(d.id());
     }

@@ -7,7 +7,6 @@ import com.google.inject.Provider;
 import dev.kiln.api.Artifact;
 import dev.kiln.api.ChildProbe;
 import dev.kiln.api.ChildRun;
-import dev.kiln.api.InvalidInput;
 import dev.kiln.api.InvalidParamException;
 import dev.kiln.api.Output;
 import dev.kiln.api.Param;
@@ -197,12 +196,8 @@ final class TuneStep implements StepType<TuneStep.Params> {
     StepType<?> t = types == null ? null : types.get().get(trainer);
     if (t == null) return new Routing(Set.of(), false);
     Set<String> keys = new LinkedHashSet<>();
-    for (var c : t.paramsType().getRecordComponents()) keys.add(kebab(c.getName()));
+    for (var c : t.paramsType().getRecordComponents()) keys.add(StepType.yamlKey(c.getName()));
     return new Routing(keys, true);
-  }
-
-  static String kebab(String camel) {
-    return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
   }
 
   /**
@@ -262,12 +257,7 @@ final class TuneStep implements StepType<TuneStep.Params> {
     for (Map<String, Object> v : variants) {
       Map<String, Object> params = Sampler.walk(s, v, d -> d instanceof Space.Cat c ? c.choices().get(0) : ((Space.Num) d).toExternal(((Space.Num) d).lo()));
       Map<String, Object> named = new LinkedHashMap<>();
-      Map<String, Space.Dim> byId = new LinkedHashMap<>();
-      for (Space.Dim d : s.all()) byId.put(d.id(), d);
-      for (Space.Dim d : s.active(params)) {
-        String at = d instanceof Space.Cat c && v.containsKey(c.id()) ? d.path() : d.path();
-        named.put(d.name(), new ChildProbe.At(params.get(d.id()), at));
-      }
+      for (Space.Dim d : s.active(params)) named.put(d.name(), new ChildProbe.At(params.get(d.id()), d.path()));
       String label = v.isEmpty() ? "trial" : "trial(" + v.entrySet().iterator().next().getKey() + "=" + v.values().iterator().next() + ")";
       probes.add(new ChildProbe(trainer, "trainer", trialWith(r, fixed, data, named, cv, valid, null, scoreOnly), label));
     }
@@ -504,7 +494,6 @@ final class TuneStep implements StepType<TuneStep.Params> {
       if (routing.topLevel(k)) out.output("best-" + k, v);
       else hp.put(k, v);
     });
-    // parameters outside the best trial's branch still get their output (as null would not bind): skip them
     long complete = all.stream().filter(t -> t.state() == Trial.State.COMPLETE).count();
     long pruned = all.stream().filter(t -> t.state() == Trial.State.PRUNED).count();
     long failed = all.stream().filter(t -> t.state() == Trial.State.FAILED).count();
@@ -515,7 +504,7 @@ final class TuneStep implements StepType<TuneStep.Params> {
     Files.writeString(csv, Report.csv(space, all), StandardCharsets.UTF_8);
     Path json = dir.resolve("history.json");
     List<Object> trialsJson = new ArrayList<>();
-    for (Trial t : all) trialsJson.add(JSON.readValue(toJson(t), Map.class));
+    for (Trial t : all) trialsJson.add(toMap(t));
     Map<String, Object> hist = new LinkedHashMap<>();
     hist.put("metric", metric);
     hist.put("direction", max ? "maximize" : "minimize");
@@ -541,6 +530,10 @@ final class TuneStep implements StepType<TuneStep.Params> {
   }
 
   static String toJson(Trial t) throws Exception {
+    return JSON.writeValueAsString(toMap(t));
+  }
+
+  private static Map<String, Object> toMap(Trial t) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("number", t.number());
     m.put("state", t.state().name());
@@ -552,7 +545,7 @@ final class TuneStep implements StepType<TuneStep.Params> {
     m.put("millis", t.millis());
     m.put("cached", t.cached());
     m.put("error", t.error());
-    return JSON.writeValueAsString(m);
+    return m;
   }
 
   @SuppressWarnings("unchecked")

@@ -32,23 +32,13 @@ public record ParamsSchema(Class<? extends Record> type, List<Field> fields) {
   public static ParamsSchema of(Class<? extends Record> type) {
     List<Field> fields = new ArrayList<>();
     for (RecordComponent c : type.getRecordComponents()) {
-      fields.add(new Field(kebab(c.getName()), c, c.getAnnotation(Param.class)));
+      fields.add(new Field(dev.kiln.api.StepType.yamlKey(c.getName()), c, c.getAnnotation(Param.class)));
     }
     return new ParamsSchema(type, List.copyOf(fields));
   }
 
   public List<String> names() {
     return fields.stream().map(Field::yamlName).toList();
-  }
-
-  /** {@code oneHot} -> {@code one-hot}. */
-  public static String kebab(String camel) {
-    StringBuilder sb = new StringBuilder();
-    for (char ch : camel.toCharArray()) {
-      if (Character.isUpperCase(ch)) sb.append('-').append(Character.toLowerCase(ch));
-      else sb.append(ch);
-    }
-    return sb.toString();
   }
 
   /** The type as a user reads it: integer, number, string, list of string, ... */

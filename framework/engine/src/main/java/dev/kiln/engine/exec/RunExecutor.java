@@ -265,28 +265,7 @@ public final class RunExecutor {
       resolveEnv(spec.env(), resolver, env, declaredEnv);
       MapNode with = resolver.resolve(spec.with());
       Problems problems = new Problems();
-      ParamsBinder.Runtime rt = new ParamsBinder.Runtime() {
-        @Override
-        public Path pathOf(Artifact a) {
-          return pathOrFail(a);
-        }
-
-        @Override
-        public Artifact importFile(String path, Location at) {
-          Path p = options.projectDir().resolve(path);
-          try {
-            Artifact a = artifacts.put(p, MediaTypes.guess(p));
-            imported.put(path, a);
-            return a;
-          } catch (java.nio.file.NoSuchFileException e) {
-            problems.add(at, dev.kiln.engine.diag.Code.E122, "steps." + spec.id(), "input file " + path + " does not exist", null);
-            return null;
-          } catch (IOException e) {
-            problems.add(at, dev.kiln.engine.diag.Code.E122, "steps." + spec.id(), "cannot read input file " + path + ": " + e.getMessage(), null);
-            return null;
-          }
-        }
-      };
+      ParamsBinder.Runtime rt = importing(imported, problems, "steps." + spec.id());
       params = new ParamsBinder(ParamsBinder.Mode.BUILD, rt, null, problems).bind(type.paramsType(), with, "steps." + spec.id() + ".with").orElse(null);
       if (params == null) {
         String msg = problems.sorted().stream().map(Problem::format).reduce((a, b) -> a + "\n" + b).orElse("cannot bind params");
@@ -294,19 +273,12 @@ public final class RunExecutor {
         return failedBeforeStart(runId, inst, spec, attemptBase, started, msg);
       }
       // 3. cache key
-      Map<String, String> inputs = new java.util.TreeMap<>();
-      Object canonical = canonical(with, inputs);
-      imported.forEach((path, a) -> inputs.put("file:" + path, a.sha256()));
-      CacheKey key = CacheKey.of(type.name() + "@" + type.version(), implementationHash(type), canonical, inputs, declaredEnv);
+      CacheKey key = cacheKey(type, with, imported, declaredEnv);
       if (spec.cache() && options.useCache()) {
-        var hit = store.findByCacheKey(key.digest()).filter(this::outputsIntact);
-        if (hit.isPresent()) {
-          StepRunRecord h = hit.get();
-          long now = System.currentTimeMillis();
-          StepRunRecord r = new StepRunRecord(runId, inst.key(), inst.stepId(), spec.uses(), RunStatus.CACHED, attemptBase, key.digest(), key.componentsJson(), started, now, null, h.outputsJson(), h.runId());
-          store.completeStep(r, artifactRecords(imported.values(), now), lineage(runId, inst.key(), imported, inputsOf(with), Json.decodeOutputs(h.outputsJson())), List.of());
-          listener.stepFinished(r);
-          return r;
+        StepRunRecord[] hit = reuse(runId, inst, spec.uses(), attemptBase, key, started, imported, with);
+        if (hit != null) {
+          listener.stepFinished(hit[1]);
+          return hit[1];
         }
       }
       return executeWithRetries(runId, plan, inst, spec, type, params, key, env, declaredEnv, imported, with, attemptBase, stepThreads);
@@ -411,6 +383,16 @@ public final class RunExecutor {
   }
 
   private StepRunRecord succeeded(String runId, StepInstance inst, StepSpec spec, int attempt, long started, CacheKey key, StepResult result, Context ctx, Map<String, Artifact> imported, MapNode with) throws IOException {
+    StepRunRecord r = recordSuccess(runId, inst, spec.uses(), attempt, started, key, result, ctx, imported, with);
+    listener.stepFinished(r);
+    return r;
+  }
+
+  /**
+   * Records a step (or child) that ran to the end, in one transaction: a SUCCEEDED step always has
+   * its artifacts, lineage and metrics.
+   */
+  private StepRunRecord recordSuccess(String runId, StepInstance inst, String uses, int attempt, long started, CacheKey key, StepResult result, Context ctx, Map<String, Artifact> imported, MapNode with) throws IOException {
     Map<String, Object> outs = result.outputs();
     Map<String, Artifact> produced = new LinkedHashMap<>();
     outs.forEach((k, v) -> Json.artifacts(v, k, produced));
@@ -420,13 +402,59 @@ public final class RunExecutor {
     List<MetricRecord> metrics = new ArrayList<>(ctx.metrics);
     long now = System.currentTimeMillis();
     result.metrics().forEach((k, v) -> metrics.add(new MetricRecord(runId, inst.key(), k, 0, v, now)));
-    StepRunRecord r = new StepRunRecord(runId, inst.key(), inst.stepId(), spec.uses(), RunStatus.SUCCEEDED, attempt, key.digest(), key.componentsJson(), started, now, null, Json.encodeOutputs(outs), null);
+    StepRunRecord r = new StepRunRecord(runId, inst.key(), inst.stepId(), uses, RunStatus.SUCCEEDED, attempt, key.digest(), key.componentsJson(), started, now, null, Json.encodeOutputs(outs), null);
     List<Artifact> all = new ArrayList<>(produced.values());
     all.addAll(imported.values());
-    // one transaction: a SUCCEEDED step always has its artifacts, lineage and metrics
     store.completeStep(r, artifactRecords(all, now), lineage(runId, inst.key(), imported, inputsOf(with), outs), metrics);
-    listener.stepFinished(r);
     return r;
+  }
+
+  /** What binding needs at run time: artifact paths, and input files imported into the store. */
+  private ParamsBinder.Runtime importing(Map<String, Artifact> imported, Problems problems, String path) {
+    return new ParamsBinder.Runtime() {
+      @Override
+      public Path pathOf(Artifact a) {
+        return pathOrFail(a);
+      }
+
+      @Override
+      public Artifact importFile(String file, Location at) {
+        Path p = options.projectDir().resolve(file);
+        try {
+          Artifact a = artifacts.put(p, MediaTypes.guess(p));
+          imported.put(file, a);
+          return a;
+        } catch (java.nio.file.NoSuchFileException e) {
+          problems.add(at, dev.kiln.engine.diag.Code.E122, path, "input file " + file + " does not exist", null);
+          return null;
+        } catch (IOException e) {
+          problems.add(at, dev.kiln.engine.diag.Code.E122, path, "cannot read input file " + file + ": " + e.getMessage(), null);
+          return null;
+        }
+      }
+    };
+  }
+
+  /** The cache key of bound params: canonical params (secrets masked), input hashes, declared env. */
+  private CacheKey cacheKey(StepType<?> type, MapNode with, Map<String, Artifact> imported, Map<String, String> declaredEnv) {
+    Map<String, String> inputs = new java.util.TreeMap<>();
+    Object canonical = maskAll(canonical(with, inputs));
+    imported.forEach((path, a) -> inputs.put("file:" + path, a.sha256()));
+    return CacheKey.of(type.name() + "@" + type.version(), implementationHash(type), canonical, inputs, declaredEnv);
+  }
+
+  /**
+   * Reuses an earlier result with the same cache key, if its artifacts are intact: records the
+   * instance as CACHED and returns {the earlier step run, the CACHED record}; null on a miss.
+   */
+  private StepRunRecord[] reuse(String runId, StepInstance inst, String uses, int attempt, CacheKey key, long started, Map<String, Artifact> imported, MapNode with) {
+    var hit = store.findByCacheKey(key.digest()).filter(this::outputsIntact);
+    if (hit.isEmpty()) return null;
+    StepRunRecord h = hit.get();
+    long now = System.currentTimeMillis();
+    StepRunRecord r = new StepRunRecord(runId, inst.key(), inst.stepId(), uses, RunStatus.CACHED, attempt, key.digest(), key.componentsJson(), started, now, null, h.outputsJson(), h.runId());
+    store.completeStep(r, artifactRecords(imported.values(), now), lineage(runId, inst.key(), imported, inputsOf(with), Json.decodeOutputs(h.outputsJson())), List.of());
+    return new StepRunRecord[] {h, r};
   }
 
   private static Map<String, Artifact> inputsOf(MapNode with) {
@@ -567,25 +595,7 @@ public final class RunExecutor {
     MapNode node = new MapNode(entries, at);
     Map<String, Artifact> imported = new LinkedHashMap<>();
     Problems problems = new Problems();
-    ParamsBinder.Runtime rt = new ParamsBinder.Runtime() {
-      @Override
-      public Path pathOf(Artifact a) {
-        return pathOrFail(a);
-      }
-
-      @Override
-      public Artifact importFile(String path, Location loc) {
-        Path p = options.projectDir().resolve(path);
-        try {
-          Artifact a = artifacts.put(p, MediaTypes.guess(p));
-          imported.put(path, a);
-          return a;
-        } catch (IOException e) {
-          problems.add(loc, dev.kiln.engine.diag.Code.E122, key, "cannot read input file " + path + ": " + e.getMessage(), null);
-          return null;
-        }
-      }
-    };
+    ParamsBinder.Runtime rt = importing(imported, problems, key);
     Record params;
     try {
       params = (Record) new ParamsBinder(ParamsBinder.Mode.BUILD, rt, null, problems).bind(type.paramsType(), node, key + ".with").orElse(null);
@@ -597,19 +607,12 @@ public final class RunExecutor {
       String msg = problems.sorted().stream().map(pr -> pr.path() + ": " + pr.message() + (pr.hint() == null ? "" : " (" + pr.hint() + ")")).reduce((a, b) -> a + "; " + b).orElse("cannot bind params");
       return childFailed(parent, inst, uses, started, "invalid params: " + msg);
     }
-    Map<String, String> inputs = new java.util.TreeMap<>();
-    Object canonical = canonical(node, inputs);
-    imported.forEach((path, a) -> inputs.put("file:" + path, a.sha256()));
-    CacheKey ck = CacheKey.of(type.name() + "@" + type.version(), implementationHash(type), maskAll(canonical), inputs, parent.declaredEnv);
-    Map<String, Artifact> inputArtifacts = inputsOf(node);
+    CacheKey ck = cacheKey(type, node, imported, parent.declaredEnv);
     if (parent.spec.cache() && options.useCache()) {
-      var hit = store.findByCacheKey(ck.digest()).filter(this::outputsIntact);
-      if (hit.isPresent()) {
-        StepRunRecord h = hit.get();
-        long now = System.currentTimeMillis();
-        StepRunRecord r = new StepRunRecord(parent.runId, key, inst.stepId(), uses, RunStatus.CACHED, 0, ck.digest(), ck.componentsJson(), started, now, null, h.outputsJson(), h.runId());
+      StepRunRecord[] hit = reuse(parent.runId, inst, uses, 0, ck, started, imported, node);
+      if (hit != null) {
+        StepRunRecord h = hit[0];
         Map<String, Object> outs = Json.decodeOutputs(h.outputsJson());
-        store.completeStep(r, artifactRecords(imported.values(), now), lineage(parent.runId, key, imported, inputArtifacts, outs), List.of());
         Map<String, Double> last = new LinkedHashMap<>();
         List<MetricRecord> recorded = new ArrayList<>(store.metrics(h.runId(), h.stepKey()));
         recorded.sort(java.util.Comparator.comparingLong(MetricRecord::step).thenComparingLong(MetricRecord::recordedAt));
@@ -626,20 +629,10 @@ public final class RunExecutor {
     try {
       StepResult result = (StepResult) type.execute(params, ctx);
       if (ctx.stopped.get()) throw new StepFailure("stopped by its monitor");
-      Map<String, Object> outs = result.outputs();
-      Map<String, Artifact> produced = new LinkedHashMap<>();
-      outs.forEach((k, v) -> Json.artifacts(v, k, produced));
-      for (Artifact a : produced.values()) {
-        if (!artifacts.isIntact(a)) throw new IOException("output artifact " + a.name() + " is not in the artifact store");
-      }
-      long now = System.currentTimeMillis();
-      List<MetricRecord> metrics = new ArrayList<>(ctx.metrics);
-      result.metrics().forEach((k, v) -> metrics.add(new MetricRecord(parent.runId, key, k, 0, v, now)));
-      StepRunRecord r = new StepRunRecord(parent.runId, key, inst.stepId(), uses, RunStatus.SUCCEEDED, 1, ck.digest(), ck.componentsJson(), started, now, null, Json.encodeOutputs(outs), null);
-      List<Artifact> all = new ArrayList<>(produced.values());
-      all.addAll(imported.values());
-      store.completeStep(r, artifactRecords(all, now), lineage(parent.runId, key, imported, inputArtifacts, outs), metrics);
-      return new ChildRun(key, ChildRun.Status.SUCCEEDED, outs, lastValues(metrics), null, null, now - started);
+      StepRunRecord r = recordSuccess(parent.runId, inst, uses, 1, started, ck, result, ctx, imported, node);
+      Map<String, Double> last = lastValues(ctx.metrics);
+      last.putAll(result.metrics());
+      return new ChildRun(key, ChildRun.Status.SUCCEEDED, result.outputs(), last, null, null, r.finishedAt() - started);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       endChild(parent, inst, uses, ck, started, RunStatus.CANCELLED, "cancelled", ctx);
