@@ -3,7 +3,7 @@ import json, sys, statistics
 from collections import defaultdict
 from scipy.stats import mannwhitneyu
 
-OPT = {"branin": 0.397887, "hartmann6": -3.32237, "rosenbrock4": 0.0, "ackley5": 0.0, "levy4": 0.0}
+OPT = {"branin": 0.397887, "hartmann6": -3.32237, "rosenbrock4": 0.0, "ackley5": 0.0, "levy4": 0.0, "xgb-auc": 0.0}
 best = defaultdict(list)
 overhead = []
 for path in sys.argv[1:]:
@@ -25,7 +25,7 @@ print("One-sided Mann-Whitney U on the best value after the budget (minimised): 
 print()
 print("| function | A | B | p (A better) | p (B better) |")
 print("|---|---|---|---|---|")
-pairs = [("kiln-tpe", "optuna-tpe"), ("kiln-gp", "optuna-gp"), ("kiln-gp", "optuna-tpe"), ("kiln-tpe", "optuna-random"), ("kiln-gp", "kiln-random")]
+pairs = [("kiln-tpe", "optuna-tpe"), ("kiln-tpe-mv", "optuna-tpe-mv"), ("kiln-gp", "optuna-gp"), ("kiln-gp", "optuna-tpe"), ("kiln-tpe", "optuna-random"), ("kiln-gp", "kiln-random")]
 for fn in OPT:
     for a, b in pairs:
         if (fn, a) in best and (fn, b) in best:

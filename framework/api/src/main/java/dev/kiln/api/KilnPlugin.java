@@ -34,6 +34,16 @@ public abstract class KilnPlugin extends AbstractModule {
     stepBinder(named).addBinding(type.name()).toInstance(type);
   }
 
+  /** Registers an experiment tracker (e.g. MLflow); a run is mirrored to every configured one. */
+  protected final void tracker(Class<? extends Tracker> type) {
+    trackerBinder(binder()).addBinding().to(type);
+  }
+
+  /** The set all trackers go into. */
+  public static com.google.inject.multibindings.Multibinder<Tracker> trackerBinder(com.google.inject.Binder binder) {
+    return com.google.inject.multibindings.Multibinder.newSetBinder(binder, Tracker.class);
+  }
+
   /** The one map all step types go into: step type name -> step type. */
   public static MapBinder<String, StepType<?>> stepBinder(com.google.inject.Binder binder) {
     return MapBinder.newMapBinder(binder, new TypeLiteral<String>() {}, new TypeLiteral<StepType<?>>() {});

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
       RunsCommand.class,
       ShowCommand.class,
       ResumeCommand.class,
+      SyncCommand.class,
       ExplainCommand.class,
       PluginsCommand.class,
       SchemaCommand.class,

@@ -59,6 +59,7 @@ public final class Main {
       @Override
       protected void configure() {
         bind(KilnHome.class).toInstance(home);
+        KilnPlugin.trackerBinder(binder()); // the set exists even when no plugin tracks
         bind(Path.class).annotatedWith(com.google.inject.name.Names.named("cwd")).toInstance(cwd);
       }
     });

@@ -52,6 +52,7 @@ final class Progress implements RunListener {
 
   @Override
   public synchronized void stepStarted(String stepKey, int attempt) {
+    if (stepKey.contains("/")) return; // a child step (a trial): its parent reports progress
     running.add(stepKey);
     if (bar != null) bar.setExtraMessage(" running: " + String.join(", ", running));
     else {
@@ -73,6 +74,7 @@ final class Progress implements RunListener {
 
   @Override
   public synchronized void stepFinished(StepRunRecord r) {
+    if (r.stepKey().contains("/")) return;
     running.remove(r.stepKey());
     done++;
     String line = String.format(Locale.ROOT, "  %-7s %s%s%s", word(r.status()), r.stepKey(), duration(r), r.error() == null ? "" : ": " + firstLine(r.error()));
@@ -89,6 +91,14 @@ final class Progress implements RunListener {
       err.println(String.format(Locale.ROOT, "[%" + String.valueOf(total).length() + "d/%d]", done, total) + line.substring(1));
       err.flush();
     }
+  }
+
+  /** Lines for the whole run (key ""), e.g. what the trackers delivered; step logs go to files. */
+  @Override
+  public synchronized void stepLog(String stepKey, String line) {
+    if (!stepKey.isEmpty()) return;
+    err.println(line);
+    err.flush();
   }
 
   @Override

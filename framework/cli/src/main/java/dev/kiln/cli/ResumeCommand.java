@@ -36,7 +36,7 @@ final class ResumeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var err = spec.commandLine().getErr();
-    RunOptions options = RunCommand.options(cwd, home, output.parallelism, false);
+    RunOptions options = RunCommand.options(cwd, home, output, false);
     return RunSupport.execute(home, output.json, spec.commandLine().getOut(), err,
         onStart -> engine.resume(runId, home, options, new Progress(err, Progress.isTerminal()), onStart));
   }

@@ -47,13 +47,19 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     var err = spec.commandLine().getErr();
     ExecutionPlan plan = engine.plan(cwd.resolve(file), Show.display(cwd, file), params, p -> err.println(p.format()));
-    RunOptions options = options(cwd, home, output.parallelism, noCache);
+    RunOptions options = options(cwd, home, output, noCache);
     return RunSupport.execute(home, output.json, spec.commandLine().getOut(), err,
         onStart -> engine.run(plan, home, options, new Progress(err, Progress.isTerminal()), onStart));
   }
 
-  static RunOptions options(Path cwd, KilnHome home, Integer parallelism, boolean noCache) {
-    RunOptions o = new RunOptions(cwd, Runtime.getRuntime().availableProcessors(), !noCache, home.env());
+  static RunOptions options(Path cwd, KilnHome home, RunOutputOptions output, boolean noCache) {
+    Integer parallelism = output.parallelism;
+    Map<String, String> env = home.env();
+    if (output.trackingUri != null) {
+      env = new LinkedHashMap<>(env);
+      env.put("MLFLOW_TRACKING_URI", output.trackingUri);
+    }
+    RunOptions o = new RunOptions(cwd, Runtime.getRuntime().availableProcessors(), !noCache, env);
     if (parallelism != null) {
       if (parallelism < 1) throw new Errors.UsageProblem("--parallelism must be at least 1, found " + parallelism);
       o = o.withParallelism(parallelism);

@@ -9,4 +9,7 @@ final class RunOutputOptions {
 
   @Option(names = "--json", description = "Print the run as JSON on stdout (progress stays on stderr).")
   boolean json;
+
+  @Option(names = "--tracking-uri", paramLabel = "URI", description = "Mirror the run to this MLflow tracking server (default: $MLFLOW_TRACKING_URI; none: Kiln's store only).")
+  String trackingUri;
 }

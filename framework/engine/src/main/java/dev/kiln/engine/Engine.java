@@ -36,11 +36,17 @@ public final class Engine {
   private final SpecLoader loader = new SpecLoader();
   private final Validator validator;
   private final StepRegistry registry;
+  private final java.util.List<dev.kiln.api.Tracker> trackers;
+
+  public Engine(Validator validator, StepRegistry registry) {
+    this(validator, registry, java.util.Set.of());
+  }
 
   @Inject
-  public Engine(Validator validator, StepRegistry registry) {
+  public Engine(Validator validator, StepRegistry registry, java.util.Set<dev.kiln.api.Tracker> trackers) {
     this.validator = validator;
     this.registry = registry;
+    this.trackers = java.util.List.copyOf(trackers);
   }
 
   public StepRegistry registry() {
@@ -111,10 +117,19 @@ public final class Engine {
   }
 
   private RunOutcome execute(RunRecord run, ExecutionPlan plan, KilnHome home, RunOptions options, RunListener listener, Consumer<RunExecutor> onStart, Map<String, StepRunRecord> previous, boolean resumed) {
-    RunExecutor executor = new RunExecutor(home.store(), home.artifacts(), registry, home.dir(), options, listener);
+    dev.kiln.engine.exec.TrackingListener tracking = new dev.kiln.engine.exec.TrackingListener(trackers, home, options);
+    RunListener both = RunListener.both(listener, tracking);
+    RunExecutor executor = new RunExecutor(home.store(), home.artifacts(), registry, home.dir(), options, both);
+    tracking.masking(executor::mask);
     onStart.accept(executor);
-    listener.runStarted(run.id(), plan, resumed);
-    return executor.execute(run.id(), plan, previous);
+    both.runStarted(run.id(), plan, resumed);
+    try {
+      return executor.execute(run.id(), plan, previous);
+    } finally {
+      // trackers get a bounded time to deliver; what is left stays in their outbox for `kiln sync`
+      long wait = Long.parseLong(options.env().getOrDefault("KILN_TRACKING_WAIT_MS", "15000"));
+      for (String line : tracking.close(wait)) listener.stepLog("", line);
+    }
   }
 
   static String hostName() {

@@ -79,6 +79,51 @@ final class Functions {
     });
   }
 
+  /**
+   * The benchmark's real task, evaluated by bench/tune/xgb_objective.py (the very function Optuna's
+   * side calls): a long-lived {@code python xgb_objective.py serve} process gets one JSON object of
+   * parameters per line and answers with 1 - mean CV AUC.
+   */
+  static Fn xgbAuc(String python, String script) {
+    try {
+      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+      Process spaceProc = new ProcessBuilder(python, script, "space").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      List<Map<String, Object>> dims = json.readValue(spaceProc.getInputStream(), new com.fasterxml.jackson.core.type.TypeReference<>() {});
+      if (spaceProc.waitFor() != 0) throw new IllegalStateException(script + " space failed");
+      Map<String, Object> m = new LinkedHashMap<>();
+      List<String> names = new java.util.ArrayList<>();
+      for (Map<String, Object> d : dims) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put((String) d.get("kind"), List.of(d.get("low"), d.get("high")));
+        if (Boolean.TRUE.equals(d.get("log"))) spec.put("log", true);
+        m.put((String) d.get("name"), spec);
+        names.add((String) d.get("name"));
+      }
+      Process p = new ProcessBuilder(python, script, "serve").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      java.io.BufferedWriter in = new java.io.BufferedWriter(new java.io.OutputStreamWriter(p.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      return new Fn("xgb-auc", Space.parse(m, "space"), 0, x -> {
+        Map<String, Object> params = new LinkedHashMap<>();
+        for (int i = 0; i < x.length; i++) params.put(names.get(i), x[i]);
+        try {
+          in.write(json.writeValueAsString(params));
+          in.newLine();
+          in.flush();
+          String line = out.readLine();
+          if (line == null) throw new IllegalStateException(script + " serve ended");
+          return Double.parseDouble(line);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   static List<Fn> all() {
     return List.of(branin(), hartmann6(), rosenbrock4(), ackley5(), levy4());
   }

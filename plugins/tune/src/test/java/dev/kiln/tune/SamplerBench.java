@@ -18,7 +18,11 @@ public final class SamplerBench {
     int seeds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
     int trials = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     List<String> samplers = args.length > 2 ? List.of(args[2].split(",")) : List.of("tpe", "gp", "random");
-    for (Functions.Fn f : Functions.all()) {
+    String only = System.getenv().getOrDefault("BENCH_FUNCTIONS", "");
+    List<Functions.Fn> fns = new ArrayList<>(Functions.all());
+    if (List.of(only.split(",")).contains("xgb-auc")) fns.add(Functions.xgbAuc(System.getenv("BENCH_PYTHON"), "bench/tune/xgb_objective.py"));
+    for (Functions.Fn f : fns) {
+      if (!only.isEmpty() && !List.of(only.split(",")).contains(f.name())) continue;
       for (String s : samplers) {
         for (int seed = 0; seed < seeds; seed++) {
           long t0 = System.nanoTime();
@@ -27,11 +31,13 @@ public final class SamplerBench {
         }
       }
     }
+    if (Boolean.parseBoolean(System.getenv().getOrDefault("BENCH_NO_OVERHEAD", "false"))) return;
     // sampler overhead: time to propose with 100 and 1000 completed trials in the history (Ackley 5-d)
     Functions.Fn f = Functions.ackley5();
     for (String s : samplers) {
+      if (s.equals("tpe-mv")) continue;
       for (int n : new int[] {100, 1000}) {
-        if (s.equals("gp") && n > 300 && !Boolean.getBoolean("bench.gp1000")) continue;
+        if (s.equals("gp") && n > 300 && !"true".equals(System.getenv("BENCH_GP1000"))) continue;
         Sampler sampler = sampler(s, f.space());
         List<Trial> history = new ArrayList<>();
         java.util.SplittableRandom rng = new java.util.SplittableRandom(1);

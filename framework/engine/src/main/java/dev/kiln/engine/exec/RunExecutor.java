@@ -560,7 +560,8 @@ public final class RunExecutor {
     });
   }
 
-  String mask(String s) {
+  /** {@code s} with every secret value this run resolved replaced by {@code ***}. */
+  public String mask(String s) {
     if (s == null) return null;
     String out = s;
     for (String secret : secretValues) out = out.replace(secret, "***");
@@ -612,6 +613,7 @@ public final class RunExecutor {
       StepRunRecord[] hit = reuse(parent.runId, inst, uses, 0, ck, started, imported, node);
       if (hit != null) {
         StepRunRecord h = hit[0];
+        listener.stepFinished(hit[1]);
         Map<String, Object> outs = Json.decodeOutputs(h.outputsJson());
         Map<String, Double> last = new LinkedHashMap<>();
         List<MetricRecord> recorded = new ArrayList<>(store.metrics(h.runId(), h.stepKey()));
@@ -624,12 +626,14 @@ public final class RunExecutor {
       }
     }
     store.saveStepRun(new StepRunRecord(parent.runId, key, inst.stepId(), uses, RunStatus.RUNNING, 1, ck.digest(), ck.componentsJson(), started, null, null, null, null));
+    listener.stepStarted(key, 1);
     Context ctx = new Context(parent.runId, inst, parent.pipeline, parent.spec, parent.env, parent.declaredEnv, 1, parent);
     ctx.monitor = monitor;
     try {
       StepResult result = (StepResult) type.execute(params, ctx);
       if (ctx.stopped.get()) throw new StepFailure("stopped by its monitor");
       StepRunRecord r = recordSuccess(parent.runId, inst, uses, 1, started, ck, result, ctx, imported, node);
+      listener.stepFinished(r);
       Map<String, Double> last = lastValues(ctx.metrics);
       last.putAll(result.metrics());
       return new ChildRun(key, ChildRun.Status.SUCCEEDED, result.outputs(), last, null, null, r.finishedAt() - started);
@@ -660,11 +664,14 @@ public final class RunExecutor {
     long now = System.currentTimeMillis();
     StepRunRecord r = new StepRunRecord(parent.runId, inst.key(), inst.stepId(), uses, status, 1, ck.digest(), ck.componentsJson(), started, now, error, null, null);
     store.completeStep(r, List.of(), List.of(), new ArrayList<>(ctx.metrics));
+    listener.stepFinished(r);
   }
 
   private ChildRun childFailed(Context parent, StepInstance inst, String uses, long started, String error) {
     String msg = mask(error);
-    store.saveStepRun(new StepRunRecord(parent.runId, inst.key(), inst.stepId(), uses, RunStatus.FAILED, 1, null, null, started, System.currentTimeMillis(), msg, null, null));
+    StepRunRecord r = new StepRunRecord(parent.runId, inst.key(), inst.stepId(), uses, RunStatus.FAILED, 1, null, null, started, System.currentTimeMillis(), msg, null, null);
+    store.saveStepRun(r);
+    listener.stepFinished(r);
     parent.log("kiln: " + inst.key() + " failed: " + msg);
     return new ChildRun(inst.key(), ChildRun.Status.FAILED, Map.of(), Map.of(), msg, null, 0);
   }

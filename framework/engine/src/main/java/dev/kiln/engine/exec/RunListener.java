@@ -21,4 +21,45 @@ public interface RunListener {
   default void runFinished(String runId, RunStatus status, String error) {}
 
   RunListener NONE = new RunListener() {};
+
+  /** Tells {@code a}, then {@code b}. */
+  static RunListener both(RunListener a, RunListener b) {
+    return new RunListener() {
+      @Override
+      public void runStarted(String runId, ExecutionPlan plan, boolean resumed) {
+        a.runStarted(runId, plan, resumed);
+        b.runStarted(runId, plan, resumed);
+      }
+
+      @Override
+      public void stepStarted(String stepKey, int attempt) {
+        a.stepStarted(stepKey, attempt);
+        b.stepStarted(stepKey, attempt);
+      }
+
+      @Override
+      public void stepLog(String stepKey, String line) {
+        a.stepLog(stepKey, line);
+        b.stepLog(stepKey, line);
+      }
+
+      @Override
+      public void stepProgress(String stepKey, long done, long total, String message) {
+        a.stepProgress(stepKey, done, total, message);
+        b.stepProgress(stepKey, done, total, message);
+      }
+
+      @Override
+      public void stepFinished(StepRunRecord record) {
+        a.stepFinished(record);
+        b.stepFinished(record);
+      }
+
+      @Override
+      public void runFinished(String runId, RunStatus status, String error) {
+        a.runFinished(runId, status, error);
+        b.runFinished(runId, status, error);
+      }
+    };
+  }
 }

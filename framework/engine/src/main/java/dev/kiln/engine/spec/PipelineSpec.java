@@ -9,6 +9,7 @@ import java.util.Map;
  *
  * @param file the path as the user gave it (used in messages)
  * @param source the exact text that was loaded, kept with each run so it can be resumed
+ * @param tracking the {@code tracking:} section: experiment name and extra tags for trackers
  */
 public record PipelineSpec(
     String file,
@@ -18,4 +19,15 @@ public record PipelineSpec(
     Map<String, ParamSpec> params,
     Map<String, Node> env,
     Map<String, StepSpec> steps,
-    Location location) {}
+    Tracking tracking,
+    Location location) {
+
+  /** {@code tracking: {experiment: NAME, tags: {k: v}}}; experiment null means the pipeline's name. */
+  public record Tracking(String experiment, Map<String, String> tags) {
+    public static final Tracking NONE = new Tracking(null, Map.of());
+
+    public Tracking {
+      tags = Map.copyOf(tags);
+    }
+  }
+}

@@ -29,7 +29,7 @@ public final class SpecLoader {
   public static final Pattern ID = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
   static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,62}");
 
-  private static final Set<String> TOP = Set.of("name", "description", "params", "env", "steps");
+  private static final Set<String> TOP = Set.of("name", "description", "params", "env", "tracking", "steps");
   private static final Set<String> STEP =
       Set.of("uses", "name", "description", "with", "needs", "if", "retry", "timeout", "cache", "matrix", "env");
   private static final Set<String> PARAM_DECL = Set.of("type", "default", "min", "max", "choices", "description");
@@ -84,7 +84,24 @@ public final class SpecLoader {
         step(e, p).ifPresent(s -> steps.put(s.id(), s));
       }
     }
-    return new PipelineSpec(file, source, name == null ? "" : name, description, params, env, steps, root.location());
+    return new PipelineSpec(file, source, name == null ? "" : name, description, params, env, steps, tracking(root.get("tracking"), p), root.location());
+  }
+
+  private PipelineSpec.Tracking tracking(Node node, Problems p) {
+    if (node == null) return PipelineSpec.Tracking.NONE;
+    if (!(node instanceof MapNode m)) {
+      wrongType(node, "tracking", "a mapping with \"experiment:\" and/or \"tags:\"", p);
+      return PipelineSpec.Tracking.NONE;
+    }
+    unknownKeys(m, Set.of("experiment", "tags"), "tracking", "tracking properties", p);
+    String experiment = optionalString(m, "experiment", "tracking", p);
+    if (experiment != null && experiment.isBlank()) {
+      wrongType(m.get("experiment"), "tracking.experiment", "a non-empty string", p);
+      experiment = null;
+    }
+    Map<String, String> tags = new LinkedHashMap<>();
+    env(m.get("tags"), "tracking.tags", p).forEach((k, v) -> tags.put(k, ((ScalarNode) v).text()));
+    return new PipelineSpec.Tracking(experiment, tags);
   }
 
   private Map<String, ParamSpec> params(Node node, Problems p) {

@@ -51,6 +51,11 @@ public final class PipelineSchema {
     anyParam.addObject().putArray("type").add("string").add("number").add("boolean").add("array");
     anyParam.add(decl);
     props.putObject("env").put("type", "object").putObject("additionalProperties").putArray("type").add("string").add("number").add("boolean");
+    ObjectNode tracking = props.putObject("tracking");
+    tracking.put("type", "object");
+    tracking.put("additionalProperties", false);
+    tracking.putObject("properties").putObject("experiment").put("type", "string").put("minLength", 1);
+    ((ObjectNode) tracking.get("properties")).putObject("tags").put("type", "object").putObject("additionalProperties").putArray("type").add("string").add("number").add("boolean");
     ObjectNode steps = props.putObject("steps");
     steps.put("type", "object");
     steps.put("minProperties", 1);

@@ -1,0 +1,212 @@
+package dev.kiln.engine.exec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.api.Artifact;
+import dev.kiln.api.Tracker;
+import dev.kiln.engine.KilnHome;
+import dev.kiln.engine.plan.ExecutionPlan;
+import dev.kiln.registry.MetricRecord;
+import dev.kiln.registry.RunRecord;
+import dev.kiln.registry.RunStatus;
+import dev.kiln.registry.StepRunRecord;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.zeroturnaround.exec.ProcessExecutor;
+
+/**
+ * Feeds a run to the configured {@link Tracker}s: what the store recorded for each step (params,
+ * input files, metrics, output artifacts), secrets masked once more on the way out. Trackers only
+ * queue what they get (MLflow's goes through a durable outbox), so a tracker never slows or fails
+ * a run; {@link #close} gives them a bounded time to deliver.
+ */
+public final class TrackingListener implements RunListener {
+  private final List<Tracker> trackers;
+  private final KilnHome home;
+  private final RunOptions options;
+  private final List<Tracker.RunTracker> open = new ArrayList<>();
+  private final Map<String, Tracker.TrackedStep> started = new ConcurrentHashMap<>();
+  private volatile UnaryOperator<String> mask = UnaryOperator.identity();
+  private String runId;
+
+  public TrackingListener(List<Tracker> trackers, KilnHome home, RunOptions options) {
+    this.trackers = trackers;
+    this.home = home;
+    this.options = options;
+  }
+
+  /** Masks secrets the run resolves (the executor knows them). */
+  public void masking(UnaryOperator<String> m) {
+    this.mask = m;
+  }
+
+  @Override
+  public synchronized void runStarted(String runId, ExecutionPlan plan, boolean resumed) {
+    this.runId = runId;
+    RunRecord run = home.store().findRun(runId).orElseThrow();
+    Map<String, String> tags = new LinkedHashMap<>(plan.spec().tracking().tags());
+    tags.putAll(gitTags(options.projectDir()));
+    tags.put("mlflow.user", options.env().getOrDefault("USER", System.getProperty("user.name", "unknown")));
+    Map<String, Object> params = Json.MAPPER.convertValue(Json.read(run.paramsJson() == null ? "{}" : run.paramsJson()), Map.class);
+    Tracker.TrackedRun tr = new Tracker.TrackedRun(runId, run.pipeline(), run.pipelineFile(), run.specSource(), maskAll(params),
+        plan.spec().tracking().experiment(), tags, run.startedAt() == null ? run.createdAt() : run.startedAt(), resumed,
+        home.dir(), options.projectDir(), options.env());
+    for (Tracker t : trackers) {
+      try {
+        Tracker.RunTracker rt = t.open(tr);
+        if (rt != null) open.add(rt);
+      } catch (RuntimeException e) {
+        System.err.println("kiln: tracking: " + t.name() + " cannot track this run: " + mask.apply(String.valueOf(e.getMessage())));
+      }
+    }
+  }
+
+  public boolean active() {
+    return !open.isEmpty();
+  }
+
+  @Override
+  public void stepStarted(String stepKey, int attempt) {
+    if (open.isEmpty()) return;
+    StepRunRecord r = record(stepKey);
+    if (r == null) return;
+    Tracker.TrackedStep step = step(r);
+    started.put(stepKey, step);
+    each(rt -> rt.stepStarted(step));
+  }
+
+  @Override
+  public void stepFinished(StepRunRecord r) {
+    if (open.isEmpty()) return;
+    Tracker.TrackedStep step = started.remove(r.stepKey());
+    if (step == null) {
+      step = step(r); // CACHED, SKIPPED, or failed before it started: opened and closed at once
+      Tracker.TrackedStep s = step;
+      each(rt -> rt.stepStarted(s));
+    }
+    List<Tracker.Metric> metrics = new ArrayList<>();
+    for (MetricRecord m : home.store().metrics(r.runId(), r.stepKey())) metrics.add(new Tracker.Metric(m.name(), m.value(), m.step(), m.recordedAt()));
+    List<Tracker.TrackedArtifact> artifacts = new ArrayList<>();
+    if (r.outputsJson() != null && (r.status() == RunStatus.SUCCEEDED || r.status() == RunStatus.CACHED)) {
+      Map<String, Object> outs = Json.decodeOutputs(r.outputsJson());
+      Map<String, Artifact> produced = new LinkedHashMap<>();
+      outs.forEach((k, v) -> Json.artifacts(v, k, produced));
+      produced.forEach((path, a) -> {
+        try {
+          artifacts.add(new Tracker.TrackedArtifact(path.replace('.', '/') + "/" + a.name(), home.artifacts().path(a), a.mediaType(), a.sha256(), a.size()));
+        } catch (IOException e) {
+          // not intact: nothing to mirror
+        }
+      });
+    }
+    long finished = r.finishedAt() == null ? System.currentTimeMillis() : r.finishedAt();
+    Tracker.StepOutcome outcome = new Tracker.StepOutcome(r.status().name(), mask.apply(r.error()), finished, r.cachedFrom(), metrics, artifacts);
+    Tracker.TrackedStep s = step;
+    each(rt -> rt.stepFinished(s, outcome));
+  }
+
+  @Override
+  public void runFinished(String runId, RunStatus status, String error) {
+    each(rt -> rt.runFinished(status.name(), mask.apply(error), System.currentTimeMillis()));
+  }
+
+  /** Gives each tracker up to {@code waitMillis} to deliver; returns their lines for the user. */
+  public List<String> close(long waitMillis) {
+    List<String> lines = new ArrayList<>();
+    for (Tracker.RunTracker rt : open) {
+      try {
+        String line = rt.close(waitMillis);
+        if (line != null) lines.add(mask.apply(line));
+      } catch (RuntimeException e) {
+        lines.add("tracking: " + mask.apply(String.valueOf(e.getMessage())));
+      }
+    }
+    open.clear();
+    return lines;
+  }
+
+  private void each(java.util.function.Consumer<Tracker.RunTracker> call) {
+    for (Tracker.RunTracker rt : open) {
+      try {
+        call.accept(rt);
+      } catch (RuntimeException e) {
+        System.err.println("kiln: tracking: " + mask.apply(String.valueOf(e.getMessage())));
+      }
+    }
+  }
+
+  private StepRunRecord record(String stepKey) {
+    for (StepRunRecord r : home.store().stepRuns(runId)) if (r.stepKey().equals(stepKey)) return r;
+    return null;
+  }
+
+  private Tracker.TrackedStep step(StepRunRecord r) {
+    Map<String, Object> params = Map.of();
+    Map<String, String> inputs = new LinkedHashMap<>();
+    if (r.cacheComponents() != null) {
+      JsonNode c = Json.read(r.cacheComponents());
+      Object p = Json.plain(c.path("params"));
+      if (p instanceof Map<?, ?> m) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> mp = (Map<String, Object>) m;
+        params = maskAll(mp);
+      }
+      c.path("inputs").fields().forEachRemaining(e -> {
+        if (e.getKey().startsWith("file:")) inputs.put(e.getKey().substring(5), e.getValue().asText());
+      });
+    }
+    int slash = r.stepKey().lastIndexOf('/');
+    String parent = slash < 0 ? null : r.stepKey().substring(0, slash);
+    long startedAt = r.startedAt() == null ? System.currentTimeMillis() : r.startedAt();
+    return new Tracker.TrackedStep(r.stepKey(), parent, r.stepType(), params, inputs, startedAt);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> maskAll(Map<String, Object> m) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    m.forEach((k, v) -> out.put(k, maskValue(v)));
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Object maskValue(Object v) {
+    if (v instanceof String s) return mask.apply(s);
+    if (v instanceof Map<?, ?> m) return maskAll((Map<String, Object>) m);
+    if (v instanceof List<?> l) return l.stream().map(this::maskValue).toList();
+    return v;
+  }
+
+  /** mlflow.source.git.* tags of the project directory, when it is a git work tree. */
+  static Map<String, String> gitTags(java.nio.file.Path dir) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    String commit = git(dir, "rev-parse", "HEAD");
+    if (commit == null) return tags;
+    tags.put("mlflow.source.git.commit", commit);
+    String branch = git(dir, "rev-parse", "--abbrev-ref", "HEAD");
+    if (branch != null && !branch.equals("HEAD")) tags.put("mlflow.source.git.branch", branch);
+    String remote = git(dir, "config", "--get", "remote.origin.url");
+    if (remote != null) tags.put("mlflow.source.git.repoURL", remote.replaceAll("//[^/@]+@", "//")); // no credentials in URLs
+    return tags;
+  }
+
+  private static String git(java.nio.file.Path dir, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add("git");
+    cmd.addAll(List.of(args));
+    try {
+      var r = new ProcessExecutor().command(cmd).directory(dir.toFile()).readOutput(true).timeout(10, TimeUnit.SECONDS).execute();
+      String out = r.outputUTF8().trim();
+      return r.getExitValue() == 0 && !out.isEmpty() ? out : null;
+    } catch (IOException | java.util.concurrent.TimeoutException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+}

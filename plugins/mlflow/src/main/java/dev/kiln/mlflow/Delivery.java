@@ -1,0 +1,170 @@
+package dev.kiln.mlflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.mlflow.api.proto.Service;
+
+/**
+ * Delivers the outbox of one Kiln run to MLflow, in order, from where the last delivery stopped.
+ * Consecutive params, metrics and tags of one MLflow run go out in as few {@code logBatch}
+ * requests as MLflow's limits allow (1000 metrics, 100 params, 100 tags). After each request the
+ * progress is committed to {@code state.json}; a request that succeeded just before a crash is
+ * repeated harmlessly (same params, same tags, metrics with the same timestamp and step, which
+ * MLflow keeps once; a run is found by its {@code kiln.run_id}/{@code kiln.step_key} tags
+ * instead of being created twice). A file lock keeps two processes from delivering one outbox.
+ */
+final class Delivery {
+  static final int MAX_METRICS = 1000;
+  static final int MAX_PARAMS = 100;
+  static final int MAX_TAGS = 100;
+
+  /** How far a run's delivery got. */
+  record Result(long delivered, long total, boolean finished) {}
+
+  private Delivery() {}
+
+  /**
+   * Delivers what is pending; returns how far it got. Throws when the server cannot be reached
+   * or refuses (what was delivered before stays delivered).
+   */
+  static Result deliver(Path dir, MlflowApi api) throws IOException {
+    try (FileChannel lockCh = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = lockCh.tryLock()) {
+      if (lock == null) return status(dir); // another process is delivering this run
+      ObjectNode state = state(dir);
+      long delivered = state.path("delivered").asLong();
+      List<JsonNode> events = Outbox.read(dir, delivered);
+      Iterator<JsonNode> it = events.iterator();
+      JsonNode pending = it.hasNext() ? it.next() : null;
+      while (pending != null) {
+        JsonNode e = pending;
+        pending = null;
+        String type = e.path("type").asText();
+        ObjectNode runs = state.with("runs");
+        String key = e.path("key").asText();
+        long last = e.path("seq").asLong();
+        switch (type) {
+          case "open" -> open(e, state, api, dir);
+          case "params", "metrics", "tags" -> {
+            List<Service.Metric> metrics = new ArrayList<>();
+            List<Service.Param> params = new ArrayList<>();
+            List<Service.RunTag> tags = new ArrayList<>();
+            add(e, metrics, params, tags);
+            // gather what follows for the same run while it fits one request
+            while (it.hasNext()) {
+              JsonNode n = it.next();
+              String t = n.path("type").asText();
+              if (!n.path("key").asText().equals(key) || !(t.equals("params") || t.equals("metrics") || t.equals("tags")) || !fits(n, metrics, params, tags)) {
+                pending = n;
+                break;
+              }
+              add(n, metrics, params, tags);
+              last = n.path("seq").asLong();
+            }
+            String runId = runs.path(key).path("id").asText();
+            // one event can exceed the limits by itself (a long metric series): split it
+            for (int m = 0, p = 0, g = 0; m < metrics.size() || p < params.size() || g < tags.size(); ) {
+              int m2 = Math.min(metrics.size(), m + MAX_METRICS);
+              int p2 = Math.min(params.size(), p + MAX_PARAMS);
+              int g2 = Math.min(tags.size(), g + MAX_TAGS);
+              api.logBatch(runId, metrics.subList(m, m2), params.subList(p, p2), tags.subList(g, g2));
+              m = m2;
+              p = p2;
+              g = g2;
+            }
+          }
+          case "artifact" -> api.upload(runs.path(key).path("artifactUri").asText(), e.path("path").asText(), Path.of(e.path("file").asText()));
+          case "inputs" -> api.logInputs(runs.path(key).path("id").asText(), e.path("datasets"));
+          case "close" -> api.terminate(runs.path(key).path("id").asText(), Service.RunStatus.valueOf(e.path("status").asText()), e.path("end").asLong());
+          default -> { } // an event type from a newer Kiln: skip it
+        }
+        state.put("delivered", last);
+        if (type.equals("close") && key.isEmpty()) state.put("finished", true);
+        save(dir, state);
+        if (pending == null && it.hasNext()) pending = it.next();
+      }
+      return status(dir);
+    }
+  }
+
+  private static void open(JsonNode e, ObjectNode state, MlflowApi api, Path dir) {
+    String key = e.path("key").asText();
+    ObjectNode runs = state.with("runs");
+    if (runs.has(key)) return; // a resumed run reopens what exists
+    if (key.isEmpty() || !state.has("experimentId")) state.put("experimentId", api.experiment(e.path("experiment").asText()));
+    String experimentId = state.path("experimentId").asText();
+    String kilnRun = e.path("tags").path("kiln.run_id").asText();
+    Optional<Service.RunInfo> existing = state.path("creating").asText().equals(key) ? api.findRun(experimentId, kilnRun, key) : Optional.empty();
+    Service.RunInfo info;
+    if (existing.isPresent()) {
+      info = existing.get();
+    } else {
+      state.put("creating", key); // if we die after the server created it, the next delivery searches first
+      save(dir, state);
+      Map<String, String> tags = new java.util.LinkedHashMap<>();
+      e.path("tags").fields().forEachRemaining(t -> tags.put(t.getKey(), t.getValue().asText()));
+      String parent = e.path("parent").isNull() || e.path("parent").isMissingNode() ? null : e.path("parent").asText();
+      if (parent != null) tags.put("mlflow.parentRunId", runs.path(parent).path("id").asText());
+      info = api.createRun(experimentId, e.path("name").asText(), e.path("start").asLong(), tags);
+    }
+    runs.putObject(key).put("id", info.getRunId()).put("artifactUri", info.getArtifactUri());
+    state.remove("creating");
+  }
+
+  private static void add(JsonNode e, List<Service.Metric> metrics, List<Service.Param> params, List<Service.RunTag> tags) {
+    switch (e.path("type").asText()) {
+      case "metrics" -> {
+        for (JsonNode m : e.path("metrics")) {
+          metrics.add(Service.Metric.newBuilder().setKey(m.get(0).asText()).setValue(m.get(1).asDouble()).setStep(m.get(2).asLong()).setTimestamp(m.get(3).asLong()).build());
+        }
+      }
+      case "params" -> e.path("params").fields().forEachRemaining(p -> params.add(Service.Param.newBuilder().setKey(p.getKey()).setValue(p.getValue().asText()).build()));
+      case "tags" -> e.path("tags").fields().forEachRemaining(t -> tags.add(Service.RunTag.newBuilder().setKey(t.getKey()).setValue(t.getValue().asText()).build()));
+      default -> throw new IllegalArgumentException(e.path("type").asText());
+    }
+  }
+
+  private static boolean fits(JsonNode n, List<Service.Metric> metrics, List<Service.Param> params, List<Service.RunTag> tags) {
+    return metrics.size() + n.path("metrics").size() <= MAX_METRICS
+        && params.size() + n.path("params").size() <= MAX_PARAMS
+        && tags.size() + n.path("tags").size() <= MAX_TAGS;
+  }
+
+  static ObjectNode state(Path dir) throws IOException {
+    Path f = dir.resolve("state.json");
+    if (!Files.exists(f)) return Outbox.JSON.createObjectNode().put("delivered", 0);
+    return (ObjectNode) Outbox.JSON.readTree(f.toFile());
+  }
+
+  static void save(Path dir, ObjectNode state) {
+    try {
+      Outbox.writeAtomically(dir.resolve("state.json"), Outbox.JSON.writeValueAsBytes(state));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static Result status(Path dir) throws IOException {
+    ObjectNode state = state(dir);
+    List<JsonNode> all = Outbox.read(dir, 0);
+    long total = all.isEmpty() ? 0 : all.get(all.size() - 1).path("seq").asLong();
+    return new Result(state.path("delivered").asLong(), total, state.path("finished").asBoolean());
+  }
+
+  /** The MLflow run id a Kiln step (key "" for the pipeline run) was delivered as, if it was. */
+  static Optional<String> mlflowRun(Path dir, String key) throws IOException {
+    JsonNode r = state(dir).path("runs").path(key).path("id");
+    return r.isMissingNode() ? Optional.empty() : Optional.of(r.asText());
+  }
+}
