@@ -117,10 +117,10 @@ public final class Engine {
   }
 
   private RunOutcome execute(RunRecord run, ExecutionPlan plan, KilnHome home, RunOptions options, RunListener listener, Consumer<RunExecutor> onStart, Map<String, StepRunRecord> previous, boolean resumed) {
-    dev.kiln.engine.exec.TrackingListener tracking = new dev.kiln.engine.exec.TrackingListener(trackers, home, options);
+    dev.kiln.engine.exec.TrackingListener tracking = new dev.kiln.engine.exec.TrackingListener(trackers, home, options, line -> listener.stepLog("", line));
     RunListener both = RunListener.both(listener, tracking);
     RunExecutor executor = new RunExecutor(home.store(), home.artifacts(), registry, home.dir(), options, both);
-    tracking.masking(executor::mask);
+    tracking.masking(executor::mask, executor::hasSecrets);
     onStart.accept(executor);
     both.runStarted(run.id(), plan, resumed);
     try {

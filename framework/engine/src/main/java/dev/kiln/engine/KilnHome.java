@@ -12,7 +12,7 @@ import java.util.Map;
  * KILN_DB_URL} (with {@code KILN_DB_USER} and {@code KILN_DB_PASSWORD}) moves the run store to
  * PostgreSQL.
  */
-public final class KilnHome {
+public final class KilnHome implements AutoCloseable {
   private final Path dir;
   private final Map<String, String> env;
   private RunStore store;

@@ -282,7 +282,7 @@ public final class MlflowTracker implements Tracker {
             String h = sha256(v).substring(0, 12);
             String file = "params/" + k.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + h + ".txt";
             artifact(key, file, outbox.keep((key.isEmpty() ? "run" : key.replace('/', '_')) + "/" + file, v.getBytes(StandardCharsets.UTF_8)));
-            v = v.substring(0, MAX_PARAM_VALUE - 20) + "...#" + h;
+            v = v.substring(0, MAX_PARAM_VALUE - 16) + "...#" + h;
           }
           p.put(k, v);
         }
@@ -321,7 +321,7 @@ public final class MlflowTracker implements Tracker {
   }
 
   static String limitTag(String v) {
-    return v.length() <= MAX_TAG_VALUE ? v : v.substring(0, MAX_TAG_VALUE - 20) + "...#" + sha256(v).substring(0, 12);
+    return v.length() <= MAX_TAG_VALUE ? v : v.substring(0, MAX_TAG_VALUE - 16) + "...#" + sha256(v).substring(0, 12);
   }
 
   /** MLflow metric names allow letters, digits, '_', '-', '.', ' ', '/'. */

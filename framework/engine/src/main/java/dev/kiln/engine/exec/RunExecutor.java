@@ -560,6 +560,11 @@ public final class RunExecutor {
     });
   }
 
+  /** True once the run has resolved a secret. */
+  public boolean hasSecrets() {
+    return !secretValues.isEmpty();
+  }
+
   /** {@code s} with every secret value this run resolved replaced by {@code ***}. */
   public String mask(String s) {
     if (s == null) return null;

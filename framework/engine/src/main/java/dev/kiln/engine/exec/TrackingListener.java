@@ -32,17 +32,23 @@ public final class TrackingListener implements RunListener {
   private final List<Tracker.RunTracker> open = new ArrayList<>();
   private final Map<String, Tracker.TrackedStep> started = new ConcurrentHashMap<>();
   private volatile UnaryOperator<String> mask = UnaryOperator.identity();
+  private volatile java.util.function.BooleanSupplier hasSecrets = () -> false;
   private String runId;
 
-  public TrackingListener(List<Tracker> trackers, KilnHome home, RunOptions options) {
+  private final java.util.function.Consumer<String> notice;
+
+  /** {@code notice} shows the user a line about tracking (e.g. an output withheld because it holds a secret). */
+  public TrackingListener(List<Tracker> trackers, KilnHome home, RunOptions options, java.util.function.Consumer<String> notice) {
     this.trackers = trackers;
+    this.notice = notice;
     this.home = home;
     this.options = options;
   }
 
   /** Masks secrets the run resolves (the executor knows them). */
-  public void masking(UnaryOperator<String> m) {
+  public void masking(UnaryOperator<String> m, java.util.function.BooleanSupplier any) {
     this.mask = m;
+    this.hasSecrets = any;
   }
 
   @Override
@@ -61,7 +67,7 @@ public final class TrackingListener implements RunListener {
         Tracker.RunTracker rt = t.open(tr);
         if (rt != null) open.add(rt);
       } catch (RuntimeException e) {
-        System.err.println("kiln: tracking: " + t.name() + " cannot track this run: " + mask.apply(String.valueOf(e.getMessage())));
+        notice.accept("kiln: tracking: " + t.name() + " cannot track this run: " + mask.apply(String.valueOf(e.getMessage())));
       }
     }
   }
@@ -95,10 +101,15 @@ public final class TrackingListener implements RunListener {
     if (r.outputsJson() != null && (r.status() == RunStatus.SUCCEEDED || r.status() == RunStatus.CACHED)) {
       Map<String, Object> outs = Json.decodeOutputs(r.outputsJson());
       Map<String, Artifact> produced = new LinkedHashMap<>();
-      outs.forEach((k, v) -> Json.artifacts(v, k, produced));
+      outs.forEach((k, v) -> Json.artifacts(revive(v), k, produced));
       produced.forEach((path, a) -> {
         try {
-          artifacts.add(new Tracker.TrackedArtifact(path.replace('.', '/') + "/" + a.name(), home.artifacts().path(a), a.mediaType(), a.sha256(), a.size()));
+          java.nio.file.Path file = home.artifacts().path(a);
+          if (holdsSecret(file, a.size())) {
+            notice.accept("kiln: tracking: " + r.stepKey() + " output " + path + " contains a secret value; it is not sent to trackers");
+            return;
+          }
+          artifacts.add(new Tracker.TrackedArtifact(path.replace('.', '/') + "/" + a.name(), file, a.mediaType(), a.sha256(), a.size()));
         } catch (IOException e) {
           // not intact: nothing to mirror
         }
@@ -130,12 +141,34 @@ public final class TrackingListener implements RunListener {
     return lines;
   }
 
+  /** Artifacts nested in an output value come back from the store as plain maps; make them artifacts again. */
+  private static Object revive(Object v) {
+    if (v instanceof Map<?, ?> m) {
+      if (m.size() == 4 && m.get("sha256") instanceof String sha && sha.matches("[0-9a-f]{64}") && m.get("size") instanceof Number n && m.containsKey("mediaType") && m.containsKey("name")) {
+        return new Artifact(sha, n.longValue(), (String) m.get("mediaType"), (String) m.get("name"));
+      }
+      Map<Object, Object> out = new LinkedHashMap<>();
+      m.forEach((k, x) -> out.put(k, revive(x)));
+      return out;
+    }
+    if (v instanceof List<?> l) return l.stream().map(TrackingListener::revive).toList();
+    return v;
+  }
+
+  /** True when the file contains a secret value this run resolved; files over 64 MB are not read and go out as they are. */
+  private boolean holdsSecret(java.nio.file.Path file, long size) throws IOException {
+    if (size > 64L << 20 || !hasSecrets.getAsBoolean()) return false;
+    String text = new String(java.nio.file.Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
+    String utf8 = new String(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), java.nio.charset.StandardCharsets.UTF_8);
+    return !mask.apply(text).equals(text) || !mask.apply(utf8).equals(utf8);
+  }
+
   private void each(java.util.function.Consumer<Tracker.RunTracker> call) {
     for (Tracker.RunTracker rt : open) {
       try {
         call.accept(rt);
       } catch (RuntimeException e) {
-        System.err.println("kiln: tracking: " + mask.apply(String.valueOf(e.getMessage())));
+        notice.accept("kiln: tracking: " + mask.apply(String.valueOf(e.getMessage())));
       }
     }
   }
