@@ -23,6 +23,14 @@ public interface Tracker {
    */
   List<String> sync(Path home, Map<String, String> env);
 
+  /**
+   * The tracker's model registry, for mirroring Kiln's registry, or null when this tracker has none
+   * or is not configured in {@code env}.
+   */
+  default ModelRegistryMirror registry(Path home, Map<String, String> env) {
+    return null;
+  }
+
   /** The calls of one run, in the order things happened. Implementations must not block on the network. */
   interface RunTracker {
     void stepStarted(TrackedStep step);

@@ -153,6 +153,22 @@ class MlflowIT {
       }
       assertThat(server.artifacts(id(byKey.get("secret")), "")).containsExactly("ok/ok.txt");
       assertThat(r.err()).contains("output leak contains a secret value");
+
+      // the registry mirror: versions point at the step's artifacts; an alias moves
+      dev.kiln.api.ModelRegistryMirror mirror = new dev.kiln.mlflow.MlflowTracker().registry(dir.resolve(".kiln"), Map.of("MLFLOW_TRACKING_URI", server.uri));
+      String v1 = mirror.createVersion("iris-xgb", runId, "train", "model", Map.of("kiln.blessed", "true"));
+      String v2 = mirror.createVersion("iris-xgb", runId, "train", "model", Map.of());
+      assertThat(mirror.versionOf("iris-xgb", "champion")).isNull();
+      mirror.setAlias("iris-xgb", "champion", v1);
+      assertThat(mirror.versionOf("iris-xgb", "champion")).isEqualTo(v1);
+      mirror.setAlias("iris-xgb", "champion", v2);
+      assertThat(mirror.versionOf("iris-xgb", "champion")).isEqualTo(v2);
+      JsonNode mv = server.get("model-versions/get?name=iris-xgb&version=" + v1).path("model_version");
+      assertThat(mv.path("run_id").asText()).isEqualTo(id(byKey.get("train")));
+      assertThat(mv.path("source").asText()).endsWith("/artifacts/model");
+      mirror.deleteAlias("iris-xgb", "champion");
+      mirror.deleteAlias("iris-xgb", "champion");
+      assertThat(mirror.versionOf("iris-xgb", "champion")).isNull();
     }
   }
 

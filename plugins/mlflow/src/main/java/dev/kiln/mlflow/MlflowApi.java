@@ -116,12 +116,13 @@ final class MlflowApi implements AutoCloseable {
     return r.body();
   }
 
-  /** {@code DELETE} with a JSON body (the Java client has none), e.g. registered-models/alias. */
-  String delete(String endpoint, Map<String, String> query) throws IOException {
-    StringBuilder q = new StringBuilder();
-    query.forEach((k, v) -> q.append(q.length() == 0 ? "?" : "&").append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-    URI target = URI.create(base + "/api/2.0/mlflow/" + endpoint + q);
-    return send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30)).DELETE().build(), "DELETE " + endpoint);
+  /** {@code DELETE} with a JSON body (the Java client has no DELETE), e.g. registered-models/alias. */
+  String delete(String endpoint, Map<String, String> body) throws IOException {
+    ObjectNode json = Outbox.JSON.createObjectNode();
+    body.forEach(json::put);
+    URI target = URI.create(base + "/api/2.0/mlflow/" + endpoint);
+    return send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+        .method("DELETE", HttpRequest.BodyPublishers.ofString(json.toString())).build(), "DELETE " + endpoint);
   }
 
   String post(String endpoint, JsonNode body) {
@@ -134,9 +135,9 @@ final class MlflowApi implements AutoCloseable {
     return client.sendPatch(endpoint, body.toString());
   }
 
-  String get(String endpointWithQuery) {
-    requests.incrementAndGet();
-    return client.sendGet(endpointWithQuery);
+  /** GET through our own client: the Java client retries a 404 with sleeps, and a missing alias is a plain 404. */
+  String get(String endpointWithQuery) throws IOException {
+    return send(HttpRequest.newBuilder(URI.create(base + "/api/2.0/mlflow/" + endpointWithQuery)).timeout(Duration.ofSeconds(30)).GET().build(), "GET " + endpointWithQuery);
   }
 
   private String send(HttpRequest req, String what) throws IOException {

@@ -50,6 +50,12 @@ public final class MlflowTracker implements Tracker {
   }
 
   @Override
+  public dev.kiln.api.ModelRegistryMirror registry(Path home, Map<String, String> env) {
+    String uri = uri(env);
+    return uri == null ? null : new MlflowRegistry(home, uri);
+  }
+
+  @Override
   public List<String> sync(Path home, Map<String, String> env) {
     List<String> lines = new ArrayList<>();
     String override = env.get("KILN_SYNC_TRACKING_URI");
