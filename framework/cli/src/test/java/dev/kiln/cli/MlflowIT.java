@@ -43,7 +43,7 @@ class MlflowIT {
           uses: kiln/command
           env: {TOKEN: '${{ secrets.API_TOKEN }}'}
           with:
-            run: echo "token=$TOKEN" > leak.txt && echo public > ok.txt && echo "using $TOKEN"
+            run: sleep %d && echo "token=$TOKEN" > leak.txt && echo public > ok.txt && echo "using $TOKEN"
             outputs: {leak: leak.txt, ok: ok.txt}
         search:
           uses: kiln/tune
@@ -68,10 +68,11 @@ class MlflowIT {
   @TempDir Path dir;
   @TempDir Path serverDir;
 
-  private Cli project(int trials, String uri) throws Exception {
+  /** {@code sleep} seconds keep the run alive (a step beside the sweep) so an outage lands mid-run. */
+  private Cli project(int sleep, int trials, String uri) throws Exception {
     Files.createDirectories(dir.resolve("data"));
     Files.copy(Path.of("../../data/iris.csv"), dir.resolve("data/iris.csv"));
-    Files.writeString(dir.resolve("p.yaml"), PIPELINE.formatted(trials));
+    Files.writeString(dir.resolve("p.yaml"), PIPELINE.formatted(sleep, trials));
     git("init", "-q", "-b", "main");
     git("-c", "user.email=it@kiln.dev", "-c", "user.name=it", "add", ".");
     git("-c", "user.email=it@kiln.dev", "-c", "user.name=it", "commit", "-q", "-m", "pipeline");
@@ -82,7 +83,7 @@ class MlflowIT {
   @Test
   void aTunedRunAppearsInMlflowAsParentStepAndTrialRuns() throws Exception {
     try (MlflowServer server = MlflowServer.start(serverDir)) {
-      Cli cli = project(5, server.uri);
+      Cli cli = project(0, 5, server.uri);
       Cli.Result r = cli.run("run", "p.yaml");
       assertThat(r.exit()).as(r.err()).isZero();
       assertThat(r.err()).contains("tracking: MLflow run " + server.uri + "/#/experiments/");
@@ -175,7 +176,7 @@ class MlflowIT {
   @Test
   void anOutageMidRunLosesNothingAndDuplicatesNothing() throws Exception {
     try (MlflowServer server = MlflowServer.start(serverDir)) {
-      Cli cli = project(8, server.uri).with("KILN_TRACKING_WAIT_MS", "1500");
+      Cli cli = project(15, 8, server.uri).with("KILN_TRACKING_WAIT_MS", "1500");
       CompletableFuture<Cli.Result> running = CompletableFuture.supplyAsync(() -> cli.run("run", "p.yaml"));
       // wait until the run shows up in MLflow, then take the server down mid-run
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
