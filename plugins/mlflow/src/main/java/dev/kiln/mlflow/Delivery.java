@@ -54,40 +54,49 @@ final class Delivery {
         ObjectNode runs = state.with("runs");
         String key = e.path("key").asText();
         long last = e.path("seq").asLong();
-        switch (type) {
-          case "open" -> open(e, state, api, dir);
-          case "params", "metrics", "tags" -> {
-            List<Service.Metric> metrics = new ArrayList<>();
-            List<Service.Param> params = new ArrayList<>();
-            List<Service.RunTag> tags = new ArrayList<>();
-            add(e, metrics, params, tags);
-            // gather what follows for the same run while it fits one request
-            while (it.hasNext()) {
-              JsonNode n = it.next();
-              String t = n.path("type").asText();
-              if (!n.path("key").asText().equals(key) || !(t.equals("params") || t.equals("metrics") || t.equals("tags")) || !fits(n, metrics, params, tags)) {
-                pending = n;
-                break;
+        try {
+          switch (type) {
+            case "open" -> open(e, state, api, dir);
+            case "params", "metrics", "tags" -> {
+              List<Service.Metric> metrics = new ArrayList<>();
+              List<Service.Param> params = new ArrayList<>();
+              List<Service.RunTag> tags = new ArrayList<>();
+              add(e, metrics, params, tags);
+              // gather what follows for the same run while it fits one request
+              while (it.hasNext()) {
+                JsonNode n = it.next();
+                String t = n.path("type").asText();
+                if (!n.path("key").asText().equals(key) || !(t.equals("params") || t.equals("metrics") || t.equals("tags")) || !fits(n, metrics, params, tags)) {
+                  pending = n;
+                  break;
+                }
+                add(n, metrics, params, tags);
+                last = n.path("seq").asLong();
               }
-              add(n, metrics, params, tags);
-              last = n.path("seq").asLong();
+              String runId = runs.path(key).path("id").asText();
+              // one event can exceed the limits by itself (a long metric series): split it
+              for (int m = 0, p = 0, g = 0; m < metrics.size() || p < params.size() || g < tags.size(); ) {
+                int m2 = Math.min(metrics.size(), m + MAX_METRICS);
+                int p2 = Math.min(params.size(), p + MAX_PARAMS);
+                int g2 = Math.min(tags.size(), g + MAX_TAGS);
+                api.logBatch(runId, metrics.subList(m, m2), params.subList(p, p2), tags.subList(g, g2));
+                m = m2;
+                p = p2;
+                g = g2;
+              }
             }
-            String runId = runs.path(key).path("id").asText();
-            // one event can exceed the limits by itself (a long metric series): split it
-            for (int m = 0, p = 0, g = 0; m < metrics.size() || p < params.size() || g < tags.size(); ) {
-              int m2 = Math.min(metrics.size(), m + MAX_METRICS);
-              int p2 = Math.min(params.size(), p + MAX_PARAMS);
-              int g2 = Math.min(tags.size(), g + MAX_TAGS);
-              api.logBatch(runId, metrics.subList(m, m2), params.subList(p, p2), tags.subList(g, g2));
-              m = m2;
-              p = p2;
-              g = g2;
-            }
+            case "artifact" -> api.upload(runs.path(key).path("artifactUri").asText(), e.path("path").asText(), Path.of(e.path("file").asText()));
+            case "inputs" -> api.logInputs(runs.path(key).path("id").asText(), e.path("datasets"));
+            case "close" -> api.terminate(runs.path(key).path("id").asText(), Service.RunStatus.valueOf(e.path("status").asText()), e.path("end").asLong());
+            default -> { } // an event type from a newer Kiln: skip it
           }
-          case "artifact" -> api.upload(runs.path(key).path("artifactUri").asText(), e.path("path").asText(), Path.of(e.path("file").asText()));
-          case "inputs" -> api.logInputs(runs.path(key).path("id").asText(), e.path("datasets"));
-          case "close" -> api.terminate(runs.path(key).path("id").asText(), Service.RunStatus.valueOf(e.path("status").asText()), e.path("end").asLong());
-          default -> { } // an event type from a newer Kiln: skip it
+        } catch (org.mlflow.tracking.MlflowHttpException refused) {
+          // the server refuses this event for good (400: invalid, 404: its run is gone): record it and go on, or it would block
+          // every later event; anything else (down, 5xx, 429) is an outage and delivery stops here to retry later
+          int code = refused.getStatusCode();
+          if (code != 400 && code != 404) throw refused;
+          state.withArray("rejected").addObject().put("from", e.path("seq").asLong()).put("to", last).put("type", type).put("key", key)
+              .put("error", "HTTP " + code + " " + String.valueOf(refused.getBodyMessage()));
         }
         state.put("delivered", last);
         if (type.equals("close") && key.isEmpty()) state.put("finished", true);

@@ -110,7 +110,7 @@ public final class MlflowTracker implements Tracker {
       ObjectNode tags = open.putObject("tags");
       tags.put("kiln.run_id", run.runId()).put("kiln.step_key", "").put("kiln.pipeline", run.pipeline());
       tags.put("mlflow.source.name", run.pipelineFile()).put("mlflow.source.type", "LOCAL");
-      run.tags().forEach((k, v) -> tags.put(limitKey(k), limitTag(v)));
+      run.tags().forEach((k, v) -> tags.put(nameKey(k), limitTag(v)));
       open.putNull("parent");
       outbox.append(open);
       if (run.resumed()) outbox.append(tags("", Map.of("kiln.resumed", "true")));
@@ -216,7 +216,14 @@ public final class MlflowTracker implements Tracker {
         } catch (IOException e) {
           // the link is a convenience
         }
-        return "tracking: MLflow run" + link + " (" + outbox.lastSeq() + " events, " + api.requests.get() + " requests)";
+        int rejected = 0;
+        try {
+          rejected = Delivery.state(outbox.dir()).path("rejected").size();
+        } catch (IOException e) {
+          // counted as none
+        }
+        return "tracking: MLflow run" + link + " (" + outbox.lastSeq() + " events, " + api.requests.get() + " requests"
+            + (rejected == 0 ? ")" : "; " + rejected + " events refused by the server, listed in " + outbox.dir().resolve("state.json") + ")");
       }
       return "tracking: MLflow at " + uri + " " + (lastError == null ? "is slow" : "unreachable (" + lastError + ")") + "; " + pending + " of " + outbox.lastSeq()
           + " events kept in " + outbox.dir() + " - the next run or `kiln sync` delivers them";
@@ -269,7 +276,7 @@ public final class MlflowTracker implements Tracker {
     private ObjectNode tags(String key, Map<String, String> tags) {
       ObjectNode e = event("tags", key);
       ObjectNode t = e.putObject("tags");
-      tags.forEach((k, v) -> t.put(limitKey(k), limitTag(v)));
+      tags.forEach((k, v) -> t.put(nameKey(k), limitTag(v)));
       return e;
     }
 
@@ -282,7 +289,7 @@ public final class MlflowTracker implements Tracker {
         ObjectNode e = event("params", key);
         ObjectNode p = e.putObject("params");
         for (Map.Entry<String, String> en : entries.subList(i, Math.min(entries.size(), i + Delivery.MAX_PARAMS))) {
-          String k = limitKey(en.getKey());
+          String k = nameKey(en.getKey());
           String v = en.getValue();
           if (v.length() > MAX_PARAM_VALUE) {
             String h = sha256(v).substring(0, 12);
@@ -330,9 +337,13 @@ public final class MlflowTracker implements Tracker {
     return v.length() <= MAX_TAG_VALUE ? v : v.substring(0, MAX_TAG_VALUE - 16) + "...#" + sha256(v).substring(0, 12);
   }
 
-  /** MLflow metric names allow letters, digits, '_', '-', '.', ' ', '/'. */
+  /** MLflow param and metric names allow letters, digits, '_', '-', '.', ' ', ':', '/' (e.g. {@code impute.*} becomes {@code impute._}). */
+  static String nameKey(String name) {
+    return limitKey(name.replaceAll("[^A-Za-z0-9_\\-. :/]", "_"));
+  }
+
   static String metricKey(String name) {
-    return limitKey(name.replaceAll("[^A-Za-z0-9_\\-. /]", "_"));
+    return nameKey(name);
   }
 
   static String status(String kilnStatus) {

@@ -43,6 +43,7 @@ class OutboxTest {
     assertThat(MlflowTracker.limitKey(longKey)).hasSize(MlflowTracker.MAX_KEY).isNotEqualTo(MlflowTracker.limitKey("k".repeat(299) + "j"));
     assertThat(MlflowTracker.limitTag("v".repeat(9000))).hasSize(MlflowTracker.MAX_TAG_VALUE).contains("...#");
     assertThat(MlflowTracker.metricKey("cv.auc(macro)")).isEqualTo("cv.auc_macro_");
+    assertThat(MlflowTracker.nameKey("impute.*")).isEqualTo("impute._");
     assertThat(MlflowTracker.status("CACHED")).isEqualTo("FINISHED");
     assertThat(MlflowTracker.status("CANCELLED")).isEqualTo("KILLED");
     assertThat(MlflowApi.proxiedPath("mlflow-artifacts:/3/abc/artifacts")).isEqualTo("3/abc/artifacts");
