@@ -143,29 +143,13 @@ public final class TableReader {
     String best = null;
     int bestD = Integer.MAX_VALUE;
     for (String c : candidates) {
-      int d = distance(s.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT));
+      int d = dev.kiln.api.EditDistance.between(s.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT));
       if (d < bestD) {
         bestD = d;
         best = c;
       }
     }
     return best != null && bestD <= Math.max(2, s.length() / 3) ? best : null;
-  }
-
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) prev[j] = j;
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1, prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 
   private static ColumnType infer(String name, int c, List<String[]> sample, Set<String> missing, boolean mustBeNumeric) {
