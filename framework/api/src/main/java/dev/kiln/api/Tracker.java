@@ -14,6 +14,14 @@ public interface Tracker {
   /** A short name for messages, e.g. {@code mlflow}. */
   String name();
 
+  /**
+   * Whether this tracker is configured for a run with this environment (e.g. a tracking URI is
+   * set). When no tracker is, the engine does no tracking work at all.
+   */
+  default boolean enabled(Map<String, String> env) {
+    return true;
+  }
+
   /** Starts tracking a run, or returns null when this tracker is not configured for it. */
   RunTracker open(TrackedRun run);
 
@@ -21,7 +29,10 @@ public interface Tracker {
    * Delivers what earlier runs left undelivered (an outage, a killed process) and returns one line
    * per run saying what happened; {@code kiln sync} calls it. Null when not configured.
    */
-  List<String> sync(Path home, Map<String, String> env);
+  List<SyncLine> sync(Path home, Map<String, String> env);
+
+  /** What {@link #sync} did for one run: {@code delivered} is false when something is still pending because delivery failed. */
+  record SyncLine(String text, boolean delivered) {}
 
   /**
    * The tracker's model registry, for mirroring Kiln's registry, or null when this tracker has none

@@ -51,7 +51,9 @@ final class Progress implements RunListener {
   }
 
   @Override
-  public synchronized void stepStarted(String stepKey, int attempt) {
+  public synchronized void stepStarted(StepRunRecord r) {
+    String stepKey = r.stepKey();
+    int attempt = r.attempt();
     if (stepKey.contains("/")) return; // a child step (a trial): its parent reports progress
     running.add(stepKey);
     if (bar != null) bar.setExtraMessage(" running: " + String.join(", ", running));

@@ -37,12 +37,12 @@ final class SyncCommand implements Callable<Integer> {
     boolean failed = false;
     int any = 0;
     for (Tracker t : trackers) {
-      List<String> lines = t.sync(home.dir(), env);
+      List<Tracker.SyncLine> lines = t.sync(home.dir(), env);
       if (lines == null) continue;
-      for (String line : lines) {
+      for (Tracker.SyncLine line : lines) {
         any++;
-        out.println(t.name() + ": " + line);
-        if (line.contains("not delivered")) failed = true;
+        out.println(t.name() + ": " + line.text());
+        if (!line.delivered()) failed = true;
       }
     }
     if (any == 0) out.println("nothing to deliver");

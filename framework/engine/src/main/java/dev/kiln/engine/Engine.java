@@ -120,7 +120,7 @@ public final class Engine {
     dev.kiln.engine.exec.TrackingListener tracking = new dev.kiln.engine.exec.TrackingListener(trackers, home, options, line -> listener.stepLog("", line));
     RunListener both = RunListener.both(listener, tracking);
     RunExecutor executor = new RunExecutor(home.store(), home.artifacts(), registry, home.dir(), options, both);
-    tracking.masking(executor::mask, executor::hasSecrets);
+    tracking.maskingWith(executor);
     onStart.accept(executor);
     both.runStarted(run.id(), plan, resumed);
     try {

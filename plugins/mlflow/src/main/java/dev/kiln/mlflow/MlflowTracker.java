@@ -34,12 +34,22 @@ public final class MlflowTracker implements Tracker {
   }
 
   static String uri(Map<String, String> env) {
+    if (!configured(env)) return null;
     String u = env.get("MLFLOW_TRACKING_URI");
-    if (u == null || u.isBlank()) return null;
     if (!u.startsWith("http://") && !u.startsWith("https://")) {
       throw new IllegalArgumentException("MLFLOW_TRACKING_URI must be an http(s) URL of a tracking server, found \"" + u + "\"");
     }
     return u;
+  }
+
+  @Override
+  public boolean enabled(Map<String, String> env) {
+    return configured(env);
+  }
+
+  private static boolean configured(Map<String, String> env) {
+    String u = env.get("MLFLOW_TRACKING_URI");
+    return u != null && !u.isBlank();
   }
 
   @Override
@@ -56,8 +66,8 @@ public final class MlflowTracker implements Tracker {
   }
 
   @Override
-  public List<String> sync(Path home, Map<String, String> env) {
-    List<String> lines = new ArrayList<>();
+  public List<SyncLine> sync(Path home, Map<String, String> env) {
+    List<SyncLine> lines = new ArrayList<>();
     String override = env.get("KILN_SYNC_TRACKING_URI");
     try {
       for (Path dir : Outbox.runs(home)) {
@@ -66,15 +76,15 @@ public final class MlflowTracker implements Tracker {
         String uri = override != null ? override : Outbox.JSON.readTree(dir.resolve("meta.json").toFile()).path("trackingUri").asText();
         try (MlflowApi api = new MlflowApi(uri)) {
           Delivery.Result r = Delivery.deliver(dir, api);
-          lines.add(dir.getFileName() + ": delivered " + (r.delivered() - before.delivered()) + " events to " + uri
-              + (r.finished() ? "" : " (the run has not finished; the rest follows when it does)"));
+          lines.add(new SyncLine(dir.getFileName() + ": delivered " + (r.delivered() - before.delivered()) + " events to " + uri
+              + (r.finished() ? "" : " (the run has not finished; the rest follows when it does)"), true));
         } catch (IOException | RuntimeException e) {
           Delivery.Result r = Delivery.status(dir);
-          lines.add(dir.getFileName() + ": not delivered (" + reason(e) + "); " + (r.total() - r.delivered()) + " events pending in " + dir);
+          lines.add(new SyncLine(dir.getFileName() + ": not delivered (" + reason(e) + "); " + (r.total() - r.delivered()) + " events pending in " + dir, false));
         }
       }
     } catch (IOException e) {
-      lines.add("not delivered: cannot read the outbox: " + e.getMessage());
+      lines.add(new SyncLine("not delivered: cannot read the outbox: " + e.getMessage(), false));
     }
     return lines;
   }
@@ -185,7 +195,9 @@ public final class MlflowTracker implements Tracker {
       Delivery.Result r;
       try {
         while (true) {
-          r = Delivery.status(outbox.dir());
+          // the state alone says how far delivery got; this process knows the last seq it wrote
+          var st = Delivery.state(outbox.dir());
+          r = new Delivery.Result(st.path("delivered").asLong(), outbox.lastSeq(), st.path("finished").asBoolean());
           boolean done = r.delivered() >= outbox.lastSeq() && (!finished || r.finished());
           if (done || System.currentTimeMillis() >= deadline) break;
           wake();
@@ -231,15 +243,16 @@ public final class MlflowTracker implements Tracker {
 
     private void deliverLoop() {
       long backoff = 500;
+      Set<Path> settled = new java.util.HashSet<>(); // older outboxes found delivered, or for another server: not read again
+      settled.add(outbox.dir());
       while (!stop) {
         try {
           // older runs this outbox still holds for the same server go first, so MLflow sees them in order
           for (Path dir : Outbox.runs(run.home())) {
-            if (dir.equals(outbox.dir()) || stop) continue;
-            Delivery.Result st = Delivery.status(dir);
-            if (st.finished() && st.delivered() == st.total()) continue;
-            JsonNode meta = Outbox.JSON.readTree(dir.resolve("meta.json").toFile());
-            if (meta.path("trackingUri").asText().equals(uri)) Delivery.deliver(dir, api);
+            if (stop || settled.contains(dir)) continue;
+            boolean sameServer = Outbox.JSON.readTree(dir.resolve("meta.json").toFile()).path("trackingUri").asText().equals(uri);
+            Delivery.Result st = sameServer ? Delivery.deliver(dir, api) : null;
+            if (st == null || (st.finished() && st.delivered() == st.total())) settled.add(dir);
           }
           Delivery.deliver(outbox.dir(), api);
           lastError = null;

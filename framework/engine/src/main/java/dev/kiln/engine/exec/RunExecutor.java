@@ -332,8 +332,9 @@ public final class RunExecutor {
         break;
       }
       long started = System.currentTimeMillis();
-      store.saveStepRun(new StepRunRecord(runId, inst.key(), inst.stepId(), spec.uses(), RunStatus.RUNNING, attempt, key.digest(), key.componentsJson(), started, null, null, null, null));
-      listener.stepStarted(inst.key(), attempt);
+      StepRunRecord runningRecord = new StepRunRecord(runId, inst.key(), inst.stepId(), spec.uses(), RunStatus.RUNNING, attempt, key.digest(), key.componentsJson(), started, null, null, null, null);
+      store.saveStepRun(runningRecord);
+      listener.stepStarted(runningRecord);
       Context ctx = new Context(runId, inst, plan.spec().name(), spec, env, declaredEnv, attempt, null);
       Future<StepResult> f = stepThreads.submit(() -> type.execute(params, ctx));
       running.add(f);
@@ -630,8 +631,9 @@ public final class RunExecutor {
         return new ChildRun(key, ChildRun.Status.CACHED, outs, last, null, h.runId(), 0);
       }
     }
-    store.saveStepRun(new StepRunRecord(parent.runId, key, inst.stepId(), uses, RunStatus.RUNNING, 1, ck.digest(), ck.componentsJson(), started, null, null, null, null));
-    listener.stepStarted(key, 1);
+    StepRunRecord runningRecord = new StepRunRecord(parent.runId, key, inst.stepId(), uses, RunStatus.RUNNING, 1, ck.digest(), ck.componentsJson(), started, null, null, null, null);
+    store.saveStepRun(runningRecord);
+    listener.stepStarted(runningRecord);
     Context ctx = new Context(parent.runId, inst, parent.pipeline, parent.spec, parent.env, parent.declaredEnv, 1, parent);
     ctx.monitor = monitor;
     try {
@@ -689,8 +691,8 @@ public final class RunExecutor {
     return out;
   }
 
-  /** A child's params are plain values, so a secret passed down is masked by its value. */
-  private Object maskAll(Object v) {
+  /** Every string in a value tree masked (map keys sorted): a child's params are plain values, so a secret passed down is masked by its value. */
+  Object maskAll(Object v) {
     if (v instanceof String str) return mask(str);
     if (v instanceof List<?> l) return l.stream().map(this::maskAll).toList();
     if (v instanceof Map<?, ?> m) {

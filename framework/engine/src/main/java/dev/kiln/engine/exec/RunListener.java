@@ -8,7 +8,8 @@ import dev.kiln.registry.StepRunRecord;
 public interface RunListener {
   default void runStarted(String runId, ExecutionPlan plan, boolean resumed) {}
 
-  default void stepStarted(String stepKey, int attempt) {}
+  /** A step instance (or a child step) is running: its RUNNING record, as just committed. */
+  default void stepStarted(StepRunRecord record) {}
 
   /** A step log line, secrets already masked. */
   default void stepLog(String stepKey, String line) {}
@@ -32,9 +33,9 @@ public interface RunListener {
       }
 
       @Override
-      public void stepStarted(String stepKey, int attempt) {
-        a.stepStarted(stepKey, attempt);
-        b.stepStarted(stepKey, attempt);
+      public void stepStarted(StepRunRecord record) {
+        a.stepStarted(record);
+        b.stepStarted(record);
       }
 
       @Override

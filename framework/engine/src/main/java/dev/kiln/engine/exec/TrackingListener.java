@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import org.zeroturnaround.exec.ProcessExecutor;
 
 /**
@@ -31,9 +30,7 @@ public final class TrackingListener implements RunListener {
   private final RunOptions options;
   private final List<Tracker.RunTracker> open = new ArrayList<>();
   private final Map<String, Tracker.TrackedStep> started = new ConcurrentHashMap<>();
-  private volatile UnaryOperator<String> mask = UnaryOperator.identity();
-  private volatile java.util.function.BooleanSupplier hasSecrets = () -> false;
-  private String runId;
+  private volatile RunExecutor executor;
 
   private final java.util.function.Consumer<String> notice;
 
@@ -45,15 +42,26 @@ public final class TrackingListener implements RunListener {
     this.options = options;
   }
 
-  /** Masks secrets the run resolves (the executor knows them). */
-  public void masking(UnaryOperator<String> m, java.util.function.BooleanSupplier any) {
-    this.mask = m;
-    this.hasSecrets = any;
+  /** The executor of the run: it knows the secrets the run resolves, and masks them. */
+  public void maskingWith(RunExecutor executor) {
+    this.executor = executor;
+  }
+
+  private String mask(String s) {
+    RunExecutor e = executor;
+    return e == null ? s : e.mask(s);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> maskAll(Map<String, Object> m) {
+    RunExecutor e = executor;
+    return e == null ? m : (Map<String, Object>) e.maskAll(m);
   }
 
   @Override
   public synchronized void runStarted(String runId, ExecutionPlan plan, boolean resumed) {
-    this.runId = runId;
+    List<Tracker> enabled = trackers.stream().filter(t -> t.enabled(options.env())).toList();
+    if (enabled.isEmpty()) return; // nothing to read or ask git for when no tracker is configured
     RunRecord run = home.store().findRun(runId).orElseThrow();
     Map<String, String> tags = new LinkedHashMap<>(plan.spec().tracking().tags());
     tags.putAll(gitTags(options.projectDir()));
@@ -62,12 +70,12 @@ public final class TrackingListener implements RunListener {
     Tracker.TrackedRun tr = new Tracker.TrackedRun(runId, run.pipeline(), run.pipelineFile(), run.specSource(), maskAll(params),
         plan.spec().tracking().experiment(), tags, run.startedAt() == null ? run.createdAt() : run.startedAt(), resumed,
         home.dir(), options.projectDir(), options.env());
-    for (Tracker t : trackers) {
+    for (Tracker t : enabled) {
       try {
         Tracker.RunTracker rt = t.open(tr);
         if (rt != null) open.add(rt);
       } catch (RuntimeException e) {
-        notice.accept("kiln: tracking: " + t.name() + " cannot track this run: " + mask.apply(String.valueOf(e.getMessage())));
+        notice.accept("kiln: tracking: " + t.name() + " cannot track this run: " + mask(String.valueOf(e.getMessage())));
       }
     }
   }
@@ -77,12 +85,10 @@ public final class TrackingListener implements RunListener {
   }
 
   @Override
-  public void stepStarted(String stepKey, int attempt) {
+  public void stepStarted(StepRunRecord r) {
     if (open.isEmpty()) return;
-    StepRunRecord r = record(stepKey);
-    if (r == null) return;
     Tracker.TrackedStep step = step(r);
-    started.put(stepKey, step);
+    started.put(r.stepKey(), step);
     each(rt -> rt.stepStarted(step));
   }
 
@@ -116,14 +122,14 @@ public final class TrackingListener implements RunListener {
       });
     }
     long finished = r.finishedAt() == null ? System.currentTimeMillis() : r.finishedAt();
-    Tracker.StepOutcome outcome = new Tracker.StepOutcome(r.status().name(), mask.apply(r.error()), finished, r.cachedFrom(), metrics, artifacts);
+    Tracker.StepOutcome outcome = new Tracker.StepOutcome(r.status().name(), mask(r.error()), finished, r.cachedFrom(), metrics, artifacts);
     Tracker.TrackedStep s = step;
     each(rt -> rt.stepFinished(s, outcome));
   }
 
   @Override
   public void runFinished(String runId, RunStatus status, String error) {
-    each(rt -> rt.runFinished(status.name(), mask.apply(error), System.currentTimeMillis()));
+    each(rt -> rt.runFinished(status.name(), mask(error), System.currentTimeMillis()));
   }
 
   /** Gives each tracker up to {@code waitMillis} to deliver; returns their lines for the user. */
@@ -132,9 +138,9 @@ public final class TrackingListener implements RunListener {
     for (Tracker.RunTracker rt : open) {
       try {
         String line = rt.close(waitMillis);
-        if (line != null) lines.add(mask.apply(line));
+        if (line != null) lines.add(mask(line));
       } catch (RuntimeException e) {
-        lines.add("tracking: " + mask.apply(String.valueOf(e.getMessage())));
+        lines.add("tracking: " + mask(String.valueOf(e.getMessage())));
       }
     }
     open.clear();
@@ -157,10 +163,11 @@ public final class TrackingListener implements RunListener {
 
   /** True when the file contains a secret value this run resolved; files over 64 MB are not read and go out as they are. */
   private boolean holdsSecret(java.nio.file.Path file, long size) throws IOException {
-    if (size > 64L << 20 || !hasSecrets.getAsBoolean()) return false;
+    RunExecutor e = executor;
+    if (size > 64L << 20 || e == null || !e.hasSecrets()) return false;
     String text = new String(java.nio.file.Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
     String utf8 = new String(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), java.nio.charset.StandardCharsets.UTF_8);
-    return !mask.apply(text).equals(text) || !mask.apply(utf8).equals(utf8);
+    return !e.mask(text).equals(text) || !e.mask(utf8).equals(utf8);
   }
 
   private void each(java.util.function.Consumer<Tracker.RunTracker> call) {
@@ -168,14 +175,9 @@ public final class TrackingListener implements RunListener {
       try {
         call.accept(rt);
       } catch (RuntimeException e) {
-        notice.accept("kiln: tracking: " + mask.apply(String.valueOf(e.getMessage())));
+        notice.accept("kiln: tracking: " + mask(String.valueOf(e.getMessage())));
       }
     }
-  }
-
-  private StepRunRecord record(String stepKey) {
-    for (StepRunRecord r : home.store().stepRuns(runId)) if (r.stepKey().equals(stepKey)) return r;
-    return null;
   }
 
   private Tracker.TrackedStep step(StepRunRecord r) {
@@ -197,21 +199,6 @@ public final class TrackingListener implements RunListener {
     String parent = slash < 0 ? null : r.stepKey().substring(0, slash);
     long startedAt = r.startedAt() == null ? System.currentTimeMillis() : r.startedAt();
     return new Tracker.TrackedStep(r.stepKey(), parent, r.stepType(), params, inputs, startedAt);
-  }
-
-  @SuppressWarnings("unchecked")
-  private Map<String, Object> maskAll(Map<String, Object> m) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    m.forEach((k, v) -> out.put(k, maskValue(v)));
-    return out;
-  }
-
-  @SuppressWarnings("unchecked")
-  private Object maskValue(Object v) {
-    if (v instanceof String s) return mask.apply(s);
-    if (v instanceof Map<?, ?> m) return maskAll((Map<String, Object>) m);
-    if (v instanceof List<?> l) return l.stream().map(this::maskValue).toList();
-    return v;
   }
 
   /** mlflow.source.git.* tags of the project directory, when it is a git work tree. */
