@@ -127,9 +127,22 @@ public final class Engine {
       return executor.execute(run.id(), plan, previous);
     } finally {
       // trackers get a bounded time to deliver; what is left stays in their outbox for `kiln sync`
-      long wait = Long.parseLong(options.env().getOrDefault("KILN_TRACKING_WAIT_MS", "15000"));
-      for (String line : tracking.close(wait)) listener.stepLog("", line);
+      for (String line : tracking.close(trackingWait(options.env(), line -> listener.stepLog("", line)))) listener.stepLog("", line);
     }
+  }
+
+  /** KILN_TRACKING_WAIT_MS, or 15 s; a value that is not a number of milliseconds is said and the default used. */
+  static long trackingWait(Map<String, String> env, Consumer<String> log) {
+    String raw = env.get("KILN_TRACKING_WAIT_MS");
+    if (raw == null || raw.isBlank()) return 15_000;
+    try {
+      long ms = Long.parseLong(raw.trim());
+      if (ms >= 0) return ms;
+    } catch (NumberFormatException notANumber) {
+      // said below
+    }
+    log.accept("KILN_TRACKING_WAIT_MS=" + raw + " is not a number of milliseconds (expected e.g. 15000); waiting the default 15000 ms");
+    return 15_000;
   }
 
   static String hostName() {

@@ -58,6 +58,7 @@ final class Delivery {
           switch (type) {
             case "open" -> open(e, state, api, dir);
             case "params", "metrics", "tags" -> {
+              List<JsonNode> group = new ArrayList<>(List.of(e));
               List<Service.Metric> metrics = new ArrayList<>();
               List<Service.Param> params = new ArrayList<>();
               List<Service.RunTag> tags = new ArrayList<>();
@@ -71,18 +72,28 @@ final class Delivery {
                   break;
                 }
                 add(n, metrics, params, tags);
+                group.add(n);
                 last = n.path("seq").asLong();
               }
               String runId = runs.path(key).path("id").asText();
-              // one event can exceed the limits by itself (a long metric series): split it
-              for (int m = 0, p = 0, g = 0; m < metrics.size() || p < params.size() || g < tags.size(); ) {
-                int m2 = Math.min(metrics.size(), m + MAX_METRICS);
-                int p2 = Math.min(params.size(), p + MAX_PARAMS);
-                int g2 = Math.min(tags.size(), g + MAX_TAGS);
-                api.logBatch(runId, metrics.subList(m, m2), params.subList(p, p2), tags.subList(g, g2));
-                m = m2;
-                p = p2;
-                g = g2;
+              try {
+                logBatch(api, runId, metrics, params, tags);
+              } catch (org.mlflow.tracking.MlflowHttpException refused) {
+                if (!refusedForGood(refused) || group.size() == 1) throw refused;
+                // one bad value must not drop the others gathered with it: send them one event at a time
+                // (MLflow validates a batch before it writes any of it; what a partial split wrote it ignores when sent again)
+                for (JsonNode one : group) {
+                  List<Service.Metric> m1 = new ArrayList<>();
+                  List<Service.Param> p1 = new ArrayList<>();
+                  List<Service.RunTag> t1 = new ArrayList<>();
+                  add(one, m1, p1, t1);
+                  try {
+                    logBatch(api, runId, m1, p1, t1);
+                  } catch (org.mlflow.tracking.MlflowHttpException r1) {
+                    if (!refusedForGood(r1)) throw r1;
+                    reject(state, one.path("seq").asLong(), one.path("seq").asLong(), one.path("type").asText(), key, r1);
+                  }
+                }
               }
             }
             case "artifact" -> api.upload(runs.path(key).path("artifactUri").asText(), e.path("path").asText(), Path.of(e.path("file").asText()));
@@ -93,10 +104,8 @@ final class Delivery {
         } catch (org.mlflow.tracking.MlflowHttpException refused) {
           // the server refuses this event for good (400: invalid, 404: its run is gone): record it and go on, or it would block
           // every later event; anything else (down, 5xx, 429) is an outage and delivery stops here to retry later
-          int code = refused.getStatusCode();
-          if (code != 400 && code != 404) throw refused;
-          state.withArray("rejected").addObject().put("from", e.path("seq").asLong()).put("to", last).put("type", type).put("key", key)
-              .put("error", "HTTP " + code + " " + String.valueOf(refused.getBodyMessage()));
+          if (!refusedForGood(refused)) throw refused;
+          reject(state, e.path("seq").asLong(), last, type, key, refused);
         }
         state.put("delivered", last);
         if (type.equals("close") && key.isEmpty()) state.put("finished", true);
@@ -104,6 +113,28 @@ final class Delivery {
         if (pending == null && it.hasNext()) pending = it.next();
       }
       return status(dir);
+    }
+  }
+
+  private static boolean refusedForGood(org.mlflow.tracking.MlflowHttpException refused) {
+    return refused.getStatusCode() == 400 || refused.getStatusCode() == 404;
+  }
+
+  private static void reject(ObjectNode state, long from, long to, String type, String key, org.mlflow.tracking.MlflowHttpException refused) {
+    state.withArray("rejected").addObject().put("from", from).put("to", to).put("type", type).put("key", key)
+        .put("error", "HTTP " + refused.getStatusCode() + " " + String.valueOf(refused.getBodyMessage()));
+  }
+
+  /** One event can exceed the per-request limits by itself (a long metric series): split it. */
+  private static void logBatch(MlflowApi api, String runId, List<Service.Metric> metrics, List<Service.Param> params, List<Service.RunTag> tags) {
+    for (int m = 0, p = 0, g = 0; m < metrics.size() || p < params.size() || g < tags.size(); ) {
+      int m2 = Math.min(metrics.size(), m + MAX_METRICS);
+      int p2 = Math.min(params.size(), p + MAX_PARAMS);
+      int g2 = Math.min(tags.size(), g + MAX_TAGS);
+      api.logBatch(runId, metrics.subList(m, m2), params.subList(p, p2), tags.subList(g, g2));
+      m = m2;
+      p = p2;
+      g = g2;
     }
   }
 
