@@ -476,6 +476,63 @@ public final class JdbcRunStore implements RunStore {
   }
 
   @Override
+  public void recordDataVersion(DataVersionRecord v) {
+    tx("record the data version of " + v.path() + " in run " + v.runId(), c -> {
+      try (PreparedStatement del = c.prepareStatement("DELETE FROM data_versions WHERE run_id = ? AND path = ?")) {
+        del.setString(1, v.runId());
+        del.setString(2, v.path());
+        del.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO data_versions (run_id, path, system, hash, size, source, descriptor, modified, sha256, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+        ps.setString(1, v.runId());
+        ps.setString(2, v.path());
+        ps.setString(3, v.system());
+        ps.setString(4, v.hash());
+        ps.setLong(5, v.size());
+        ps.setString(6, v.source());
+        ps.setString(7, v.descriptor());
+        ps.setBoolean(8, v.modified());
+        ps.setString(9, v.sha256());
+        ps.setLong(10, v.recordedAt());
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public List<DataVersionRecord> dataVersions(String runId) {
+    return read("read the data versions of run " + runId, c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT run_id, path, system, hash, size, source, descriptor, modified, sha256, recorded_at FROM data_versions WHERE run_id = ? ORDER BY path")) {
+        ps.setString(1, runId);
+        List<DataVersionRecord> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new DataVersionRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getString(6), rs.getString(7), rs.getBoolean(8), rs.getString(9), rs.getLong(10)));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
+  public Optional<String> sha256OfDataVersion(String system, String hash) {
+    return read("look up data version " + hash, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT sha256 FROM data_versions WHERE system = ? AND hash = ? AND modified = FALSE ORDER BY recorded_at DESC")) {
+        ps.setString(1, system);
+        ps.setString(2, hash);
+        ps.setMaxRows(1);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+        }
+      }
+    });
+  }
+
+  @Override
   public void close() {
     dataSource.close();
   }

@@ -63,6 +63,18 @@ public interface RunStore extends AutoCloseable {
   /** The durable state of a step instance: name -> value. */
   java.util.Map<String, String> state(String runId, String stepKey);
 
+  /** Records (or replaces) the version of a project file a run read. */
+  void recordDataVersion(DataVersionRecord version);
+
+  /** The data versions a run read, by path. */
+  List<DataVersionRecord> dataVersions(String runId);
+
+  /**
+   * The sha256 of the content a system's hash names, from an earlier unmodified read of it (so a
+   * tracked file is not hashed again); empty when never read.
+   */
+  Optional<String> sha256OfDataVersion(String system, String hash);
+
   @Override
   void close();
 }

@@ -44,6 +44,16 @@ public abstract class KilnPlugin extends AbstractModule {
     return com.google.inject.multibindings.Multibinder.newSetBinder(binder, Tracker.class);
   }
 
+  /** Registers a data-versioning system (e.g. DVC) whose tracked files the engine resolves before steps read them. */
+  protected final void dataVersioning(Class<? extends DataVersioning> type) {
+    dataVersioningBinder(binder()).addBinding().to(type);
+  }
+
+  /** The set all data-versioning systems go into. */
+  public static com.google.inject.multibindings.Multibinder<DataVersioning> dataVersioningBinder(com.google.inject.Binder binder) {
+    return com.google.inject.multibindings.Multibinder.newSetBinder(binder, DataVersioning.class);
+  }
+
   /** The one map all step types go into: step type name -> step type. */
   public static MapBinder<String, StepType<?>> stepBinder(com.google.inject.Binder binder) {
     return MapBinder.newMapBinder(binder, new TypeLiteral<String>() {}, new TypeLiteral<StepType<?>>() {});

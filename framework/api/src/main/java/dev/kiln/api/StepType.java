@@ -57,6 +57,15 @@ public interface StepType<P extends Record> {
   }
 
   /**
+   * Whether an earlier result with the same cache key may stand in for running the step. A step
+   * whose point is a side effect outside the artifact store (writing a tracked file in the
+   * workspace, pushing to a remote) returns false: it runs every time its pipeline does.
+   */
+  default boolean cacheable() {
+    return true;
+  }
+
+  /**
    * Child steps this step will run through {@link StepContext#runChild} (e.g. {@code kiln/tune}'s
    * trials), so {@code kiln validate} checks them before anything runs.
    *

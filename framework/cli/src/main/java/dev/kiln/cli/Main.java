@@ -60,6 +60,7 @@ public final class Main {
       protected void configure() {
         bind(KilnHome.class).toInstance(home);
         KilnPlugin.trackerBinder(binder()); // the set exists even when no plugin tracks
+        KilnPlugin.dataVersioningBinder(binder());
         bind(Path.class).annotatedWith(com.google.inject.name.Names.named("cwd")).toInstance(cwd);
       }
     });

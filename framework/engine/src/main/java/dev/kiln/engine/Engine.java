@@ -37,16 +37,22 @@ public final class Engine {
   private final Validator validator;
   private final StepRegistry registry;
   private final java.util.List<dev.kiln.api.Tracker> trackers;
+  private final java.util.List<dev.kiln.api.DataVersioning> dataSystems;
 
   public Engine(Validator validator, StepRegistry registry) {
-    this(validator, registry, java.util.Set.of());
+    this(validator, registry, java.util.Set.of(), java.util.Set.of());
   }
 
   @Inject
-  public Engine(Validator validator, StepRegistry registry, java.util.Set<dev.kiln.api.Tracker> trackers) {
+  public Engine(Validator validator, StepRegistry registry, java.util.Set<dev.kiln.api.Tracker> trackers, java.util.Set<dev.kiln.api.DataVersioning> dataSystems) {
     this.validator = validator;
     this.registry = registry;
     this.trackers = java.util.List.copyOf(trackers);
+    this.dataSystems = java.util.List.copyOf(dataSystems);
+  }
+
+  public java.util.List<dev.kiln.api.DataVersioning> dataSystems() {
+    return dataSystems;
   }
 
   public StepRegistry registry() {
@@ -119,7 +125,7 @@ public final class Engine {
   private RunOutcome execute(RunRecord run, ExecutionPlan plan, KilnHome home, RunOptions options, RunListener listener, Consumer<RunExecutor> onStart, Map<String, StepRunRecord> previous, boolean resumed) {
     dev.kiln.engine.exec.TrackingListener tracking = new dev.kiln.engine.exec.TrackingListener(trackers, home, options, line -> listener.stepLog("", line));
     RunListener both = RunListener.both(listener, tracking);
-    RunExecutor executor = new RunExecutor(home.store(), home.artifacts(), registry, home.dir(), options, both);
+    RunExecutor executor = new RunExecutor(home.store(), home.artifacts(), registry, home.dir(), options, both).withDataVersioning(dataSystems);
     tracking.maskingWith(executor);
     onStart.accept(executor);
     both.runStarted(run.id(), plan, resumed);

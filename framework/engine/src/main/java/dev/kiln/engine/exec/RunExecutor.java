@@ -72,6 +72,10 @@ public final class RunExecutor {
   private final Map<String, String> implementationHashes = new ConcurrentHashMap<>();
   private final Set<Future<?>> running = ConcurrentHashMap.newKeySet();
   private final Set<String> invalidInput = ConcurrentHashMap.newKeySet();
+  private List<dev.kiln.api.DataVersioning> dataSystems = List.of();
+  /** Versions of tracked project files, resolved once per run (file -> version). */
+  private final Map<String, java.util.Optional<dev.kiln.api.DataVersioning.DataVersion>> dataVersions = new ConcurrentHashMap<>();
+  private volatile String currentRun;
 
   public RunExecutor(RunStore store, ArtifactStore artifacts, StepRegistry registry, Path home, RunOptions options, RunListener listener) {
     this.store = store;
@@ -80,6 +84,12 @@ public final class RunExecutor {
     this.home = home;
     this.options = options;
     this.listener = listener;
+  }
+
+  /** The data-versioning systems (DVC) asked about every project file a step reads. */
+  public RunExecutor withDataVersioning(java.util.Collection<dev.kiln.api.DataVersioning> systems) {
+    this.dataSystems = List.copyOf(systems);
+    return this;
   }
 
   /** Asks the run to stop: running steps are interrupted and end CANCELLED; nothing new starts. */
@@ -93,6 +103,7 @@ public final class RunExecutor {
    * keep their outputs and are not executed again.
    */
   public RunOutcome execute(String runId, ExecutionPlan plan, Map<String, StepRunRecord> previous) {
+    currentRun = runId;
     ExecutorService pool = Executors.newFixedThreadPool(options.parallelism(), daemon("kiln-step"));
     ExecutorService stepThreads = Executors.newCachedThreadPool(daemon("kiln-exec"));
     CompletionService<StepRunRecord> cs = new ExecutorCompletionService<>(pool);
@@ -274,7 +285,7 @@ public final class RunExecutor {
       }
       // 3. cache key
       CacheKey key = cacheKey(type, with, imported, declaredEnv);
-      if (spec.cache() && options.useCache()) {
+      if (spec.cache() && type.cacheable() && options.useCache()) {
         StepRunRecord[] hit = reuse(runId, inst, spec.uses(), attemptBase, key, started, imported, with);
         if (hit != null) {
           listener.stepFinished(hit[1]);
@@ -422,7 +433,13 @@ public final class RunExecutor {
       public Artifact importFile(String file, Location at) {
         Path p = options.projectDir().resolve(file);
         try {
-          Artifact a = artifacts.put(p, MediaTypes.guess(p));
+          dev.kiln.api.DataVersioning.DataVersion version = dataVersion(file);
+          Artifact a = version == null ? null : knownContent(version, p);
+          if (a == null) a = artifacts.put(p, MediaTypes.guess(p));
+          if (version != null) {
+            store.recordDataVersion(new dev.kiln.registry.DataVersionRecord(currentRun, version.path(), version.system(), version.hash(), version.size(),
+                version.source(), version.descriptor(), version.modified(), a.sha256(), System.currentTimeMillis()));
+          }
           imported.put(file, a);
           return a;
         } catch (java.nio.file.NoSuchFileException e) {
@@ -436,11 +453,48 @@ public final class RunExecutor {
     };
   }
 
+  /** The version of a project file a data-versioning system tracks (made present), or null; asked once per run. */
+  private dev.kiln.api.DataVersioning.DataVersion dataVersion(String file) {
+    if (dataSystems.isEmpty()) return null;
+    String normal = options.projectDir().relativize(options.projectDir().resolve(file).normalize()).toString().replace('\\', '/');
+    return dataVersions.computeIfAbsent(normal, f -> {
+      for (dev.kiln.api.DataVersioning system : dataSystems) {
+        try {
+          dev.kiln.api.DataVersioning.DataVersion v = system.resolve(options.projectDir(), f, options.env());
+          if (v != null) {
+            if (v.modified()) listener.stepLog("", f + " differs from the version " + v.source() + " records (" + v.label() + "); the run reads the workspace copy. Version it with `" + system.name() + " add " + f + "`");
+            return java.util.Optional.of(v);
+          }
+        } catch (dev.kiln.api.DataVersioning.DataUnavailable e) {
+          throw new UncheckedIOException(new IOException(mask(e.getMessage())));
+        }
+      }
+      return java.util.Optional.empty();
+    }).orElse(null);
+  }
+
+  /**
+   * The artifact of a tracked file whose content an earlier run already stored: the system's hash
+   * names it, so the file is not read and hashed again; null when unknown.
+   */
+  private Artifact knownContent(dev.kiln.api.DataVersioning.DataVersion v, Path file) throws IOException {
+    if (v.modified()) return null;
+    java.util.Optional<String> sha = store.sha256OfDataVersion(v.system(), v.hash());
+    if (sha.isEmpty() || !Files.isRegularFile(artifacts.root().resolve(sha.get()))) return null;
+    long size = Files.size(file);
+    if (v.size() >= 0 && size != v.size()) return null;
+    return new Artifact(sha.get(), size, MediaTypes.guess(file), file.getFileName().toString());
+  }
+
   /** The cache key of bound params: canonical params (secrets masked), input hashes, declared env. */
   private CacheKey cacheKey(StepType<?> type, MapNode with, Map<String, Artifact> imported, Map<String, String> declaredEnv) {
     Map<String, String> inputs = new java.util.TreeMap<>();
     Object canonical = maskAll(canonical(with, inputs));
-    imported.forEach((path, a) -> inputs.put("file:" + path, a.sha256()));
+    imported.forEach((path, a) -> {
+      inputs.put("file:" + path, a.sha256());
+      dev.kiln.api.DataVersioning.DataVersion v = dataVersion(path);
+      if (v != null) inputs.put(v.system() + ":" + v.path(), v.label());
+    });
     return CacheKey.of(type.name() + "@" + type.version(), implementationHash(type), canonical, inputs, declaredEnv);
   }
 
@@ -615,7 +669,7 @@ public final class RunExecutor {
       return childFailed(parent, inst, uses, started, "invalid params: " + msg);
     }
     CacheKey ck = cacheKey(type, node, imported, parent.declaredEnv);
-    if (parent.spec.cache() && options.useCache()) {
+    if (parent.spec.cache() && type.cacheable() && options.useCache()) {
       StepRunRecord[] hit = reuse(parent.runId, inst, uses, 0, ck, started, imported, node);
       if (hit != null) {
         StepRunRecord h = hit[0];
