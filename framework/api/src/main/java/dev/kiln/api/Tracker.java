@@ -86,6 +86,8 @@ public interface Tracker {
    *
    * @param params the step's {@code with:} as canonical values (artifacts by content hash)
    * @param inputFiles project files the step read: path -> sha256
+   * @param dataVersions those of them a data-versioning system tracks: path -> version label
+   *     (e.g. {@code dvc:md5:3f2a...})
    */
   record TrackedStep(
       String key,
@@ -93,6 +95,7 @@ public interface Tracker {
       String stepType,
       Map<String, Object> params,
       Map<String, String> inputFiles,
+      Map<String, String> dataVersions,
       long startedAt) {}
 
   /** How a step instance ended: status is a run status name (SUCCEEDED, CACHED, FAILED, ...). */

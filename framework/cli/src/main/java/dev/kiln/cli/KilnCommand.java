@@ -16,6 +16,8 @@ import picocli.CommandLine.Option;
       ShowCommand.class,
       ResumeCommand.class,
       SyncCommand.class,
+      ReproduceCommand.class,
+      DataCommand.class,
       ExplainCommand.class,
       PluginsCommand.class,
       SchemaCommand.class,

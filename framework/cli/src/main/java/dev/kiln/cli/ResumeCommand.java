@@ -37,7 +37,7 @@ final class ResumeCommand implements Callable<Integer> {
   public Integer call() {
     var err = spec.commandLine().getErr();
     RunOptions options = RunCommand.options(cwd, home, output, false);
-    return RunSupport.execute(home, output.json, spec.commandLine().getOut(), err,
+    return RunSupport.execute(home, output, cwd, spec.commandLine().getOut(), err,
         onStart -> engine.resume(runId, home, options, new Progress(err, Progress.isTerminal()), onStart));
   }
 }

@@ -24,6 +24,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "Override a pipeline param (repeatable).")
   Map<String, String> params = new LinkedHashMap<>();
 
+  @Option(names = "--params-file", paramLabel = "FILE[:KEY]", description = "Read param values from a YAML file (the mapping under KEY with FILE:KEY, as in DVC's params.yaml); -p wins over it.")
+  String paramsFile;
+
   @picocli.CommandLine.Mixin RunOutputOptions output = new RunOutputOptions();
 
   @Option(names = "--no-cache", description = "Execute every step even when an identical one ran before.")
@@ -46,9 +49,12 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var err = spec.commandLine().getErr();
-    ExecutionPlan plan = engine.plan(cwd.resolve(file), Show.display(cwd, file), params, p -> err.println(p.format()));
+    Map<String, String> overrides = new LinkedHashMap<>();
+    if (paramsFile != null) overrides.putAll(RunFiles.paramsFile(paramsFile, cwd));
+    overrides.putAll(params);
+    ExecutionPlan plan = engine.plan(cwd.resolve(file), Show.display(cwd, file), overrides, p -> err.println(p.format()));
     RunOptions options = options(cwd, home, output, noCache);
-    return RunSupport.execute(home, output.json, spec.commandLine().getOut(), err,
+    return RunSupport.execute(home, output, cwd, spec.commandLine().getOut(), err,
         onStart -> engine.run(plan, home, options, new Progress(err, Progress.isTerminal()), onStart));
   }
 

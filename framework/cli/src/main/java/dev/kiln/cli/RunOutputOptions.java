@@ -12,4 +12,10 @@ final class RunOutputOptions {
 
   @Option(names = "--tracking-uri", paramLabel = "URI", description = "Mirror the run to this MLflow tracking server (default: $MLFLOW_TRACKING_URI; none: Kiln's store only).")
   String trackingUri;
+
+  @Option(names = "--export", paramLabel = "STEP.OUTPUT=PATH", description = "After the run succeeds, copy an output artifact to PATH (repeatable), e.g. train.model=models/churn.model.")
+  java.util.List<String> exports = new java.util.ArrayList<>();
+
+  @Option(names = "--metrics-out", paramLabel = "FILE", description = "After the run succeeds, write each step's final metrics to FILE as JSON (for `dvc metrics`).")
+  java.nio.file.Path metricsOut;
 }

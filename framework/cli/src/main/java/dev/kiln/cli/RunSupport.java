@@ -18,7 +18,26 @@ import java.util.function.Function;
 final class RunSupport {
   private RunSupport() {}
 
-  static int execute(KilnHome home, boolean json, PrintWriter out, PrintWriter err, Function<java.util.function.Consumer<RunExecutor>, RunOutcome> run) {
+  static int execute(KilnHome home, RunOutputOptions output, java.nio.file.Path cwd, PrintWriter out, PrintWriter err, Function<java.util.function.Consumer<RunExecutor>, RunOutcome> run) {
+    java.util.Map<String, java.nio.file.Path> exports = RunFiles.exports(output.exports, cwd); // a malformed one fails before the run
+    RunOutcome outcome = run(run);
+    Show show = new Show(home.store());
+    if (output.json) out.println(show.json(outcome.runId()));
+    else show.failures(outcome.runId(), home, err);
+    if (outcome.status() == RunStatus.SUCCEEDED) {
+      try {
+        for (String line : RunFiles.write(home, outcome.runId(), exports, output.metricsOut == null ? null : cwd.resolve(output.metricsOut), cwd)) err.println(line);
+      } catch (java.io.IOException e) {
+        err.println("kiln: the run succeeded but its files could not be written: " + e.getMessage());
+        return 1;
+      }
+      return 0;
+    }
+    return outcome.invalidInput() ? 2 : 1;
+  }
+
+  /** Runs with Ctrl-C / SIGTERM cancelling cleanly; returns the outcome without printing it. */
+  static RunOutcome run(Function<java.util.function.Consumer<RunExecutor>, RunOutcome> run) {
     AtomicReference<RunExecutor> executor = new AtomicReference<>();
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -45,10 +64,6 @@ final class RunSupport {
         // the hook is running: it waits for us
       }
     }
-    Show show = new Show(home.store());
-    if (json) out.println(show.json(outcome.runId()));
-    else show.failures(outcome.runId(), home, err);
-    if (outcome.status() == RunStatus.SUCCEEDED) return 0;
-    return outcome.invalidInput() ? 2 : 1;
+    return outcome;
   }
 }

@@ -109,6 +109,15 @@ public final class Engine {
         && ProcessHandle.of(run.ownerPid()).map(ProcessHandle::isAlive).orElse(false) && run.ownerPid() != ProcessHandle.current().pid()) {
       throw new ResumeRefused("run " + runId + " is still running in process " + run.ownerPid() + "; stop it first (kill -TERM " + run.ownerPid() + ")");
     }
+    ExecutionPlan plan = planOf(run);
+    Map<String, StepRunRecord> previous = new LinkedHashMap<>();
+    for (StepRunRecord r : store.stepRuns(runId)) previous.put(r.stepKey(), r);
+    RunRecord claimed = store.claimRun(runId, run.version(), ProcessHandle.current().pid(), hostName(), System.currentTimeMillis());
+    return execute(claimed, plan, home, options, listener, onStart, previous, true);
+  }
+
+  /** The plan a recorded run ran: its pipeline as it was, with its resolved params. */
+  public ExecutionPlan planOf(RunRecord run) {
     Problems problems = new Problems();
     Optional<PipelineSpec> spec = validated(loader.load(run.specSource().getBytes(StandardCharsets.UTF_8), run.pipelineFile(), problems), problems);
     if (spec.isEmpty() || problems.hasErrors()) throw new InvalidInputException(problems.sorted());
@@ -116,10 +125,7 @@ public final class Engine {
     Json.read(run.paramsJson()).fields().forEachRemaining(e -> params.put(e.getKey(), Json.plain(e.getValue())));
     ExecutionPlan plan = new Planner().plan(spec.get(), params, problems);
     if (problems.hasErrors()) throw new InvalidInputException(problems.sorted());
-    Map<String, StepRunRecord> previous = new LinkedHashMap<>();
-    for (StepRunRecord r : store.stepRuns(runId)) previous.put(r.stepKey(), r);
-    RunRecord claimed = store.claimRun(runId, run.version(), ProcessHandle.current().pid(), hostName(), System.currentTimeMillis());
-    return execute(claimed, plan, home, options, listener, onStart, previous, true);
+    return plan;
   }
 
   private RunOutcome execute(RunRecord run, ExecutionPlan plan, KilnHome home, RunOptions options, RunListener listener, Consumer<RunExecutor> onStart, Map<String, StepRunRecord> previous, boolean resumed) {

@@ -140,13 +140,14 @@ public final class MlflowTracker implements Tracker {
       open.putObject("tags").put("kiln.run_id", run.runId()).put("kiln.step_key", step.key()).put("kiln.step_type", step.stepType())
           .put("mlflow.source.name", run.pipelineFile()).put("mlflow.source.type", "LOCAL")
           .put("mlflow.user", run.tags().getOrDefault("mlflow.user", "unknown"));
+      step.dataVersions().forEach((path, version) -> ((ObjectNode) open.get("tags")).put(limitKey("kiln.data." + nameKey(path)), version));
       outbox.append(open);
       params(step.key(), step.params());
       if (!step.inputFiles().isEmpty()) {
         ArrayNode all = Outbox.JSON.createArrayNode();
         ArrayNode forRoot = Outbox.JSON.createArrayNode();
         step.inputFiles().forEach((path, sha) -> {
-          ObjectNode d = dataset(path, sha);
+          ObjectNode d = dataset(path, sha, step.dataVersions().get(path));
           all.add(d);
           if (rootDatasets.add(path + "@" + sha)) forRoot.add(d.deepCopy());
         });
@@ -320,13 +321,17 @@ public final class MlflowTracker implements Tracker {
       outbox.append(event("artifact", key).put("path", path).put("file", file.toAbsolutePath().toString()));
     }
 
-    private ObjectNode dataset(String path, String sha) {
+    /** An input dataset; a DVC-tracked one is named by DVC's hash, the digest its users know. */
+    private ObjectNode dataset(String path, String sha, String version) {
       ObjectNode d = Outbox.JSON.createObjectNode();
       ObjectNode ds = d.putObject("dataset");
       ds.put("name", Path.of(path).getFileName().toString());
-      ds.put("digest", sha.substring(0, Math.min(8, sha.length())));
-      ds.put("source_type", "local");
-      ds.put("source", Outbox.JSON.createObjectNode().put("uri", run.projectDir().resolve(path).normalize().toUri().toString()).put("sha256", sha).toString());
+      String hash = version == null ? sha : version.substring(version.lastIndexOf(':') + 1).replace("+modified", "");
+      ds.put("digest", hash.substring(0, Math.min(8, hash.length())));
+      ds.put("source_type", version == null ? "local" : version.substring(0, version.indexOf(':')));
+      ObjectNode source = Outbox.JSON.createObjectNode().put("uri", run.projectDir().resolve(path).normalize().toUri().toString()).put("sha256", sha);
+      if (version != null) source.put("version", version);
+      ds.put("source", source.toString());
       d.putArray("tags").addObject().put("key", "mlflow.data.context").put("value", "input");
       return d;
     }

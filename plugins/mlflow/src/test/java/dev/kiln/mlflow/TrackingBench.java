@@ -31,10 +31,10 @@ public final class TrackingBench {
     Map<String, Object> runParams = Map.of("seed", 7);
     Tracker.RunTracker rt = new MlflowTracker().open(new Tracker.TrackedRun("bench-" + System.nanoTime(), "sweep", "p.yaml", "name: sweep\n", runParams,
         "bench-kiln", Map.of("mlflow.user", "bench"), System.currentTimeMillis(), false, home, home, Map.of("MLFLOW_TRACKING_URI", uri)));
-    Tracker.TrackedStep step = new Tracker.TrackedStep("search", null, "kiln/tune", Map.of("trials", trials), Map.of(), System.currentTimeMillis());
+    Tracker.TrackedStep step = new Tracker.TrackedStep("search", null, "kiln/tune", Map.of("trials", trials), Map.of(), Map.of(), System.currentTimeMillis());
     rt.stepStarted(step);
     for (int i = 0; i < trials; i++) {
-      Tracker.TrackedStep trial = new Tracker.TrackedStep("search/trial-" + i, "search", "tribuo/train", trialParams(params, i), Map.of(), System.currentTimeMillis());
+      Tracker.TrackedStep trial = new Tracker.TrackedStep("search/trial-" + i, "search", "tribuo/train", trialParams(params, i), Map.of(), Map.of(), System.currentTimeMillis());
       rt.stepStarted(trial);
       List<Tracker.Metric> ms = new ArrayList<>();
       long now = System.currentTimeMillis();

@@ -463,6 +463,7 @@ public final class RunExecutor {
           dev.kiln.api.DataVersioning.DataVersion v = system.resolve(options.projectDir(), f, options.env());
           if (v != null) {
             if (v.modified()) listener.stepLog("", f + " differs from the version " + v.source() + " records (" + v.label() + "); the run reads the workspace copy. Version it with `" + system.name() + " add " + f + "`");
+            else listener.stepLog("", f + ": " + v.label() + " (" + v.source() + ")");
             return java.util.Optional.of(v);
           }
         } catch (dev.kiln.api.DataVersioning.DataUnavailable e) {

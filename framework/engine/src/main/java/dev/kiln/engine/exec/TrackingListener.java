@@ -183,6 +183,7 @@ public final class TrackingListener implements RunListener {
   private Tracker.TrackedStep step(StepRunRecord r) {
     Map<String, Object> params = Map.of();
     Map<String, String> inputs = new LinkedHashMap<>();
+    Map<String, String> versions = new LinkedHashMap<>();
     if (r.cacheComponents() != null) {
       JsonNode c = Json.read(r.cacheComponents());
       Object p = Json.plain(c.path("params"));
@@ -192,13 +193,15 @@ public final class TrackingListener implements RunListener {
         params = maskAll(mp);
       }
       c.path("inputs").fields().forEachRemaining(e -> {
+        int colon = e.getKey().indexOf(':');
         if (e.getKey().startsWith("file:")) inputs.put(e.getKey().substring(5), e.getValue().asText());
+        else if (colon > 0) versions.put(e.getKey().substring(colon + 1), e.getValue().asText()); // dvc:<path> -> dvc:md5:...
       });
     }
     int slash = r.stepKey().lastIndexOf('/');
     String parent = slash < 0 ? null : r.stepKey().substring(0, slash);
     long startedAt = r.startedAt() == null ? System.currentTimeMillis() : r.startedAt();
-    return new Tracker.TrackedStep(r.stepKey(), parent, r.stepType(), params, inputs, startedAt);
+    return new Tracker.TrackedStep(r.stepKey(), parent, r.stepType(), params, inputs, versions, startedAt);
   }
 
   /** mlflow.source.git.* tags of the project directory, when it is a git work tree. */
