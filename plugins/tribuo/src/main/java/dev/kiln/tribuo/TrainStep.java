@@ -106,6 +106,30 @@ final class TrainStep implements StepType<TrainStep.Params> {
   /** A trained model and the rows it was trained on. */
   record Fitted(Model<?> model, int rows) {}
 
+  /** The time written into models instead of the wall clock: SOURCE_DATE_EPOCH's convention, fixed. */
+  static final java.time.OffsetDateTime MODEL_TIME = java.time.OffsetDateTime.ofInstant(java.time.Instant.EPOCH, java.time.ZoneOffset.UTC);
+
+  /**
+   * The model with its provenance's training time set to {@link #MODEL_TIME}: everything else a
+   * Tribuo model serialises is a function of the data, trainer and seed, so a deterministic
+   * trainer gives byte-identical models and {@code kiln reproduce} can compare hashes (as
+   * reproducible builds do with SOURCE_DATE_EPOCH). When it ran is in the run store.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static Model<?> reproducible(Model<?> m) {
+    org.tribuo.provenance.ModelProvenance p = m.getProvenance();
+    Map<String, com.oracle.labs.mlrg.olcut.provenance.Provenance> instance = new LinkedHashMap<>();
+    p.getInstanceProvenance().forEach(pair -> instance.put(pair.getA(), pair.getB()));
+    org.tribuo.provenance.ModelProvenance fixed = new org.tribuo.provenance.ModelProvenance(p.getClassName(), MODEL_TIME, p.getDatasetProvenance(), p.getTrainerProvenance(), instance);
+    try {
+      java.lang.reflect.Method copy = Model.class.getDeclaredMethod("copy", String.class, org.tribuo.provenance.ModelProvenance.class);
+      copy.setAccessible(true);
+      return (Model<?>) copy.invoke(m, m.getName(), fixed);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return m; // a Tribuo without copy(name, provenance): the model keeps its wall-clock time
+    }
+  }
+
   /**
    * Trains {@code algorithm} on encoded rows the way every Kiln training does — a one-class
    * detector on the normal rows only, class weights as label or example weights — so a
@@ -142,7 +166,7 @@ final class TrainStep implements StepType<TrainStep.Params> {
       }
     }
     try (AutoCloseable c = Steps.capture(ctx, logListener)) {
-      return new Fitted(trainer.train(ds), ds.size());
+      return new Fitted(reproducible(trainer.train(ds)), ds.size());
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new InvalidInput(algorithm + " cannot train on this data: " + e.getMessage()
           + (algorithm.equals("naive-bayes") ? "\n  hint: naive Bayes needs non-negative features (counts, TF-IDF, one-hot); do not standardise them" : ""));
@@ -248,11 +272,12 @@ final class TrainStep implements StepType<TrainStep.Params> {
     card.put("training-data", Map.of("sha256", p.data().sha256(), "name", shown));
     if (tfArtifact != null) card.put("transform", Map.of("sha256", tfArtifact.sha256()));
     if (!tf.classWeights().isEmpty()) card.put("class-weights", tf.classWeights());
-    card.put("metrics", metrics);
+    Map<String, Double> cardMetrics = new LinkedHashMap<>(metrics);
+    cardMetrics.remove("train-seconds"); // wall time is the run's (a metric), not the model's: the card stays reproducible
+    card.put("metrics", cardMetrics);
     card.put("score", Map.of("metric", scoreName, "value", score, "on", scoredOn));
     if (!loss.isEmpty()) card.put("loss-curve", loss);
     card.put("tribuo-version", org.tribuo.Tribuo.VERSION);
-    card.put("kiln-run", ctx.runId());
     card.put("kiln-step", ctx.stepId());
 
     Path dir = ctx.scratchDir();
