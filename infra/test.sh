@@ -31,5 +31,13 @@ if ! infra/.venv/bin/python -c "import mlflow, sys; sys.exit(mlflow.__version__ 
   fi
 fi
 
+echo "== DVC CLI (infra/.venv, driven by DvcIT)"
+if ! infra/.venv/bin/dvc --version 2>/dev/null | grep -qx '3.67.1'; then
+  if ! infra/venv.sh dvc==3.67.1 > /dev/null; then
+    if [[ "${CI:-}" == "true" ]]; then echo "cannot install DVC and CI=true: failing" >&2; exit 1; fi
+    echo "WARNING: DVC did not install; DvcIT will be reported as aborted" >&2
+  fi
+fi
+
 echo "== mvn verify (unit + integration tests)"
 mvn -B -ntp verify "$@"
