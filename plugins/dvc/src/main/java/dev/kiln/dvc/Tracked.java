@@ -18,8 +18,10 @@ import java.nio.file.Path;
  * @param source the {@code .dvc} file or {@code dvc.lock}, relative to the repository
  * @param target what to name to {@code dvc pull}/{@code checkout} (the .dvc file, or the out's path)
  * @param descriptor the source's text (a .dvc file) or the out's entry (dvc.lock), to restore it
+ * @param plainMd5 the hash is the md5 of the bytes (DVC 3's {@code hash: md5}); DVC 2's legacy
+ *     hash normalises line endings of text files first, so only dvc can check it
  */
-record Tracked(String path, String md5, long size, String source, String target, String descriptor) {
+record Tracked(String path, String md5, long size, String source, String target, String descriptor, boolean plainMd5) {
   static final YAMLMapper YAML = new YAMLMapper();
 
   /** How the repository tracks {@code file}, or null when it does not (as a single file). */
@@ -32,7 +34,7 @@ record Tracked(String path, String md5, long size, String source, String target,
       for (JsonNode o : outs) {
         if (file.getFileName().toString().equals(o.path("path").asText())) {
           String source = slashes(repo.relativize(dvcFile.toAbsolutePath().normalize()));
-          return new Tracked(rel, md5(o, dvcFile), o.path("size").asLong(-1), source, source, text);
+          return new Tracked(rel, md5(o, dvcFile), o.path("size").asLong(-1), source, source, text, "md5".equals(o.path("hash").asText()));
         }
       }
     }
@@ -45,7 +47,7 @@ record Tracked(String path, String md5, long size, String source, String target,
         for (JsonNode o : stage.getValue().path("outs")) {
           if (rel.equals(slashes(Path.of(o.path("path").asText()).normalize()))) {
             String entry = "stage: " + stage.getKey() + "\n" + text(o);
-            return new Tracked(rel, md5(o, lock), o.path("size").asLong(-1), "dvc.lock", rel, entry);
+            return new Tracked(rel, md5(o, lock), o.path("size").asLong(-1), "dvc.lock", rel, entry, "md5".equals(o.path("hash").asText()));
           }
         }
       }
