@@ -91,19 +91,7 @@ final class DataCommand implements Callable<Integer> {
       });
       if (json) {
         Map<String, Object> j = new LinkedHashMap<>();
-        List<Map<String, Object>> inputs = new ArrayList<>();
-        for (Row r : rows) {
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("pipeline", r.pipeline());
-          m.put("run", r.run());
-          m.put("path", r.path());
-          m.put("system", r.system());
-          m.put("recorded", r.recorded());
-          m.put("now", r.now());
-          m.put("state", r.state());
-          inputs.add(m);
-        }
-        j.put("inputs", inputs);
+        j.put("inputs", rows); // a Row's components are the keys
         j.put("stale", stale);
         out.println(Json.write(j));
         return 0;

@@ -47,9 +47,9 @@ final class ReproduceCommand implements Callable<Integer> {
   }
 
   /** One artifact of the original run and what the reproduction produced in its place. */
-  record Comparison(String step, String direction, String name, String original, String reproduced) {
-    boolean matches() {
-      return original.equals(reproduced);
+  record Comparison(String step, String direction, String name, String original, String reproduced, boolean matches) {
+    static Comparison of(String step, String direction, String name, String original, String reproduced) {
+      return new Comparison(step, direction, name, original, reproduced, original.equals(reproduced));
     }
   }
 
@@ -85,7 +85,7 @@ final class ReproduceCommand implements Callable<Integer> {
     for (DataVersionRecord v : home.store().dataVersions(outcome.runId())) now.put(v.path(), v);
     for (DataVersionRecord v : versions) {
       DataVersionRecord r = now.get(v.path());
-      compared.add(new Comparison("(data)", "in", v.path(), v.hash(), r == null ? "(not read)" : r.hash()));
+      compared.add(Comparison.of("(data)", "in", v.path(), v.hash(), r == null ? "(not read)" : r.hash()));
     }
     boolean same = outcome.status() == RunStatus.SUCCEEDED && !compared.isEmpty() && compared.stream().allMatch(Comparison::matches);
     if (output.json) {
@@ -94,18 +94,7 @@ final class ReproduceCommand implements Callable<Integer> {
       j.put("reproduction", outcome.runId());
       j.put("status", outcome.status().name());
       j.put("reproduced", same);
-      List<Map<String, Object>> rows = new ArrayList<>();
-      for (Comparison c : compared) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("step", c.step());
-        row.put("direction", c.direction());
-        row.put("name", c.name());
-        row.put("original", c.original());
-        row.put("reproduced", c.reproduced());
-        row.put("matches", c.matches());
-        rows.add(row);
-      }
-      j.put("artifacts", rows);
+      j.put("artifacts", compared); // a Comparison's components are the keys
       out.println(Json.write(j));
     } else {
       new Show(home.store()).failures(outcome.runId(), home, err);
@@ -128,7 +117,7 @@ final class ReproduceCommand implements Callable<Integer> {
     for (LineageEdge e : original) {
       if (e.stepKey().contains("/")) continue; // trials of a sweep: their outputs are compared through the step's
       String r = again.get(e.stepKey() + "\u0000" + e.direction() + "\u0000" + e.name());
-      out.add(new Comparison(e.stepKey(), e.direction(), e.name(), e.sha256(), r == null ? "(missing)" : r));
+      out.add(Comparison.of(e.stepKey(), e.direction(), e.name(), e.sha256(), r == null ? "(missing)" : r));
     }
     return out;
   }

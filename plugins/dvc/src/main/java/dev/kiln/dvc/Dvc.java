@@ -35,7 +35,7 @@ public final class Dvc {
     this.env = env;
   }
 
-  /** The DVC repository that holds {@code dir} (the nearest directory up with a {@code .dvc/}), configured from {@code env}. */
+  /** dvc run in the repository {@code repo} (see {@link #findRepo}), configured from {@code env}. */
   public static Dvc at(Path repo, Map<String, String> env) {
     String exe = env.getOrDefault("KILN_DVC", "").isBlank() ? "dvc" : env.get("KILN_DVC");
     Duration timeout = DEFAULT_TIMEOUT;
@@ -44,16 +44,12 @@ public final class Dvc {
     return new Dvc(exe, repo, timeout, env);
   }
 
-  /** The nearest directory at or above {@code dir} that is a DVC repository, or null. */
-  public static Path findRepo(Path dir) {
-    for (Path d = dir.toAbsolutePath().normalize(); d != null; d = d.getParent()) {
+  /** The nearest directory at or above {@code path} (a file or directory) that is a DVC repository, or null. */
+  public static Path findRepo(Path path) {
+    for (Path d = path.toAbsolutePath().normalize(); d != null; d = d.getParent()) {
       if (Files.isDirectory(d.resolve(".dvc"))) return d;
     }
     return null;
-  }
-
-  public Path repo() {
-    return repo;
   }
 
   /** What a dvc command printed and how it ended. */

@@ -22,7 +22,7 @@ public final class DvcVersioning implements DataVersioning {
   @Override
   public DataVersion resolve(Path projectDir, String file, Map<String, String> env) {
     Path abs = projectDir.resolve(file).toAbsolutePath().normalize();
-    Path repo = Dvc.findRepo(abs.getParent() == null ? projectDir : abs.getParent());
+    Path repo = Dvc.findRepo(abs);
     if (repo == null) return null;
     try {
       Tracked t = Tracked.find(repo, abs);
@@ -32,10 +32,7 @@ public final class DvcVersioning implements DataVersioning {
         dvc.run("cannot pull " + t.path(), "pull", t.target());
         if (!Files.exists(abs)) throw new DvcException("`dvc pull " + t.target() + "` did not bring " + t.path() + " back", "run it yourself to see why");
       }
-      boolean modified = changedSinceAdded(dvc, t, abs);
-      String rel = Tracked.slashes(projectDir.toAbsolutePath().normalize().relativize(abs));
-      String source = Tracked.slashes(projectDir.toAbsolutePath().normalize().relativize(repo.resolve(t.source())));
-      return new DataVersion("dvc", rel, "md5:" + t.md5(), t.size(), source, t.descriptor(), modified);
+      return version(projectDir, repo, t, abs, changedSinceAdded(dvc, t, abs));
     } catch (DvcException e) {
       throw new DataUnavailable(file + ": " + e.full());
     }
@@ -48,15 +45,13 @@ public final class DvcVersioning implements DataVersioning {
     Path project = projectDir.toAbsolutePath().normalize();
     for (String file : files) {
       Path abs = project.resolve(file).normalize();
-      Path repo = Dvc.findRepo(abs.getParent() == null ? project : abs.getParent());
+      Path repo = Dvc.findRepo(abs);
       if (repo == null) continue;
       try {
         Tracked t = Tracked.find(repo, abs);
         if (t == null) continue;
         JsonNode status = statusByRepo.computeIfAbsent(repo, r -> Dvc.at(r, env).json("cannot read DVC's status", "data", "status", "--json"));
-        boolean modified = contains(status.path("uncommitted").path("modified"), t.path());
-        String source = Tracked.slashes(project.relativize(repo.resolve(t.source())));
-        out.put(file, new DataVersion("dvc", Tracked.slashes(project.relativize(abs)), "md5:" + t.md5(), t.size(), source, t.descriptor(), modified));
+        out.put(file, version(project, repo, t, abs, contains(status.path("uncommitted").path("modified"), t.path())));
       } catch (DvcException e) {
         throw new DataUnavailable(file + ": " + e.full());
       }
@@ -68,7 +63,7 @@ public final class DvcVersioning implements DataVersioning {
   public String restore(Path projectDir, DataVersion recorded, Map<String, String> env) {
     Path project = projectDir.toAbsolutePath().normalize();
     Path abs = project.resolve(recorded.path()).normalize();
-    Path repo = Dvc.findRepo(abs.getParent() == null ? project : abs.getParent());
+    Path repo = Dvc.findRepo(abs);
     if (repo == null) throw new DataUnavailable(recorded.path() + ": the run read it from a DVC repository, but " + project + " is not in one any more");
     try {
       Dvc dvc = Dvc.at(repo, env);
@@ -101,15 +96,16 @@ public final class DvcVersioning implements DataVersioning {
     }
   }
 
+  /** A tracked file's version, its paths relative to the project directory. */
+  private static DataVersion version(Path projectDir, Path repo, Tracked t, Path file, boolean modified) {
+    Path project = projectDir.toAbsolutePath().normalize();
+    String source = Tracked.slashes(project.relativize(repo.resolve(t.source())));
+    return new DataVersion("dvc", Tracked.slashes(project.relativize(file)), "md5:" + t.md5(), t.size(), source, t.descriptor(), modified);
+  }
+
   private static void writeAtomically(Path target, String text) {
     try {
-      Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
-      try {
-        Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8);
-        Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      WorkspaceFile.replace(target, tmp -> Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8));
     } catch (java.io.IOException e) {
       throw new DataUnavailable("cannot write " + target + ": " + e.getMessage());
     }

@@ -68,7 +68,7 @@ final class TrackStep implements StepType<TrackStep.Params> {
   @Override
   public StepResult execute(Params p, StepContext ctx) throws Exception {
     Path target = ctx.projectDir().resolve(p.path()).toAbsolutePath().normalize();
-    Path repo = Dvc.findRepo(target.getParent());
+    Path repo = Dvc.findRepo(target);
     if (repo == null) {
       throw new StepFailure(p.path() + " is not inside a DVC repository; run `dvc init` in the project's git repository", false);
     }
@@ -76,13 +76,7 @@ final class TrackStep implements StepType<TrackStep.Params> {
     Path source = ctx.open(p.artifact());
     Files.createDirectories(target.getParent());
     if (!Files.isRegularFile(target) || Files.mismatch(source, target) != -1) {
-      Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
-      try {
-        Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      WorkspaceFile.replace(target, tmp -> Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING));
     }
     String rel = Tracked.slashes(repo.relativize(target));
     try {

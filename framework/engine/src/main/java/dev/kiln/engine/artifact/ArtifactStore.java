@@ -67,6 +67,11 @@ public final class ArtifactStore {
     }
   }
 
+  /** Whether content with this hash is in the store (not verified: {@link #path} verifies on read). */
+  public boolean contains(String sha256) {
+    return Files.isRegularFile(root.resolve(sha256));
+  }
+
   /** Whether the artifact is present with intact content. */
   public boolean isIntact(Artifact a) {
     Path p = root.resolve(a.sha256());

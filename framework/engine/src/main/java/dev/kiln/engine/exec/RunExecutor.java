@@ -75,6 +75,8 @@ public final class RunExecutor {
   private List<dev.kiln.api.DataVersioning> dataSystems = List.of();
   /** Versions of tracked project files, resolved once per run (file -> version). */
   private final Map<String, java.util.Optional<dev.kiln.api.DataVersioning.DataVersion>> dataVersions = new ConcurrentHashMap<>();
+  /** Tracked files whose version this run has recorded (each once, however many steps read it). */
+  private final Set<String> recordedVersions = ConcurrentHashMap.newKeySet();
   private volatile String currentRun;
 
   public RunExecutor(RunStore store, ArtifactStore artifacts, StepRegistry registry, Path home, RunOptions options, RunListener listener) {
@@ -436,7 +438,7 @@ public final class RunExecutor {
           dev.kiln.api.DataVersioning.DataVersion version = dataVersion(file);
           Artifact a = version == null ? null : knownContent(version, p);
           if (a == null) a = artifacts.put(p, MediaTypes.guess(p));
-          if (version != null) {
+          if (version != null && recordedVersions.add(version.path())) {
             store.recordDataVersion(new dev.kiln.registry.DataVersionRecord(currentRun, version.path(), version.system(), version.hash(), version.size(),
                 version.source(), version.descriptor(), version.modified(), a.sha256(), System.currentTimeMillis()));
           }
@@ -481,7 +483,7 @@ public final class RunExecutor {
   private Artifact knownContent(dev.kiln.api.DataVersioning.DataVersion v, Path file) throws IOException {
     if (v.modified()) return null;
     java.util.Optional<String> sha = store.sha256OfDataVersion(v.system(), v.hash());
-    if (sha.isEmpty() || !Files.isRegularFile(artifacts.root().resolve(sha.get()))) return null;
+    if (sha.isEmpty() || !artifacts.contains(sha.get())) return null;
     long size = Files.size(file);
     if (v.size() >= 0 && size != v.size()) return null;
     return new Artifact(sha.get(), size, MediaTypes.guess(file), file.getFileName().toString());
