@@ -58,37 +58,31 @@ final class Delivery {
           switch (type) {
             case "open" -> open(e, state, api, dir);
             case "params", "metrics", "tags" -> {
-              List<JsonNode> group = new ArrayList<>(List.of(e));
-              List<Service.Metric> metrics = new ArrayList<>();
-              List<Service.Param> params = new ArrayList<>();
-              List<Service.RunTag> tags = new ArrayList<>();
-              add(e, metrics, params, tags);
               // gather what follows for the same run while it fits one request
+              List<JsonNode> group = new ArrayList<>(List.of(e));
+              int[] sizes = sizes(e);
               while (it.hasNext()) {
                 JsonNode n = it.next();
                 String t = n.path("type").asText();
-                if (!n.path("key").asText().equals(key) || !(t.equals("params") || t.equals("metrics") || t.equals("tags")) || !fits(n, metrics, params, tags)) {
+                if (!n.path("key").asText().equals(key) || !(t.equals("params") || t.equals("metrics") || t.equals("tags")) || !fits(sizes, n)) {
                   pending = n;
                   break;
                 }
-                add(n, metrics, params, tags);
                 group.add(n);
+                int[] more = sizes(n);
+                for (int i = 0; i < 3; i++) sizes[i] += more[i];
                 last = n.path("seq").asLong();
               }
               String runId = runs.path(key).path("id").asText();
               try {
-                logBatch(api, runId, metrics, params, tags);
+                logBatch(api, runId, group);
               } catch (org.mlflow.tracking.MlflowHttpException refused) {
                 if (!refusedForGood(refused) || group.size() == 1) throw refused;
                 // one bad value must not drop the others gathered with it: send them one event at a time
                 // (MLflow validates a batch before it writes any of it; what a partial split wrote it ignores when sent again)
                 for (JsonNode one : group) {
-                  List<Service.Metric> m1 = new ArrayList<>();
-                  List<Service.Param> p1 = new ArrayList<>();
-                  List<Service.RunTag> t1 = new ArrayList<>();
-                  add(one, m1, p1, t1);
                   try {
-                    logBatch(api, runId, m1, p1, t1);
+                    logBatch(api, runId, List.of(one));
                   } catch (org.mlflow.tracking.MlflowHttpException r1) {
                     if (!refusedForGood(r1)) throw r1;
                     reject(state, one.path("seq").asLong(), one.path("seq").asLong(), one.path("type").asText(), key, r1);
@@ -125,8 +119,12 @@ final class Delivery {
         .put("error", "HTTP " + refused.getStatusCode() + " " + String.valueOf(refused.getBodyMessage()));
   }
 
-  /** One event can exceed the per-request limits by itself (a long metric series): split it. */
-  private static void logBatch(MlflowApi api, String runId, List<Service.Metric> metrics, List<Service.Param> params, List<Service.RunTag> tags) {
+  /** The events' values in as few requests as the limits allow (one event alone can exceed them: a long metric series). */
+  private static void logBatch(MlflowApi api, String runId, List<JsonNode> events) {
+    List<Service.Metric> metrics = new ArrayList<>();
+    List<Service.Param> params = new ArrayList<>();
+    List<Service.RunTag> tags = new ArrayList<>();
+    for (JsonNode e : events) add(e, metrics, params, tags);
     for (int m = 0, p = 0, g = 0; m < metrics.size() || p < params.size() || g < tags.size(); ) {
       int m2 = Math.min(metrics.size(), m + MAX_METRICS);
       int p2 = Math.min(params.size(), p + MAX_PARAMS);
@@ -175,11 +173,18 @@ final class Delivery {
     }
   }
 
-  private static boolean fits(JsonNode n, List<Service.Metric> metrics, List<Service.Param> params, List<Service.RunTag> tags) {
-    return metrics.size() + n.path("metrics").size() <= MAX_METRICS
-        && params.size() + n.path("params").size() <= MAX_PARAMS
-        && tags.size() + n.path("tags").size() <= MAX_TAGS;
+  /** How many metrics, params and tags an event carries. */
+  private static int[] sizes(JsonNode e) {
+    return new int[] {e.path("metrics").size(), e.path("params").size(), e.path("tags").size()};
   }
+
+  /** Whether event {@code n} still fits in a request that already holds {@code sizes}. */
+  private static boolean fits(int[] sizes, JsonNode n) {
+    int[] more = sizes(n);
+    return sizes[0] + more[0] <= MAX_METRICS && sizes[1] + more[1] <= MAX_PARAMS && sizes[2] + more[2] <= MAX_TAGS;
+  }
+
+
 
   static ObjectNode state(Path dir) throws IOException {
     Path f = dir.resolve("state.json");
