@@ -33,7 +33,7 @@ public final class JdbcRunStore implements RunStore {
       throw new StoreException("cannot create " + home + ": " + e.getMessage(), e);
     }
     // FILE_LOCK=FS: the OS releases the lock when a killed process dies, so resume works at once
-    String url = "jdbc:h2:file:" + home.toAbsolutePath().resolve("kiln") + ";FILE_LOCK=FS;DB_CLOSE_ON_EXIT=FALSE";
+    String url = "jdbc:h2:file:" + home.toAbsolutePath().resolve("kiln") + ";FILE_LOCK=FS;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=30000";
     return open(url, null, null, 4);
   }
 
@@ -77,16 +77,16 @@ public final class JdbcRunStore implements RunStore {
   }
 
   @FunctionalInterface
-  private interface Work<T> {
+  interface Work<T> {
     T run(Connection c) throws SQLException;
   }
 
   /** A transaction whose effect must survive SIGKILL once this returns. */
-  private <T> T tx(String what, Work<T> work) {
+  <T> T tx(String what, Work<T> work) {
     return tx(what, true, work);
   }
 
-  private <T> T read(String what, Work<T> work) {
+  <T> T read(String what, Work<T> work) {
     return tx(what, false, work);
   }
 
@@ -530,6 +530,11 @@ public final class JdbcRunStore implements RunStore {
         }
       }
     });
+  }
+
+  @Override
+  public ModelRegistry models() {
+    return new JdbcModelRegistry(this);
   }
 
   @Override

@@ -75,6 +75,9 @@ public interface RunStore extends AutoCloseable {
    */
   Optional<String> sha256OfDataVersion(String system, String hash);
 
+  /** The model registry in the same database. */
+  ModelRegistry models();
+
   @Override
   void close();
 }
