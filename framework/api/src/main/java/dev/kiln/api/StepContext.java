@@ -79,4 +79,9 @@ public interface StepContext {
   default void saveState(String key, String value) {
     throw new UnsupportedOperationException("this context has no durable state");
   }
+
+  /** The model registry (kiln/validate, kiln/register). */
+  default Models models() {
+    throw new UnsupportedOperationException("this context has no model registry");
+  }
 }

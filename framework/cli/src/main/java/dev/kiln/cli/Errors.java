@@ -20,6 +20,11 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
       err.println("kiln: error: " + e.getMessage());
       return 2;
     }
+    if (e instanceof dev.kiln.registry.PromotionRefused r) {
+      err.println("kiln: error: " + r.getMessage());
+      if (r.hint() != null) err.println("  hint: " + r.hint());
+      return 2;
+    }
     if (e instanceof StoreException) {
       err.println("kiln: error: " + e.getMessage());
       if (debug) e.printStackTrace(err);

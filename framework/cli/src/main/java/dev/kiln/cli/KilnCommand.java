@@ -18,6 +18,9 @@ import picocli.CommandLine.Option;
       SyncCommand.class,
       ReproduceCommand.class,
       DataCommand.class,
+      ModelsCommand.class,
+      PromoteCommand.class,
+      HistoryCommand.class,
       ExplainCommand.class,
       PluginsCommand.class,
       SchemaCommand.class,
@@ -32,6 +35,6 @@ public final class KilnCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a command is required: run, validate, plan, runs, show, resume, explain, plugins or schema");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a command is required: run, validate, plan, runs, show, resume, explain, models, promote, history, plugins or schema");
   }
 }

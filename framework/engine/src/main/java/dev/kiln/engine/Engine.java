@@ -131,7 +131,8 @@ public final class Engine {
   private RunOutcome execute(RunRecord run, ExecutionPlan plan, KilnHome home, RunOptions options, RunListener listener, Consumer<RunExecutor> onStart, Map<String, StepRunRecord> previous, boolean resumed) {
     dev.kiln.engine.exec.TrackingListener tracking = new dev.kiln.engine.exec.TrackingListener(trackers, home, options, line -> listener.stepLog("", line));
     RunListener both = RunListener.both(listener, tracking);
-    RunExecutor executor = new RunExecutor(home.store(), home.artifacts(), registry, home.dir(), options, both).withDataVersioning(dataSystems);
+    RunExecutor executor = new RunExecutor(home.store(), home.artifacts(), registry, home.dir(), options, both).withDataVersioning(dataSystems)
+        .withMirrors(mirrors(home, options.env()));
     tracking.maskingWith(executor);
     onStart.accept(executor);
     both.runStarted(run.id(), plan, resumed);
@@ -141,6 +142,16 @@ public final class Engine {
       // trackers get a bounded time to deliver; what is left stays in their outbox for `kiln sync`
       for (String line : tracking.close(trackingWait(options.env(), line -> listener.stepLog("", line)))) listener.stepLog("", line);
     }
+  }
+
+  /** The registries (MLflow's) of the trackers configured in {@code env}, which Kiln's registry is mirrored to. */
+  public java.util.List<dev.kiln.api.ModelRegistryMirror> mirrors(KilnHome home, Map<String, String> env) {
+    java.util.List<dev.kiln.api.ModelRegistryMirror> out = new java.util.ArrayList<>();
+    for (dev.kiln.api.Tracker t : trackers) {
+      dev.kiln.api.ModelRegistryMirror m = t.registry(home.dir(), env);
+      if (m != null) out.add(m);
+    }
+    return out;
   }
 
   /** KILN_TRACKING_WAIT_MS, or 15 s; a value that is not a number of milliseconds is said and the default used. */

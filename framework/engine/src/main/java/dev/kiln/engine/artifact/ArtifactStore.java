@@ -72,6 +72,16 @@ public final class ArtifactStore {
     return Files.isRegularFile(root.resolve(sha256));
   }
 
+  /** The stored content with this hash as an artifact (not verified: {@link #path} verifies on read). */
+  public java.util.Optional<Artifact> find(String sha256, String mediaType, String name) {
+    Path p = root.resolve(sha256);
+    try {
+      return Files.isRegularFile(p) ? java.util.Optional.of(new Artifact(sha256, Files.size(p), mediaType, name)) : java.util.Optional.empty();
+    } catch (IOException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** Whether the artifact is present with intact content. */
   public boolean isIntact(Artifact a) {
     Path p = root.resolve(a.sha256());

@@ -77,6 +77,7 @@ public final class RunExecutor {
   private final Map<String, java.util.Optional<dev.kiln.api.DataVersioning.DataVersion>> dataVersions = new ConcurrentHashMap<>();
   /** Tracked files whose version this run has recorded (each once, however many steps read it). */
   private final Set<String> recordedVersions = ConcurrentHashMap.newKeySet();
+  private List<dev.kiln.api.ModelRegistryMirror> mirrors = List.of();
   private volatile String currentRun;
 
   public RunExecutor(RunStore store, ArtifactStore artifacts, StepRegistry registry, Path home, RunOptions options, RunListener listener) {
@@ -89,6 +90,12 @@ public final class RunExecutor {
   }
 
   /** The data-versioning systems (DVC) asked about every project file a step reads. */
+  /** Registries (MLflow's) that model versions registered during the run are mirrored to. */
+  public RunExecutor withMirrors(List<dev.kiln.api.ModelRegistryMirror> mirrors) {
+    this.mirrors = List.copyOf(mirrors);
+    return this;
+  }
+
   public RunExecutor withDataVersioning(java.util.Collection<dev.kiln.api.DataVersioning> systems) {
     this.dataSystems = List.copyOf(systems);
     return this;
@@ -892,6 +899,11 @@ public final class RunExecutor {
     @Override
     public long seed() {
       return seed;
+    }
+
+    @Override
+    public dev.kiln.api.Models models() {
+      return new dev.kiln.engine.models.EngineModels(store, artifacts, runId, inst.key(), pipeline, options.projectDir(), env, mirrors, this::log);
     }
 
     @Override

@@ -47,6 +47,20 @@ public record ModelBundle(Model<?> model, Transform transform, Map<String, Objec
     zip.closeEntry();
   }
 
+  /** Only the card of a bundle, without deserialising the model. */
+  public static Map<String, Object> readCard(Path file, String shownName) throws IOException, InvalidInput {
+    try (InputStream in = Files.newInputStream(file);
+        ZipInputStream zip = new ZipInputStream(in)) {
+      ZipEntry e;
+      while ((e = zip.getNextEntry()) != null) {
+        if (e.getName().equals("card.json")) return JSON.readValue(zip.readAllBytes(), new TypeReference<Map<String, Object>>() {});
+      }
+    } catch (java.util.zip.ZipException ex) {
+      throw new InvalidInput(shownName + ": not a Kiln model bundle (" + ex.getMessage() + ")\n  hint: pass the model output of tribuo/train");
+    }
+    throw new InvalidInput(shownName + ": not a Kiln model bundle (no card.json)\n  hint: pass the model output of tribuo/train");
+  }
+
   public static ModelBundle read(Path file, String shownName) throws IOException, InvalidInput {
     Model<?> model = null;
     Transform transform = null;

@@ -1,0 +1,108 @@
+package dev.kiln.cli;
+
+import dev.kiln.api.ModelRegistryMirror;
+import dev.kiln.engine.Engine;
+import dev.kiln.engine.KilnHome;
+import dev.kiln.engine.exec.Json;
+import dev.kiln.engine.models.EngineModels;
+import dev.kiln.engine.models.Provenance;
+import dev.kiln.registry.Actor;
+import dev.kiln.registry.ModelVersion;
+import dev.kiln.registry.Promotion;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "promote", mixinStandardHelpOptions = true,
+    description = {"Point an alias (default: champion) at a model version.",
+        "Only a version holding a passing blessing (from kiln/validate), and only where the promotion policy (registry/policy.yaml) allows;",
+        "--force --reason overrides both and is recorded in the audit log (kiln history NAME)."})
+final class PromoteCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "NAME", description = "The registered model.")
+  String name;
+
+  @Parameters(index = "1", paramLabel = "VERSION", description = "The version to promote.")
+  int version;
+
+  @Option(names = "--alias", defaultValue = "champion", paramLabel = "ALIAS", description = "The alias to move (default: ${DEFAULT-VALUE}).")
+  String alias;
+
+  @Option(names = "--force", description = "Promote although the version is not blessed or the policy does not allow it here (needs --reason).")
+  boolean force;
+
+  @Option(names = "--reason", paramLabel = "TEXT", description = "Why; recorded in the audit log (required with --force).")
+  String reason;
+
+  @Option(names = "--policy", paramLabel = "FILE", description = "The promotion policy (default: KILN_POLICY, else " + PromotionPolicy.DEFAULT_FILE + ").")
+  Path policyFile;
+
+  @Option(names = "--json", description = "Print the promotion as JSON.")
+  boolean json;
+
+  @Spec CommandSpec spec;
+  private final KilnHome home;
+  private final Engine engine;
+  private final Path cwd;
+
+  @Inject
+  PromoteCommand(KilnHome home, Engine engine, @Named("cwd") Path cwd) {
+    this.home = home;
+    this.engine = engine;
+    this.cwd = cwd;
+  }
+
+  @Override
+  public Integer call() {
+    var out = spec.commandLine().getOut();
+    var err = spec.commandLine().getErr();
+    if (!alias.matches("[A-Za-z][A-Za-z0-9_-]{0,63}")) throw new Errors.UsageProblem("--alias: an alias is a letter then letters, digits, '_' or '-', found \"" + alias + "\"");
+    if (force && (reason == null || reason.isBlank())) throw new Errors.UsageProblem("--force needs --reason \"why\": a forced promotion is recorded with its reason");
+    PromotionPolicy policy = policy(policyFile, cwd, home);
+    String refusal = policy.refusal(alias, cwd, home.env());
+    if (refusal != null && !force) throw PromotionPolicy.refused(refusal);
+    if (refusal != null) err.println("kiln: warning: forced past the promotion policy: " + refusal);
+    Actor actor = Provenance.actor(cwd, home.env());
+    Promotion p = home.store().models().promote(name, version, alias, actor, reason, force, System.currentTimeMillis());
+    String mirrored = mirror(p, err);
+    if (json) {
+      out.println(Json.write(java.util.Map.of("promotion", p, "mirror-version", mirrored == null ? "" : mirrored)));
+    } else {
+      out.println(name + "@" + alias + " -> version " + version + (p.fromVersion() == null ? " (new alias)" : " (was version " + p.fromVersion() + ")")
+          + (p.forced() ? " FORCED: " + reason : "") + "; by " + actor.name() + " from " + actor.origin());
+      if (policy.file() == null) out.println("note: no promotion policy (" + PromotionPolicy.DEFAULT_FILE + "): a blessed version may be promoted from anywhere");
+    }
+    return 0;
+  }
+
+  static PromotionPolicy policy(Path option, Path cwd, KilnHome home) {
+    String env = home.env().get("KILN_POLICY");
+    Path f = option != null ? cwd.resolve(option) : env != null && !env.isBlank() ? cwd.resolve(env) : cwd.resolve(PromotionPolicy.DEFAULT_FILE);
+    if ((option != null || (env != null && !env.isBlank())) && !java.nio.file.Files.exists(f)) throw new Errors.UsageProblem("promotion policy " + f + " does not exist");
+    return PromotionPolicy.load(f, cwd.relativize(f.toAbsolutePath()).toString());
+  }
+
+  /** Moves the alias in the trackers' registries (MLflow) too; a failure is a warning: Kiln's registry has moved. */
+  private String mirror(Promotion p, java.io.PrintWriter err) {
+    List<ModelRegistryMirror> mirrors = engine.mirrors(home, home.env());
+    if (mirrors.isEmpty()) return null;
+    ModelVersion v = home.store().models().version(p.model(), p.version()).orElseThrow();
+    String mv = v.mirrorVersion() != null ? v.mirrorVersion() : EngineModels.mirror(home.store(), v, mirrors, line -> err.println("kiln: " + line));
+    if (mv == null) return null;
+    for (ModelRegistryMirror m : mirrors) {
+      try {
+        m.setAlias(p.model(), p.alias(), mv);
+      } catch (RuntimeException e) {
+        err.println("kiln: warning: the alias moved in Kiln's registry but not in the tracker's (" + e.getMessage() + "); run the promotion again to retry the mirror");
+        return null;
+      }
+    }
+    return mv;
+  }
+}

@@ -1,0 +1,79 @@
+package dev.kiln.deploy;
+
+import dev.kiln.api.Artifact;
+import dev.kiln.api.InvalidParamException;
+import dev.kiln.api.Models;
+import dev.kiln.api.Output;
+import dev.kiln.api.Param;
+import dev.kiln.api.StepContext;
+import dev.kiln.api.StepResult;
+import dev.kiln.api.StepType;
+import dev.kiln.tribuo.train.ModelBundle;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Registers a model bundle as a version of a named model, with its lineage: the run and step, the
+ * data versions the run read, the git commit, who ran it. Registering the same bundle again
+ * returns its existing version. Promotion is a separate, gated act ({@code kiln promote}).
+ */
+final class RegisterStep implements StepType<RegisterStep.Params> {
+  static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,199}");
+
+  record Params(
+      @Param(value = "the model bundle (tribuo/train's model output)", required = true) Artifact model,
+      @Param(value = "the registered model's name", required = true) String name,
+      @Param("a description of this version") String description) {
+    Params {
+      if (name != null && !NAME.matcher(name).matches()) {
+        throw new InvalidParamException("name", false, "a model name is letters, digits, '_', '.' and '-', starting with a letter or digit; found \"" + name + "\"", "e.g. name: churn");
+      }
+    }
+  }
+
+  @Override
+  public String name() {
+    return "kiln/register";
+  }
+
+  @Override
+  public String description() {
+    return "Registers a model version with its lineage in Kiln's registry (mirrored to MLflow's when tracking is on)";
+  }
+
+  @Override
+  public Class<Params> paramsType() {
+    return Params.class;
+  }
+
+  @Override
+  public String version() {
+    return "1";
+  }
+
+  /** Registering is the point of the step: it runs every time (and is idempotent per bundle). */
+  @Override
+  public boolean cacheable() {
+    return false;
+  }
+
+  @Override
+  public List<Output> outputs() {
+    return List.of(
+        Output.value("version", "the version number"),
+        Output.value("uri", "models:/<name>/<version>"),
+        Output.value("name", "the registered model's name"));
+  }
+
+  @Override
+  public StepResult execute(Params p, StepContext ctx) throws Exception {
+    Map<String, Object> card = ModelBundle.readCard(ctx.open(p.model()), ValidateStep.shown(p.model()));
+    Models.Version v = ctx.models().register(p.name(), p.model(), card, p.description());
+    return StepResult.builder()
+        .output("version", v.version())
+        .output("uri", "models:/" + v.model() + "/" + v.version())
+        .output("name", v.model())
+        .build();
+  }
+}

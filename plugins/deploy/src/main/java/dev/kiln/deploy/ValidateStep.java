@@ -1,0 +1,366 @@
+package dev.kiln.deploy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.api.Artifact;
+import dev.kiln.api.InvalidInput;
+import dev.kiln.api.InvalidParamException;
+import dev.kiln.api.Models;
+import dev.kiln.api.Output;
+import dev.kiln.api.Param;
+import dev.kiln.api.StepContext;
+import dev.kiln.api.StepResult;
+import dev.kiln.api.StepType;
+import dev.kiln.tribuo.data.ColumnType;
+import dev.kiln.tribuo.data.DatasetFile;
+import dev.kiln.tribuo.data.Schema;
+import dev.kiln.tribuo.data.Table;
+import dev.kiln.tribuo.data.Task;
+import dev.kiln.tribuo.eval.Evaluation;
+import dev.kiln.tribuo.train.ModelBundle;
+import dev.kiln.tribuo.train.TribuoData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.tribuo.Example;
+import org.tribuo.Model;
+import org.tribuo.Prediction;
+
+/**
+ * The gate: judges a candidate model on a holdout — absolute thresholds, a minimum change against
+ * the current champion, a statistical test against the champion on the same rows, and a data
+ * check against the champion's training data — and stores the verdict (a blessing, with every
+ * check) against the candidate in the registry. {@code kiln promote} moves an alias only to a
+ * blessed version.
+ */
+final class ValidateStep implements StepType<ValidateStep.Params> {
+  static final Set<String> LOWER_IS_BETTER = Set.of("rmse", "mae", "log-loss");
+  private static final Map<String, String> METRIC_ALIASES = Map.of("auc", "roc-auc");
+  private static final ObjectMapper JSON = DatasetFile.json();
+
+  record AgainstChampion(
+      @Param(value = "the metric compared (a metric of the task, as in require:)", required = true) String metric,
+      @Param(value = "the smallest improvement over the champion that passes, in the metric's units (for rmse, mae, log-loss a decrease is an improvement); negative tolerates a drop, e.g. -0.005", defaultValue = "0 when min-relative-change is not given") Double minChange,
+      @Param("the smallest relative improvement, change / |champion's value|, e.g. 0.01 = 1% better") Double minRelativeChange) {
+    AgainstChampion {
+      if (minChange == null && minRelativeChange == null) minChange = 0.0;
+    }
+  }
+
+  record Compare(
+      @Param(value = "mcnemar (classification, anomaly: exact test on the rows the two models disagree on) or bootstrap (regression: paired bootstrap of the squared-error difference)", defaultValue = "by task") String test,
+      @Param(value = "significance level: the check fails when the candidate is worse than the champion at this level (one-sided)", min = 0.0001, max = 0.5, defaultValue = "0.05") Double alpha,
+      @Param(value = "bootstrap resamples", min = 100, max = 100000, defaultValue = "2000") Integer resamples) {
+    Compare {
+      if (test != null && !test.equals("mcnemar") && !test.equals("bootstrap")) throw new InvalidParamException("test", false, "unknown test \"" + test + "\"", "valid: mcnemar, bootstrap");
+      alpha = alpha == null ? 0.05 : alpha;
+      resamples = resamples == null ? 2000 : resamples;
+    }
+  }
+
+  record DataCheck(
+      @Param(value = "the largest population stability index a feature may have against the champion's training data (0.1 = small shift, 0.25 = large)", min = 0, defaultValue = "0.25") Double maxPsi,
+      @Param(value = "fail when input columns were added, removed or changed type", defaultValue = "true") Boolean schema,
+      @Param(value = "quantile bins for numeric features", min = 2, max = 100, defaultValue = "10") Integer bins) {
+    DataCheck {
+      maxPsi = maxPsi == null ? 0.25 : maxPsi;
+      schema = schema == null || schema;
+      bins = bins == null ? 10 : bins;
+    }
+  }
+
+  record Params(
+      @Param(value = "the candidate model bundle (tribuo/train's model output)", required = true) Artifact model,
+      @Param(value = "the holdout both candidate and champion are scored on (a tribuo/ingest split, with the target)", required = true) Artifact data,
+      @Param(value = "the registered model name: whose champion the candidate is compared with, and for which the verdict is stored", required = true) String name,
+      @Param(value = "the alias of the version to compare with", defaultValue = "champion") String champion,
+      @Param("metric -> threshold on the holdout, e.g. {roc-auc: \">= 0.80\", log-loss: \"< 0.5\"} (auc means roc-auc)") Map<String, String> require,
+      @Param("a minimum change of one metric against the champion, on the same holdout") AgainstChampion againstChampion,
+      @Param("a statistical test against the champion on the same holdout rows") Compare compare,
+      @Param("a check of the candidate's training data against the champion's: schema and population stability per feature") DataCheck dataCheck) {
+    Params {
+      if (name != null && !RegisterStep.NAME.matcher(name).matches()) {
+        throw new InvalidParamException("name", false, "a model name is letters, digits, '_', '.' and '-', starting with a letter or digit; found \"" + name + "\"", "e.g. name: churn");
+      }
+      champion = champion == null ? "champion" : champion;
+      require = require == null ? Map.of() : require;
+      for (var e : require.entrySet()) {
+        if (Threshold.parse(e.getValue()) == null) {
+          throw new InvalidParamException("require." + e.getKey(), false, "a threshold is an operator and a number, found \"" + e.getValue() + "\"", "e.g. \">= 0.80\" or \"< 0.35\"; operators: >= > <= <");
+        }
+      }
+      if (require.isEmpty() && againstChampion == null && compare == null && dataCheck == null) {
+        throw new InvalidParamException("require", true, "a validate step needs at least one check; without one every candidate would pass unexamined",
+            "add require: {roc-auc: \">= 0.80\"}, against-champion: {metric: roc-auc, min-change: -0.005}, compare: {test: mcnemar} or data-check: {max-psi: 0.25}");
+      }
+    }
+  }
+
+  @Override
+  public String name() {
+    return "kiln/validate";
+  }
+
+  @Override
+  public String description() {
+    return "Judges a candidate model against thresholds and the current champion; stores the blessing the promotion gate requires";
+  }
+
+  @Override
+  public Class<Params> paramsType() {
+    return Params.class;
+  }
+
+  @Override
+  public String version() {
+    return "1";
+  }
+
+  /** The verdict depends on the registry's champion, which is not part of the cache key: validate every time. */
+  @Override
+  public boolean cacheable() {
+    return false;
+  }
+
+  @Override
+  public List<Output> outputs() {
+    return List.of(
+        Output.value("blessed", "true when every check that ran passed"),
+        Output.artifact("report", "every check with its value, threshold and outcome (JSON)"),
+        Output.artifact("html", "the same as a page"),
+        Output.value("failed", "the names of the failed checks"),
+        Output.value("champion-version", "the champion's version compared with, or 0 when there was none"));
+  }
+
+  /** One check: {@code passed} is null when it could not run (no champion yet, data not in this store). */
+  record Check(String name, String kind, Boolean passed, Double value, String expected, String detail) {
+    String line() {
+      String v = value == null ? "" : " = " + fmt(value);
+      return (passed == null ? "SKIP " : passed ? "PASS " : "FAIL ") + name + v + (expected == null ? "" : " (" + expected + ")") + (detail == null ? "" : ": " + detail);
+    }
+  }
+
+  static String fmt(double v) {
+    return String.format(Locale.ROOT, "%.4g", v);
+  }
+
+  @Override
+  public StepResult execute(Params p, StepContext ctx) throws Exception {
+    String shownModel = shown(p.model());
+    String shownData = shown(p.data());
+    ModelBundle candidate = ModelBundle.read(ctx.open(p.model()), shownModel);
+    Table holdout = DatasetFile.read(ctx.open(p.data()), shownData);
+    Task task = candidate.transform().input().task();
+    Evaluation.Result cand = Evaluation.evaluate(candidate.model(), candidate.transform(), holdout, shownData);
+    List<Check> checks = new ArrayList<>();
+    StepResult.Builder out = StepResult.builder();
+    cand.metrics().forEach((k, v) -> {
+      if (!k.contains(".")) out.metric("candidate." + k, v);
+    });
+
+    for (var e : new TreeMap<>(p.require()).entrySet()) {
+      String metric = metricName(e.getKey(), cand);
+      Threshold t = Threshold.parse(e.getValue());
+      double v = cand.metrics().get(metric);
+      checks.add(new Check(e.getKey(), "threshold", t.test(v), v, t.toString(), null));
+    }
+
+    Optional<Models.Version> champ = ctx.models().alias(p.name(), p.champion());
+    Integer championVersion = champ.map(Models.Version::version).orElse(null);
+    boolean wantsChampion = p.againstChampion() != null || p.compare() != null || p.dataCheck() != null;
+    if (champ.isEmpty()) {
+      if (wantsChampion) {
+        ctx.log("no " + p.name() + "@" + p.champion() + " yet: the candidate is judged on its absolute checks only");
+        if (p.againstChampion() != null) checks.add(new Check("against-champion." + p.againstChampion().metric(), "champion", null, null, null, "no " + p.champion() + " of " + p.name() + " yet"));
+        if (p.compare() != null) checks.add(new Check("compare", "champion", null, null, null, "no " + p.champion() + " of " + p.name() + " yet"));
+        if (p.dataCheck() != null) checks.add(new Check("data", "data", null, null, null, "no " + p.champion() + " of " + p.name() + " yet"));
+      }
+    } else if (wantsChampion) {
+      Models.Version cv = champ.get();
+      ModelBundle champion = ModelBundle.read(ctx.open(cv.artifact()), p.name() + " version " + cv.version());
+      Task ct = champion.transform().input().task();
+      if (ct != task) throw new InvalidInput(shownModel + ": the candidate is a " + task.yamlName() + " model, " + p.name() + "@" + p.champion() + " (version " + cv.version() + ") a " + ct.yamlName() + " model; they cannot be compared\n  hint: register it under another name");
+      Evaluation.Result ch = Evaluation.evaluate(champion.model(), champion.transform(), holdout, shownData);
+      ch.metrics().forEach((k, v) -> {
+        if (!k.contains(".")) out.metric("champion." + k, v);
+      });
+      ctx.log(p.name() + "@" + p.champion() + " is version " + cv.version() + " (run " + cv.runId() + "); both scored on " + shownData + " (" + holdout.rows() + " rows)");
+      if (p.againstChampion() != null) checks.add(againstChampion(p.againstChampion(), cand, ch, cv.version()));
+      if (p.compare() != null) checks.add(compare(p.compare(), task, candidate, champion, holdout, cand, ch, shownData, ctx.seed()));
+      if (p.dataCheck() != null) checks.addAll(dataCheck(p.dataCheck(), candidate, champion, ctx));
+    }
+
+    boolean blessed = checks.stream().allMatch(c -> c.passed() == null || c.passed());
+    List<String> failed = checks.stream().filter(c -> Boolean.FALSE.equals(c.passed())).map(Check::name).toList();
+    for (Check c : checks) ctx.log(c.line());
+    ctx.log((blessed ? "BLESSED: " : "NOT BLESSED: ") + p.name() + " candidate " + p.model().sha256().substring(0, 12)
+        + (blessed ? "" : " failed " + String.join(", ", failed)) + (championVersion == null ? "" : " (against version " + championVersion + ")"));
+
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("model", p.name());
+    report.put("candidate", p.model().sha256());
+    report.put("holdout", Map.of("sha256", p.data().sha256(), "rows", holdout.rows()));
+    report.put("champion", championVersion == null ? null : Map.of("alias", p.champion(), "version", championVersion));
+    report.put("blessed", blessed);
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (Check c : checks) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", c.name());
+      m.put("kind", c.kind());
+      m.put("status", c.passed() == null ? "skipped" : c.passed() ? "passed" : "failed");
+      m.put("value", c.value());
+      m.put("expected", c.expected());
+      m.put("detail", c.detail());
+      list.add(m);
+    }
+    report.put("checks", list);
+    Map<String, Double> candMetrics = new TreeMap<>();
+    cand.metrics().forEach((k, v) -> {
+      if (!k.contains(".")) candMetrics.put(k, v);
+    });
+    report.put("metrics", candMetrics);
+    ctx.models().bless(p.name(), p.model(), blessed, report, championVersion);
+
+    Path json = ctx.scratchDir().resolve("validation.json");
+    Files.write(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
+    Path html = ctx.scratchDir().resolve("validation.html");
+    Files.writeString(html, html(p.name(), blessed, championVersion, checks, candMetrics));
+    return out.output("blessed", blessed)
+        .output("report", ctx.storeArtifact(json, "application/json"))
+        .output("html", ctx.storeArtifact(html, "text/html"))
+        .output("failed", failed)
+        .output("champion-version", championVersion == null ? 0 : championVersion)
+        .build();
+  }
+
+  static String shown(Artifact a) {
+    return a.name() != null && !a.name().isEmpty() ? a.name() : "artifact " + a.sha256().substring(0, 12);
+  }
+
+  /** The evaluation's name for a metric the user wrote ({@code auc} is {@code roc-auc}); unknown names are invalid input. */
+  static String metricName(String written, Evaluation.Result r) throws InvalidInput {
+    String m = METRIC_ALIASES.getOrDefault(written, written);
+    if (r.metrics().containsKey(m)) return m;
+    List<String> known = r.metrics().keySet().stream().filter(k -> !k.contains(".")).sorted().toList();
+    throw new InvalidInput("kiln/validate: no metric \"" + written + "\" for a " + r.task().yamlName() + " model\n  hint: metrics of this model: " + String.join(", ", known));
+  }
+
+  static Check againstChampion(AgainstChampion a, Evaluation.Result cand, Evaluation.Result champ, int version) throws InvalidInput {
+    String m = metricName(a.metric(), cand);
+    double c = cand.metrics().get(m);
+    double h = champ.metrics().get(m);
+    double change = LOWER_IS_BETTER.contains(m) ? h - c : c - h;
+    double rel = h == 0 ? (change > 0 ? Double.POSITIVE_INFINITY : change < 0 ? Double.NEGATIVE_INFINITY : 0) : change / Math.abs(h);
+    boolean ok = (a.minChange() == null || change >= a.minChange()) && (a.minRelativeChange() == null || rel >= a.minRelativeChange());
+    List<String> want = new ArrayList<>();
+    if (a.minChange() != null) want.add("change >= " + fmt(a.minChange()));
+    if (a.minRelativeChange() != null) want.add("relative change >= " + fmt(a.minRelativeChange()));
+    return new Check("against-champion." + a.metric(), "champion", ok, change, String.join(" and ", want),
+        String.format(Locale.ROOT, "%s %s vs %s for version %d (relative %+.2f%%)", m, fmt(c), fmt(h), version, 100 * rel));
+  }
+
+  static Check compare(Compare cmp, Task task, ModelBundle candidate, ModelBundle champion, Table holdout, Evaluation.Result cand, Evaluation.Result ch, String shown, long seed)
+      throws InvalidInput {
+    String test = cmp.test() != null ? cmp.test() : task == Task.REGRESSION ? "bootstrap" : "mcnemar";
+    if (test.equals("mcnemar")) {
+      if (task != Task.CLASSIFICATION && task != Task.ANOMALY) throw new InvalidInput("kiln/validate: compare: McNemar's test needs a classifier or anomaly detector, this is a " + task.yamlName() + " model\n  hint: use test: bootstrap for regression");
+      Stats.McNemar r = Stats.mcnemar(correct(champion, holdout, shown), correct(candidate, holdout, shown));
+      boolean ok = r.p() >= cmp.alpha();
+      return new Check("compare.mcnemar", "statistical", ok, r.p(), "p >= " + fmt(cmp.alpha()) + " (not significantly worse)",
+          r.worse() + " rows only the champion got right, " + r.better() + " only the candidate");
+    }
+    if (task != Task.REGRESSION) throw new InvalidInput("kiln/validate: compare: the bootstrap compares regression errors, this is a " + task.yamlName() + " model\n  hint: use test: mcnemar");
+    Stats.Bootstrap b = Stats.bootstrapMse(cand.actual(), cand.predicted(), ch.predicted(), cmp.resamples(), cmp.alpha(), seed);
+    boolean ok = b.lower() <= 0;
+    return new Check("compare.bootstrap", "statistical", ok, b.difference(), "lower bound of the MSE increase <= 0",
+        String.format(Locale.ROOT, "candidate MSE - champion MSE = %s, %d%% one-sided interval from %s (%d resamples)", fmt(b.difference()),
+            Math.round(100 * (1 - cmp.alpha())), fmt(b.lower()), b.resamples()));
+  }
+
+  /** Per holdout row: did the model predict the actual output? */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static boolean[] correct(ModelBundle m, Table holdout, String shown) throws InvalidInput {
+    List<Example> examples = (List) TribuoData.examples(m.transform(), m.transform().apply(holdout, shown));
+    List<Prediction> preds = ((Model) m.model()).predict(examples);
+    boolean[] ok = new boolean[preds.size()];
+    for (int i = 0; i < ok.length; i++) {
+      ok[i] = preds.get(i).getOutput().getSerializableForm(false).equals(examples.get(i).getOutput().getSerializableForm(false));
+    }
+    return ok;
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<Check> dataCheck(DataCheck d, ModelBundle candidate, ModelBundle champion, StepContext ctx) throws Exception {
+    Table ours = trainingData(candidate, ctx);
+    Table theirs = trainingData(champion, ctx);
+    if (ours == null || theirs == null) {
+      return List.of(new Check("data", "data", null, null, null,
+          (ours == null ? "the candidate's" : "the champion's") + " training data is not in this artifact store (trained under another KILN_HOME)"));
+    }
+    List<Check> out = new ArrayList<>();
+    String target = candidate.transform().input().target();
+    Map<String, ColumnType> a = columns(theirs.schema(), target);
+    Map<String, ColumnType> b = columns(ours.schema(), target);
+    List<String> diffs = new ArrayList<>();
+    for (var e : a.entrySet()) {
+      if (!b.containsKey(e.getKey())) diffs.add("removed " + e.getKey());
+      else if (b.get(e.getKey()) != e.getValue()) diffs.add(e.getKey() + ": " + e.getValue().yamlName() + " -> " + b.get(e.getKey()).yamlName());
+    }
+    for (String k : b.keySet()) if (!a.containsKey(k)) diffs.add("added " + k);
+    out.add(new Check("data.schema", "data", d.schema() ? diffs.isEmpty() : null, (double) diffs.size(), d.schema() ? "no column added, removed or retyped" : null,
+        diffs.isEmpty() ? "same " + b.size() + " input columns" : String.join("; ", diffs)));
+    for (var e : b.entrySet()) {
+      if (a.get(e.getKey()) != e.getValue()) continue;
+      Double psi = switch (e.getValue()) {
+        case NUMERIC -> Stats.psi(theirs.numeric(e.getKey()), ours.numeric(e.getKey()), d.bins());
+        case CATEGORICAL -> Stats.psi(theirs.strings(e.getKey()), ours.strings(e.getKey()));
+        default -> null;
+      };
+      if (psi != null) out.add(new Check("data.psi." + e.getKey(), "data", psi <= d.maxPsi(), psi, "<= " + fmt(d.maxPsi()), null));
+    }
+    return out;
+  }
+
+  private static Map<String, ColumnType> columns(Schema s, String target) {
+    Map<String, ColumnType> m = new TreeMap<>();
+    for (Schema.Column c : s.columns()) if (!c.name().equals(target) && c.type() != ColumnType.IGNORE && c.type() != ColumnType.ID) m.put(c.name(), c.type());
+    return m;
+  }
+
+  /** The training data a model card names, when it is in this artifact store. */
+  @SuppressWarnings("unchecked")
+  private static Table trainingData(ModelBundle m, StepContext ctx) throws Exception {
+    Object td = m.card().get("training-data");
+    if (!(td instanceof Map<?, ?> map) || !(map.get("sha256") instanceof String sha)) return null;
+    Optional<Artifact> a = ctx.models().artifact(sha);
+    if (a.isEmpty()) return null;
+    return DatasetFile.read(ctx.open(a.get()), String.valueOf(map.get("name")));
+  }
+
+  static String html(String model, boolean blessed, Integer champion, List<Check> checks, Map<String, Double> metrics) {
+    StringBuilder b = new StringBuilder("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Validation of ").append(esc(model))
+        .append("</title>\n<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 10px;text-align:left}")
+        .append(".passed{color:#1a7f37}.failed{color:#cf222e;font-weight:bold}.skipped{color:#888}</style></head><body>\n<h1>")
+        .append(esc(model)).append(": ").append(blessed ? "<span class=\"passed\">blessed</span>" : "<span class=\"failed\">not blessed</span>").append("</h1>\n<p>")
+        .append(champion == null ? "No champion yet: judged on absolute checks." : "Compared with version " + champion + ".").append("</p>\n<table><tr><th>check</th><th>status</th><th>value</th><th>expected</th><th>detail</th></tr>\n");
+    for (Check c : checks) {
+      String st = c.passed() == null ? "skipped" : c.passed() ? "passed" : "failed";
+      b.append("<tr><td>").append(esc(c.name())).append("</td><td class=\"").append(st).append("\">").append(st).append("</td><td>")
+          .append(c.value() == null ? "" : fmt(c.value())).append("</td><td>").append(esc(String.valueOf(c.expected() == null ? "" : c.expected())))
+          .append("</td><td>").append(esc(c.detail() == null ? "" : c.detail())).append("</td></tr>\n");
+    }
+    b.append("</table>\n<h2>Candidate metrics on the holdout</h2>\n<table>");
+    metrics.forEach((k, v) -> b.append("<tr><td>").append(esc(k)).append("</td><td>").append(fmt(v)).append("</td></tr>"));
+    return b.append("</table>\n</body></html>\n").toString();
+  }
+
+  private static String esc(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+}
