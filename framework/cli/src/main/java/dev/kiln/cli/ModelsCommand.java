@@ -73,10 +73,10 @@ final class ModelsCommand implements Callable<Integer> {
     for (JsonNode v : n.path("versions")) {
       List<String> a = new ArrayList<>();
       v.path("aliases").forEach(x -> a.add(x.asText()));
-      String commit = v.path("git-commit").asText("");
+      String commit = v.path("gitCommit").asText("");
       commit = commit.length() > 12 ? commit.substring(0, 12) + (commit.endsWith("-dirty") ? "*" : "") : commit;
       String b = v.path("blessing").isMissingNode() || v.path("blessing").isNull() ? "not validated" : v.path("blessing").path("blessed").asBoolean() ? "blessed" : "NOT blessed";
-      out.println(String.format(Locale.ROOT, "%-8d %-20s %-23s %-13s %-14s %s", v.path("version").asInt(), Instant.ofEpochMilli(v.path("created-at").asLong()).toString().replaceAll("\\.\\d+Z$", "Z"),
+      out.println(String.format(Locale.ROOT, "%-8d %-20s %-23s %-13s %-14s %s", v.path("version").asInt(), Instant.ofEpochMilli(v.path("createdAt").asLong()).toString().replaceAll("\\.\\d+Z$", "Z"),
           v.path("run").asText(), commit, b, String.join(" ", a)));
       JsonNode checks = v.path("blessing").path("checks").path("checks");
       for (JsonNode c : checks) {
@@ -104,13 +104,13 @@ final class ModelsCommand implements Callable<Integer> {
       o.put("run", v.runId());
       o.put("step", v.stepKey());
       o.put("pipeline", v.pipeline());
-      o.put("git-commit", v.gitCommit());
+      o.put("gitCommit", v.gitCommit());
       o.set("data", Json.read(v.dataJson()));
       o.set("metrics", Json.read(v.metricsJson()));
       o.put("description", v.description());
-      o.put("created-by", v.createdBy());
-      o.put("created-at", v.createdAt());
-      o.put("mirror-version", v.mirrorVersion());
+      o.put("createdBy", v.createdBy());
+      o.put("createdAt", v.createdAt());
+      o.put("mirrorVersion", v.mirrorVersion());
       ArrayNode al = o.putArray("aliases");
       aliases.forEach((k, x) -> {
         if (x == v.version()) al.add(k);
@@ -122,7 +122,7 @@ final class ModelsCommand implements Callable<Integer> {
         bn.put("run", b.get().runId());
         bn.put("step", b.get().stepKey());
         bn.put("at", b.get().createdAt());
-        if (b.get().championVersion() != null) bn.put("champion-version", b.get().championVersion());
+        if (b.get().championVersion() != null) bn.put("championVersion", b.get().championVersion());
         bn.set("checks", Json.read(b.get().checksJson()));
       } else {
         o.putNull("blessing");

@@ -72,7 +72,7 @@ final class PromoteCommand implements Callable<Integer> {
     Promotion p = home.store().models().promote(name, version, alias, actor, reason, force, System.currentTimeMillis());
     String mirrored = mirror(p, err);
     if (json) {
-      out.println(Json.write(java.util.Map.of("promotion", p, "mirror-version", mirrored == null ? "" : mirrored)));
+      out.println(Json.write(java.util.Map.of("promotion", p, "mirrorVersion", mirrored == null ? "" : mirrored)));
     } else {
       out.println(name + "@" + alias + " -> version " + version + (p.fromVersion() == null ? " (new alias)" : " (was version " + p.fromVersion() + ")")
           + (p.forced() ? " FORCED: " + reason : "") + "; by " + actor.name() + " from " + actor.origin());
