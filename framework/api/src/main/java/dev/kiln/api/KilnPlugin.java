@@ -54,6 +54,16 @@ public abstract class KilnPlugin extends AbstractModule {
     return com.google.inject.multibindings.Multibinder.newSetBinder(binder, DataVersioning.class);
   }
 
+  /** Registers a runtime that loads this plugin's models for {@code kiln serve}. */
+  protected final void modelRuntime(Class<? extends ModelRuntime> type) {
+    modelRuntimeBinder(binder()).addBinding().to(type);
+  }
+
+  /** The set all model runtimes go into. */
+  public static com.google.inject.multibindings.Multibinder<ModelRuntime> modelRuntimeBinder(com.google.inject.Binder binder) {
+    return com.google.inject.multibindings.Multibinder.newSetBinder(binder, ModelRuntime.class);
+  }
+
   /** The one map all step types go into: step type name -> step type. */
   public static MapBinder<String, StepType<?>> stepBinder(com.google.inject.Binder binder) {
     return MapBinder.newMapBinder(binder, new TypeLiteral<String>() {}, new TypeLiteral<StepType<?>>() {});

@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
       ModelsCommand.class,
       PromoteCommand.class,
       HistoryCommand.class,
+      ServeCommand.class,
       ExplainCommand.class,
       PluginsCommand.class,
       SchemaCommand.class,
@@ -35,6 +36,6 @@ public final class KilnCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a command is required: run, validate, plan, runs, show, resume, explain, models, promote, history, plugins or schema");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a command is required: run, validate, plan, runs, show, resume, explain, models, promote, history, serve, plugins or schema");
   }
 }

@@ -61,6 +61,7 @@ public final class Main {
         bind(KilnHome.class).toInstance(home);
         KilnPlugin.trackerBinder(binder()); // the set exists even when no plugin tracks
         KilnPlugin.dataVersioningBinder(binder());
+        KilnPlugin.modelRuntimeBinder(binder());
         bind(Path.class).annotatedWith(com.google.inject.name.Names.named("cwd")).toInstance(cwd);
       }
     });

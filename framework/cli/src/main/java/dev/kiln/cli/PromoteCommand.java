@@ -70,6 +70,8 @@ final class PromoteCommand implements Callable<Integer> {
     if (refusal != null) err.println("kiln: warning: forced past the promotion policy: " + refusal);
     Actor actor = Provenance.actor(cwd, home.env());
     Promotion p = home.store().models().promote(name, version, alias, actor, reason, force, System.currentTimeMillis());
+    ModelVersion promoted = home.store().models().version(name, version).orElseThrow();
+    new AliasPointer(name, alias, version, promoted.artifactSha256(), promoted.mediaType()).write(home.dir());
     String mirrored = mirror(p, err);
     if (json) {
       out.println(Json.write(java.util.Map.of("promotion", p, "mirrorVersion", mirrored == null ? "" : mirrored)));

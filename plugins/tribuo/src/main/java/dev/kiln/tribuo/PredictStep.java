@@ -92,10 +92,7 @@ final class PredictStep implements StepType<PredictStep.Params> {
       data = TableReader.read(file, shown, opts);
       data = data.withSchema(new Schema(data.schema().columns(), null, tf.input().task(), null));
     }
-    Transform.Encoded enc = tf.apply(data, shown);
-    enc = new Transform.Encoded(enc.featureNames(), enc.index(), enc.value(), null, null);
-    List<Example> examples = (List) TribuoData.examples(tf, enc);
-    List<Prediction> preds = ((Model) bundle.model()).predict(examples);
+    List<Scoring.Scored> preds = Scoring.score(bundle, data, shown);
     List<String> keep = p.keep();
     if (keep == null) {
       keep = new ArrayList<>();
@@ -105,7 +102,7 @@ final class PredictStep implements StepType<PredictStep.Params> {
     Task task = tf.input().task();
     List<String> header = new ArrayList<>(keep);
     header.add("prediction");
-    boolean probs = task == Task.CLASSIFICATION && bundle.model().generatesProbabilities();
+    boolean probs = Scoring.probabilities(bundle);
     if (probs) for (String l : tf.labels()) header.add("p(" + l + ")");
     if (task == Task.ANOMALY) header.add("score");
     Path out = ctx.scratchDir().resolve("predictions.csv");
@@ -116,30 +113,15 @@ final class PredictStep implements StepType<PredictStep.Params> {
       for (String h : header) g.writeString(h);
       g.writeEndArray();
       for (int r = 0; r < preds.size(); r++) {
-        Prediction pr = preds.get(r);
+        Scoring.Scored pr = preds.get(r);
         g.writeStartArray();
         for (String k : keep) {
           Object col = data.column(k);
           g.writeString(col instanceof double[] a ? Values.format(a[r]) : String.valueOf(((String[]) col)[r] == null ? "" : ((String[]) col)[r]));
         }
-        switch (task) {
-          case CLASSIFICATION -> {
-            var label = (org.tribuo.classification.Label) pr.getOutput();
-            g.writeString(label.getLabel());
-            if (probs) {
-              Map<String, org.tribuo.classification.Label> scores = pr.getOutputScores();
-              for (String l : tf.labels()) g.writeString(Values.format(scores.containsKey(l) ? scores.get(l).getScore() : 0));
-            }
-          }
-          case REGRESSION -> g.writeString(Values.format(tf.invertTarget(((org.tribuo.regression.Regressor) pr.getOutput()).getValues()[0])));
-          case CLUSTERING -> g.writeString(Integer.toString(((org.tribuo.clustering.ClusterID) pr.getOutput()).getID()));
-          case ANOMALY -> {
-            var e = (org.tribuo.anomaly.Event) pr.getOutput();
-            String pos = TribuoData.positive(tf);
-            g.writeString(e.getType() == org.tribuo.anomaly.Event.EventType.ANOMALOUS ? (pos != null ? pos : "anomalous") : "expected");
-            g.writeString(Values.format(e.getScore()));
-          }
-        }
+        g.writeString(pr.prediction() instanceof Double d ? Values.format(d) : String.valueOf(pr.prediction()));
+        if (probs) for (String l : tf.labels()) g.writeString(Values.format(pr.probabilities().get(l)));
+        if (pr.score() != null) g.writeString(Values.format(pr.score()));
         g.writeEndArray();
       }
     }

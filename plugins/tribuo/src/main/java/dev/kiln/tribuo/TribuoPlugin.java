@@ -17,5 +17,6 @@ public final class TribuoPlugin extends KilnPlugin {
     step(new EvaluateStep());
     step(new PredictStep());
     step(new SelectStep());
+    modelRuntime(TribuoRuntime.class);
   }
 }

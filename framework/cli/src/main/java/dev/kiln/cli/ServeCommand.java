@@ -1,0 +1,323 @@
+package dev.kiln.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.kiln.api.Artifact;
+import dev.kiln.api.InvalidInput;
+import dev.kiln.api.ModelRuntime;
+import dev.kiln.engine.KilnHome;
+import dev.kiln.engine.exec.Json;
+import dev.kiln.registry.ModelVersion;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {"Serve registered models over HTTP: POST /v1/models/{name}/predict (JSON rows or CSV), GET /v1/models, /healthz, /readyz, /metrics (Prometheus).",
+        "NAME@ALIAS follows the alias: when it moves (kiln promote), the new version is loaded and swapped in without dropping a request. NAME:VERSION pins a version."})
+final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+  @Parameters(arity = "1..*", paramLabel = "MODEL", description = "NAME@ALIAS (e.g. churn@champion), NAME:VERSION, or NAME (= NAME@champion).")
+  List<String> targets;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+  int port;
+
+  @Option(names = "--poll-ms", defaultValue = "1000", description = "How often aliases are checked for a move (default: ${DEFAULT-VALUE} ms).")
+  long pollMs;
+
+  @Option(names = "--max-body-bytes", defaultValue = "1048576", description = "Largest request body; larger ones get 413 (default: ${DEFAULT-VALUE}).")
+  long maxBody;
+
+  @Spec CommandSpec spec;
+  private final KilnHome home;
+  private final Set<ModelRuntime> runtimes;
+
+  @Inject
+  ServeCommand(KilnHome home, Set<ModelRuntime> runtimes) {
+    this.home = home;
+    this.runtimes = runtimes;
+  }
+
+  /** What is served under a name now; requests take the reference once, so a swap never affects one in flight. */
+  record Current(int version, String sha256, ModelRuntime.Loaded model) {}
+
+  static final class Served {
+    final String name;
+    final String alias;
+    final Integer pinned;
+    volatile Current current;
+
+    Served(String name, String alias, Integer pinned) {
+      this.name = name;
+      this.alias = alias;
+      this.pinned = pinned;
+    }
+
+    String shown() {
+      return alias != null ? name + "@" + alias : name + ":" + pinned;
+    }
+  }
+
+  private final PrometheusRegistry metrics = new PrometheusRegistry();
+  private final Counter requests = Counter.builder().name("kiln_serve_requests_total").help("Prediction requests by model and HTTP status").labelNames("model", "status").register(metrics);
+  private final Histogram latency = Histogram.builder().name("kiln_serve_request_duration_seconds").help("Prediction request latency").labelNames("model")
+      .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5).register(metrics);
+  private final Counter rowsScored = Counter.builder().name("kiln_serve_rows_total").help("Rows predicted").labelNames("model").register(metrics);
+  private final Gauge versionGauge = Gauge.builder().name("kiln_serve_model_version").help("The registry version being served").labelNames("model", "alias").register(metrics);
+  private final Counter swaps = Counter.builder().name("kiln_serve_model_swaps_total").help("Versions swapped in after an alias moved").labelNames("model").register(metrics);
+
+  @Override
+  public Integer call() throws Exception {
+    var out = spec.commandLine().getOut();
+    var err = spec.commandLine().getErr();
+    Map<String, Served> served = new LinkedHashMap<>();
+    for (String t : targets) {
+      Served s = parse(t);
+      if (served.containsKey(s.name)) throw new Errors.UsageProblem("model " + s.name + " is named twice; serve one version or alias per name");
+      served.put(s.name, s);
+    }
+    boolean embedded = home.env().get("KILN_DB_URL") == null || home.env().get("KILN_DB_URL").isBlank();
+    for (Served s : served.values()) {
+      ModelVersion v = resolveFromStore(s);
+      if (embedded && s.alias != null) new AliasPointer(s.name, s.alias, v.version(), v.artifactSha256(), v.mediaType()).write(home.dir());
+      s.current = load(s.name, v.version(), v.artifactSha256(), v.mediaType());
+      versionGauge.labelValues(s.name, s.alias == null ? "" : s.alias).set(v.version());
+    }
+    // the embedded H2 database admits one process: let go of it, and watch alias pointers instead
+    if (embedded) home.close();
+
+    Javalin app = Javalin.create(cfg -> {
+      cfg.showJavalinBanner = false;
+      cfg.http.maxRequestSize = maxBody;
+      cfg.useVirtualThreads = false;
+    });
+    app.get("/healthz", ctx -> ctx.result("ok"));
+    app.get("/readyz", ctx -> {
+      boolean ready = served.values().stream().allMatch(s -> s.current != null);
+      ctx.status(ready ? 200 : 503).result(ready ? "ready" : "loading");
+    });
+    app.get("/metrics", ctx -> {
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      new PrometheusTextFormatWriter(false).write(b, metrics.scrape());
+      ctx.contentType(PrometheusTextFormatWriter.CONTENT_TYPE).result(b.toByteArray());
+    });
+    app.get("/v1/models", ctx -> {
+      List<Map<String, Object>> list = new ArrayList<>();
+      for (Served s : served.values()) {
+        Current c = s.current;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", s.name);
+        m.put("alias", s.alias);
+        m.put("version", c.version());
+        m.put("inputs", c.model().inputs());
+        list.add(m);
+      }
+      json(ctx, 200, Map.of("models", list));
+    });
+    app.post("/v1/models/{name}/predict", ctx -> predict(ctx, served.get(ctx.pathParam("name")), served.keySet()));
+    app.exception(Exception.class, (e, ctx) -> json(ctx, 500, Map.of("error", "internal error: " + e)));
+
+    ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "kiln-serve-alias-poll");
+      t.setDaemon(true);
+      return t;
+    });
+    poller.scheduleWithFixedDelay(() -> {
+      for (Served s : served.values()) {
+        if (s.alias == null) continue;
+        try {
+          poll(s, embedded, out);
+        } catch (Exception e) {
+          err.println("kiln serve: " + s.shown() + ": could not load the new version, still serving version " + s.current.version() + ": " + e.getMessage());
+        }
+      }
+    }, pollMs, pollMs, TimeUnit.MILLISECONDS);
+
+    app.start(host, port);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      poller.shutdownNow();
+      app.stop();
+      stopped.countDown();
+    });
+    Runtime.getRuntime().addShutdownHook(hook);
+    for (Served s : served.values()) out.println("serving " + s.shown() + " (version " + s.current.version() + ") at http://" + host + ":" + app.port() + "/v1/models/" + s.name + "/predict");
+    out.println("listening on http://" + host + ":" + app.port());
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  private Served parse(String t) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Za-z0-9][A-Za-z0-9_.-]*)(?:@([A-Za-z][A-Za-z0-9_-]*)|:(\\d+))?").matcher(t);
+    if (!m.matches()) throw new Errors.UsageProblem("\"" + t + "\" is not NAME@ALIAS, NAME:VERSION or NAME (e.g. churn@champion)");
+    return new Served(m.group(1), m.group(3) != null ? null : m.group(2) != null ? m.group(2) : "champion", m.group(3) == null ? null : Integer.parseInt(m.group(3)));
+  }
+
+  private ModelVersion resolveFromStore(Served s) {
+    var reg = home.store().models();
+    if (!reg.models().contains(s.name)) throw new Errors.UsageProblem("no registered model named \"" + s.name + "\"; `kiln models` lists them");
+    Optional<ModelVersion> v = s.alias != null ? reg.byAlias(s.name, s.alias) : reg.version(s.name, s.pinned);
+    return v.orElseThrow(() -> new Errors.UsageProblem(s.alias != null
+        ? s.name + " has no alias \"" + s.alias + "\"; promote a version first: kiln promote " + s.name + " VERSION --alias " + s.alias
+        : s.name + " has no version " + s.pinned + "; `kiln models " + s.name + "` lists them"));
+  }
+
+  private Current load(String name, int version, String sha, String mediaType) throws Exception {
+    ModelRuntime rt = runtimes.stream().filter(r -> r.loads(mediaType)).findFirst()
+        .orElseThrow(() -> new Errors.UsageProblem(name + " version " + version + " is a " + mediaType + ", which no installed plugin can serve"));
+    Artifact a = home.artifacts().find(sha, mediaType, name + "-v" + version)
+        .orElseThrow(() -> new Errors.UsageProblem(name + " version " + version + ": its artifact " + sha + " is not in " + home.artifacts().root() + "; serve from the KILN_HOME it was trained in"));
+    return new Current(version, sha, rt.load(home.artifacts().path(a), name + " version " + version));
+  }
+
+  private void poll(Served s, boolean embedded, java.io.PrintWriter out) throws Exception {
+    int version;
+    String sha;
+    String media;
+    if (embedded) {
+      Optional<AliasPointer> p = AliasPointer.read(home.dir(), s.name, s.alias);
+      if (p.isEmpty()) return;
+      version = p.get().version();
+      sha = p.get().sha256();
+      media = p.get().mediaType();
+    } else {
+      Optional<ModelVersion> v = home.store().models().byAlias(s.name, s.alias);
+      if (v.isEmpty()) return;
+      version = v.get().version();
+      sha = v.get().artifactSha256();
+      media = v.get().mediaType();
+    }
+    Current now = s.current;
+    if (now.version() == version && now.sha256().equals(sha)) return;
+    Current next = load(s.name, version, sha, media);
+    s.current = next;
+    swaps.labelValues(s.name).inc();
+    versionGauge.labelValues(s.name, s.alias).set(version);
+    out.println(s.shown() + " moved: now serving version " + version + " (was " + now.version() + ")");
+    out.flush();
+  }
+
+  private void predict(Context ctx, Served s, Set<String> names) {
+    long t0 = System.nanoTime();
+    String label = s == null ? "" : s.name;
+    int status = 200;
+    try {
+      if (s == null) {
+        status = 404;
+        json(ctx, status, Map.of("error", "no model \"" + ctx.pathParam("name") + "\" is served here", "served", names));
+        return;
+      }
+      Current c = s.current;
+      List<Map<String, Object>> rows;
+      boolean csv = String.valueOf(ctx.contentType()).toLowerCase(java.util.Locale.ROOT).contains("csv");
+      try {
+        rows = csv ? csvRows(ctx.body()) : jsonRows(ctx.body());
+      } catch (io.javalin.http.HttpResponseException e) {
+        status = e.getStatus();
+        json(ctx, status, Map.of("error", status == 413 ? "the body is larger than " + maxBody + " bytes; send fewer rows per request" : e.getMessage()));
+        return;
+      } catch (InvalidInput | java.io.IOException | RuntimeException e) {
+        status = 400;
+        json(ctx, status, Map.of("error", csv ? "the body is not CSV with a header row: " + e.getMessage() : e.getMessage()));
+        return;
+      }
+      if (rows.isEmpty()) {
+        status = 400;
+        json(ctx, status, Map.of("error", "no rows to predict", "hint", "send {\"rows\": [{...}, ...]}, a JSON array of rows, one row object, or CSV with a header"));
+        return;
+      }
+      try {
+        List<Map<String, Object>> preds = c.model().predict(rows, csv);
+        rowsScored.labelValues(s.name).inc(rows.size());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("model", s.name);
+        body.put("version", c.version());
+        body.put("predictions", preds);
+        json(ctx, 200, body);
+      } catch (InvalidInput e) {
+        status = 400;
+        String msg = e.getMessage();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", msg.contains("\n") ? msg.substring(0, msg.indexOf('\n')) : msg);
+        java.util.regex.Matcher f = java.util.regex.Pattern.compile("field \"([^\"]+)\"").matcher(msg);
+        if (f.find()) body.put("field", f.group(1));
+        if (msg.contains("hint: ")) body.put("hint", msg.substring(msg.indexOf("hint: ") + 6));
+        json(ctx, status, body);
+      }
+    } finally {
+      requests.labelValues(label, Integer.toString(status)).inc();
+      if (s != null) latency.labelValues(label).observe((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  static List<Map<String, Object>> jsonRows(String body) throws InvalidInput {
+    JsonNode n;
+    try {
+      n = Json.MAPPER.readTree(body);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new InvalidInput("the body is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (n == null || n.isMissingNode()) throw new InvalidInput("the body is empty");
+    JsonNode rows = n;
+    if (n.isObject()) {
+      for (String k : List.of("rows", "instances", "dataframe_records")) {
+        if (n.has(k)) {
+          rows = n.get(k);
+          break;
+        }
+      }
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    if (rows.isObject()) rows = Json.MAPPER.createArrayNode().add(rows);
+    if (!rows.isArray()) throw new InvalidInput("expected rows: {\"rows\": [{\"field\": value, ...}, ...]}, an array of row objects, or one row object");
+    int i = 0;
+    for (JsonNode r : rows) {
+      if (!r.isObject()) throw new InvalidInput("row " + i + " is not an object of field -> value");
+      Map<String, Object> m = new LinkedHashMap<>();
+      r.fields().forEachRemaining(e -> m.put(e.getKey(), Json.plain(e.getValue())));
+      out.add(m);
+      i++;
+    }
+    return out;
+  }
+
+  static List<Map<String, Object>> csvRows(String body) throws java.io.IOException {
+    CsvMapper mapper = new CsvMapper();
+    List<Map<String, Object>> out = new ArrayList<>();
+    try (MappingIterator<Map<String, Object>> it = mapper.readerFor(Map.class).with(CsvSchema.emptySchema().withHeader()).readValues(body)) {
+      while (it.hasNext()) out.add(it.next());
+    }
+    return out;
+  }
+
+  private static void json(Context ctx, int status, Object body) {
+    ctx.status(status).contentType("application/json").result(Json.write(body));
+  }
+}
