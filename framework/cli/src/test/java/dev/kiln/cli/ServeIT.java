@@ -1,0 +1,195 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.engine.exec.Json;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kiln serve} as users start it (the CLI jar, in its own process): it serves the champion,
+ * predicts what batch tribuo/predict predicts, answers bad requests with 4xx naming the problem,
+ * and swaps to a newly promoted version under load without dropping a request.
+ */
+class ServeIT {
+  static final String ROWS = """
+      sepal_length,sepal_width,petal_length,petal_width
+      5.1,3.5,1.4,0.2
+      6.2,2.9,4.3,1.3
+      7.7,3.0,6.1,2.3
+      5.9,3.0,5.1,1.8
+      6.0,2.2,5.0,1.5
+      4.9,2.5,4.5,1.7
+      """;
+
+  @TempDir Path dir;
+  Process server;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (server != null) {
+      server.destroy();
+      server.waitFor();
+    }
+  }
+
+  @Test
+  void servesTheChampionLikeBatchPredictionAndSwapsUnderLoad() throws Exception {
+    Files.createDirectories(dir.resolve("data"));
+    Files.copy(Path.of("../../data/iris.csv"), dir.resolve("data/iris.csv"));
+    Files.writeString(dir.resolve("data/new.csv"), ROWS);
+    Files.writeString(dir.resolve("gate.yaml"), GateTest.PIPELINE + """
+          predict:
+            uses: tribuo/predict
+            with: {model: "${{ steps.train.outputs.model }}", data: data/new.csv}
+        """);
+    Cli cli = Cli.in(dir).with("CI", "true").with("BRANCH_NAME", "main");
+    Cli.Result run = cli.run("run", "gate.yaml", "--export", "predict.predictions=batch.csv");
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(cli.run("promote", "iris", "1").exit()).isZero();
+    Cli.Result second = cli.run("run", "gate.yaml", "-p", "depth=2");
+    assertThat(second.exit()).as(second.err()).isZero();
+
+    String base = start(cli);
+    HttpClient http = HttpClient.newHttpClient();
+    assertThat(get(http, base + "/healthz").statusCode()).isEqualTo(200);
+    assertThat(get(http, base + "/readyz").statusCode()).isEqualTo(200);
+
+    // the same rows as batch prediction: same classes, same probabilities
+    HttpResponse<String> csv = post(http, base + "/v1/models/iris/predict", "text/csv", ROWS);
+    assertThat(csv.statusCode()).as(csv.body()).isEqualTo(200);
+    JsonNode served = Json.read(csv.body());
+    assertThat(served.path("version").asInt()).isEqualTo(1);
+    List<String> batch = Files.readAllLines(dir.resolve("batch.csv"));
+    List<String> header = List.of(batch.get(0).split(","));
+    assertThat(served.path("predictions")).hasSize(batch.size() - 1);
+    for (int i = 1; i < batch.size(); i++) {
+      String[] cells = batch.get(i).split(",");
+      JsonNode p = served.path("predictions").get(i - 1);
+      assertThat(p.path("prediction").asText()).isEqualTo(cells[header.indexOf("prediction")]);
+      assertThat(p.has("probabilities")).as("probabilities exactly when batch prediction gives them").isEqualTo(header.contains("p(setosa)"));
+      for (String label : header.contains("p(setosa)") ? List.of("setosa", "versicolor", "virginica") : List.<String>of()) {
+        assertThat(p.path("probabilities").path(label).asDouble()).isCloseTo(Double.parseDouble(cells[header.indexOf("p(" + label + ")")]), org.assertj.core.data.Offset.offset(1e-6));
+      }
+    }
+    String row = "{\"sepal_length\": 5.1, \"sepal_width\": 3.5, \"petal_length\": 1.4, \"petal_width\": 0.2}";
+    HttpResponse<String> one = post(http, base + "/v1/models/iris/predict", "application/json", row);
+    assertThat(Json.read(one.body()).path("predictions").get(0).path("prediction").asText()).isEqualTo("setosa");
+
+    // malformed requests: 4xx with a body that says what is wrong
+    HttpResponse<String> missing = post(http, base + "/v1/models/iris/predict", "application/json", "{\"rows\": [{\"sepal_length\": 5.1, \"sepal_width\": 3.5, \"petal_length\": 1.4}]}");
+    assertThat(missing.statusCode()).isEqualTo(400);
+    assertThat(Json.read(missing.body()).path("field").asText()).isEqualTo("petal_width");
+    HttpResponse<String> typed = post(http, base + "/v1/models/iris/predict", "application/json", row.replace("5.1", "\"wide\""));
+    assertThat(typed.statusCode()).isEqualTo(400);
+    assertThat(typed.body()).contains("sepal_length").contains("must be a number");
+    assertThat(post(http, base + "/v1/models/iris/predict", "application/json", "{nope").statusCode()).isEqualTo(400);
+    assertThat(post(http, base + "/v1/models/iris/predict", "application/json", "[]").body()).contains("no rows");
+    assertThat(post(http, base + "/v1/models/iris/predict", "application/json", "[" + (row + ",").repeat(20000) + row + "]").statusCode()).isEqualTo(413);
+    assertThat(post(http, base + "/v1/models/tulips/predict", "application/json", row).statusCode()).isEqualTo(404);
+
+    // hot swap: 4 clients keep predicting while version 2 is promoted; none gets an error
+    AtomicBoolean going = new AtomicBoolean(true);
+    AtomicInteger ok = new AtomicInteger();
+    List<String> failures = new CopyOnWriteArrayList<>();
+    Map<Integer, Integer> versions = new ConcurrentHashMap<>();
+    List<Thread> clients = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      Thread c = new Thread(() -> {
+        while (going.get()) {
+          try {
+            HttpResponse<String> r = post(http, base + "/v1/models/iris/predict", "application/json", row);
+            if (r.statusCode() != 200) failures.add(r.statusCode() + " " + r.body());
+            else {
+              ok.incrementAndGet();
+              versions.merge(Json.read(r.body()).path("version").asInt(), 1, Integer::sum);
+            }
+          } catch (Exception e) {
+            failures.add(e.toString());
+          }
+        }
+      });
+      c.start();
+      clients.add(c);
+    }
+    Thread.sleep(500);
+    Cli.Result promoted = cli.run("promote", "iris", "2", "--force", "--reason", "swap under load");
+    assertThat(promoted.exit()).as(promoted.err()).isZero();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!versions.containsKey(2) && System.nanoTime() < deadline) Thread.sleep(50);
+    Thread.sleep(500);
+    going.set(false);
+    for (Thread c : clients) c.join();
+    assertThat(failures).as("requests dropped or failed during the swap").isEmpty();
+    assertThat(versions).containsKeys(1, 2);
+    assertThat(ok.get()).isGreaterThan(20);
+
+    String metrics = get(http, base + "/metrics").body();
+    assertThat(metrics).contains("kiln_serve_requests_total{model=\"iris\",status=\"200\"}")
+        .contains("kiln_serve_requests_total{model=\"iris\",status=\"400\"}")
+        .contains("kiln_serve_request_duration_seconds_bucket")
+        .contains("kiln_serve_model_version{alias=\"champion\",model=\"iris\"} 2.0")
+        .contains("kiln_serve_model_swaps_total{model=\"iris\"} 1.0");
+  }
+
+  private String start(Cli cli) throws Exception {
+    Path jar = Path.of("target/kiln-cli.jar").toAbsolutePath();
+    ProcessBuilder pb = new ProcessBuilder(ResumeAfterKillIT.javaBin(), "-jar", jar.toString(), "serve", "iris@champion", "--port", "0", "--poll-ms", "200")
+        .directory(dir.toFile()).redirectErrorStream(true);
+    pb.environment().putAll(cli.env());
+    server = pb.start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    Pattern listening = Pattern.compile("listening on (http://\\S+)");
+    StringBuilder seen = new StringBuilder();
+    String line;
+    while ((line = out.readLine()) != null) {
+      seen.append(line).append('\n');
+      Matcher m = listening.matcher(line);
+      if (m.find()) {
+        Thread drain = new Thread(() -> {
+          try {
+            while (out.readLine() != null) {
+              // keep the pipe from filling
+            }
+          } catch (java.io.IOException ignored) {
+            // the server stopped
+          }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        return m.group(1);
+      }
+    }
+    throw new AssertionError("kiln serve did not start:\n" + seen);
+  }
+
+  static HttpResponse<String> get(HttpClient http, String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<String> post(HttpClient http, String url, String contentType, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
