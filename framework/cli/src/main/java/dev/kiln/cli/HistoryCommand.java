@@ -36,7 +36,7 @@ final class HistoryCommand implements Callable<Integer> {
   public Integer call() {
     var out = spec.commandLine().getOut();
     ModelRegistry reg = home.store().models();
-    if (!reg.models().contains(name)) throw new Errors.UsageProblem("no registered model named \"" + name + "\"; `kiln models` lists them");
+    ModelsCommand.requireModel(reg, name);
     List<AuditEntry> log = reg.history(name);
     if (json) {
       out.println(Json.write(log));

@@ -44,10 +44,8 @@ final class ModelsCommand implements Callable<Integer> {
   public Integer call() {
     var out = spec.commandLine().getOut();
     ModelRegistry reg = home.store().models();
+    if (name != null) requireModel(reg, name);
     List<String> names = name == null ? reg.models() : List.of(name);
-    if (name != null && !reg.models().contains(name)) {
-      throw new Errors.UsageProblem("no registered model named \"" + name + "\"" + (reg.models().isEmpty() ? "; none yet: a kiln/register step registers one" : "; registered: " + String.join(", ", reg.models())));
-    }
     ArrayNode all = JsonNodeFactory.instance.arrayNode();
     for (String m : names) all.add(node(reg, m));
     if (json) {
@@ -87,6 +85,14 @@ final class ModelsCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** A usage error naming the registered models when {@code model} is not one. */
+  static void requireModel(ModelRegistry reg, String model) {
+    List<String> all = reg.models();
+    if (!all.contains(model)) {
+      throw new Errors.UsageProblem("no registered model named \"" + model + "\"" + (all.isEmpty() ? "; none yet: a kiln/register step registers one" : "; registered: " + String.join(", ", all)));
+    }
   }
 
   static ObjectNode node(ModelRegistry reg, String model) {

@@ -182,7 +182,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
   private ModelVersion resolveFromStore(Served s) {
     var reg = home.store().models();
-    if (!reg.models().contains(s.name)) throw new Errors.UsageProblem("no registered model named \"" + s.name + "\"; `kiln models` lists them");
+    ModelsCommand.requireModel(reg, s.name);
     Optional<ModelVersion> v = s.alias != null ? reg.byAlias(s.name, s.alias) : reg.version(s.name, s.pinned);
     return v.orElseThrow(() -> new Errors.UsageProblem(s.alias != null
         ? s.name + " has no alias \"" + s.alias + "\"; promote a version first: kiln promote " + s.name + " VERSION --alias " + s.alias

@@ -16,6 +16,7 @@ import dev.kiln.tribuo.data.Schema;
 import dev.kiln.tribuo.data.Table;
 import dev.kiln.tribuo.data.Task;
 import dev.kiln.tribuo.eval.Evaluation;
+import static dev.kiln.tribuo.eval.Report.esc;
 import dev.kiln.tribuo.train.ModelBundle;
 import dev.kiln.tribuo.train.TribuoData;
 import java.nio.file.Files;
@@ -358,9 +359,5 @@ final class ValidateStep implements StepType<ValidateStep.Params> {
     b.append("</table>\n<h2>Candidate metrics on the holdout</h2>\n<table>");
     metrics.forEach((k, v) -> b.append("<tr><td>").append(esc(k)).append("</td><td>").append(fmt(v)).append("</td></tr>"));
     return b.append("</table>\n</body></html>\n").toString();
-  }
-
-  private static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }

@@ -33,7 +33,8 @@ public final class Report {
     return b.toString();
   }
 
-  static String esc(String s) {
+  /** {@code s} escaped for HTML text and attribute values. */
+  public static String esc(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }
