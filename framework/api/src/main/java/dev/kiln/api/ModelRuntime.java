@@ -38,8 +38,37 @@ public interface ModelRuntime {
      * {@code prediction} and, where the model gives them, {@code probabilities} (class -> p) or
      * {@code score}.
      *
-     * @throws InvalidInput naming the row and field that is missing or of the wrong type
+     * @throws InvalidRow for a field that is missing or of the wrong type
      */
     List<Map<String, Object>> predict(List<Map<String, Object>> rows, boolean strings) throws InvalidInput;
+  }
+
+  /** A request row the model cannot take: which row and field, what is wrong, and what to send instead. */
+  final class InvalidRow extends InvalidInput {
+    private static final long serialVersionUID = 1L;
+    private final String summary;
+    private final String field;
+    private final String hint;
+
+    public InvalidRow(int row, String field, String problem, String hint) {
+      super("row " + row + ": " + problem + (hint == null ? "" : "\n  hint: " + hint));
+      this.summary = "row " + row + ": " + problem;
+      this.field = field;
+      this.hint = hint;
+    }
+
+    /** The problem without the hint, e.g. {@code row 0: missing field "x" (numeric)}. */
+    public String summary() {
+      return summary;
+    }
+
+    public String field() {
+      return field;
+    }
+
+    /** What to send instead, or null. */
+    public String hint() {
+      return hint;
+    }
   }
 }

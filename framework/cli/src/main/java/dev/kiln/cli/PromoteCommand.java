@@ -72,7 +72,7 @@ final class PromoteCommand implements Callable<Integer> {
     Promotion p = home.store().models().promote(name, version, alias, actor, reason, force, System.currentTimeMillis());
     ModelVersion promoted = home.store().models().version(name, version).orElseThrow();
     new AliasPointer(name, alias, version, promoted.artifactSha256(), promoted.mediaType()).write(home.dir());
-    String mirrored = mirror(p, err);
+    String mirrored = mirror(p, promoted, err);
     if (json) {
       out.println(Json.write(java.util.Map.of("promotion", p, "mirrorVersion", mirrored == null ? "" : mirrored)));
     } else {
@@ -91,10 +91,9 @@ final class PromoteCommand implements Callable<Integer> {
   }
 
   /** Moves the alias in the trackers' registries (MLflow) too; a failure is a warning: Kiln's registry has moved. */
-  private String mirror(Promotion p, java.io.PrintWriter err) {
+  private String mirror(Promotion p, ModelVersion v, java.io.PrintWriter err) {
     List<ModelRegistryMirror> mirrors = engine.mirrors(home, home.env());
     if (mirrors.isEmpty()) return null;
-    ModelVersion v = home.store().models().version(p.model(), p.version()).orElseThrow();
     String mv = v.mirrorVersion() != null ? v.mirrorVersion() : EngineModels.mirror(home.store(), v, mirrors, line -> err.println("kiln: " + line));
     if (mv == null) return null;
     for (ModelRegistryMirror m : mirrors) {

@@ -261,14 +261,21 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         body.put("version", c.version());
         body.put("predictions", preds);
         json(ctx, 200, body);
+      } catch (ModelRuntime.InvalidRow e) {
+        status = 400;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", e.summary());
+        body.put("field", e.field());
+        if (e.hint() != null) body.put("hint", e.hint());
+        json(ctx, status, body);
       } catch (InvalidInput e) {
+        // Kiln's messages put a hint on a line of its own: "...\n  hint: ..."
         status = 400;
         String msg = e.getMessage();
+        int h = msg.indexOf("\n  hint: ");
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", msg.contains("\n") ? msg.substring(0, msg.indexOf('\n')) : msg);
-        java.util.regex.Matcher f = java.util.regex.Pattern.compile("field \"([^\"]+)\"").matcher(msg);
-        if (f.find()) body.put("field", f.group(1));
-        if (msg.contains("hint: ")) body.put("hint", msg.substring(msg.indexOf("hint: ") + 6));
+        body.put("error", h < 0 ? msg : msg.substring(0, h));
+        if (h >= 0) body.put("hint", msg.substring(h + "\n  hint: ".length()));
         json(ctx, status, body);
       }
     } finally {

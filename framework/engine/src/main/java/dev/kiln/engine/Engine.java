@@ -168,7 +168,8 @@ public final class Engine {
     return 15_000;
   }
 
-  static String hostName() {
+  /** This machine's name, as run ownership and the audit log record it. */
+  public static String hostName() {
     try {
       return java.net.InetAddress.getLocalHost().getHostName();
     } catch (java.net.UnknownHostException e) {

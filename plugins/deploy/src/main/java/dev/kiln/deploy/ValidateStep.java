@@ -18,7 +18,6 @@ import dev.kiln.tribuo.data.Task;
 import dev.kiln.tribuo.eval.Evaluation;
 import static dev.kiln.tribuo.eval.Report.esc;
 import dev.kiln.tribuo.train.ModelBundle;
-import dev.kiln.tribuo.train.TribuoData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,9 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import org.tribuo.Example;
-import org.tribuo.Model;
-import org.tribuo.Prediction;
 
 /**
  * The gate: judges a candidate model on a holdout — absolute thresholds, a minimum change against
@@ -161,9 +157,8 @@ final class ValidateStep implements StepType<ValidateStep.Params> {
     Evaluation.Result cand = Evaluation.evaluate(candidate.model(), candidate.transform(), holdout, shownData);
     List<Check> checks = new ArrayList<>();
     StepResult.Builder out = StepResult.builder();
-    cand.metrics().forEach((k, v) -> {
-      if (!k.contains(".")) out.metric("candidate." + k, v);
-    });
+    Map<String, Double> candMetrics = headline(cand);
+    candMetrics.forEach((k, v) -> out.metric("candidate." + k, v));
 
     for (var e : new TreeMap<>(p.require()).entrySet()) {
       String metric = metricName(e.getKey(), cand);
@@ -188,12 +183,10 @@ final class ValidateStep implements StepType<ValidateStep.Params> {
       Task ct = champion.transform().input().task();
       if (ct != task) throw new InvalidInput(shownModel + ": the candidate is a " + task.yamlName() + " model, " + p.name() + "@" + p.champion() + " (version " + cv.version() + ") a " + ct.yamlName() + " model; they cannot be compared\n  hint: register it under another name");
       Evaluation.Result ch = Evaluation.evaluate(champion.model(), champion.transform(), holdout, shownData);
-      ch.metrics().forEach((k, v) -> {
-        if (!k.contains(".")) out.metric("champion." + k, v);
-      });
+      headline(ch).forEach((k, v) -> out.metric("champion." + k, v));
       ctx.log(p.name() + "@" + p.champion() + " is version " + cv.version() + " (run " + cv.runId() + "); both scored on " + shownData + " (" + holdout.rows() + " rows)");
       if (p.againstChampion() != null) checks.add(againstChampion(p.againstChampion(), cand, ch, cv.version()));
-      if (p.compare() != null) checks.add(compare(p.compare(), task, candidate, champion, holdout, cand, ch, shownData, ctx.seed()));
+      if (p.compare() != null) checks.add(compare(p.compare(), task, cand, ch, ctx.seed()));
       if (p.dataCheck() != null) checks.addAll(dataCheck(p.dataCheck(), candidate, champion, ctx));
     }
 
@@ -221,10 +214,6 @@ final class ValidateStep implements StepType<ValidateStep.Params> {
       list.add(m);
     }
     report.put("checks", list);
-    Map<String, Double> candMetrics = new TreeMap<>();
-    cand.metrics().forEach((k, v) -> {
-      if (!k.contains(".")) candMetrics.put(k, v);
-    });
     report.put("metrics", candMetrics);
     ctx.models().bless(p.name(), p.model(), blessed, report, championVersion);
 
@@ -240,6 +229,15 @@ final class ValidateStep implements StepType<ValidateStep.Params> {
         .build();
   }
 
+  /** The overall metrics of an evaluation (not the per-class ones such as {@code f1.<label>}), by name. */
+  private static Map<String, Double> headline(Evaluation.Result r) {
+    Map<String, Double> m = new TreeMap<>();
+    r.metrics().forEach((k, v) -> {
+      if (!k.contains(".")) m.put(k, v);
+    });
+    return m;
+  }
+
   static String shown(Artifact a) {
     return a.name() != null && !a.name().isEmpty() ? a.name() : "artifact " + a.sha256().substring(0, 12);
   }
@@ -248,7 +246,7 @@ final class ValidateStep implements StepType<ValidateStep.Params> {
   static String metricName(String written, Evaluation.Result r) throws InvalidInput {
     String m = METRIC_ALIASES.getOrDefault(written, written);
     if (r.metrics().containsKey(m)) return m;
-    List<String> known = r.metrics().keySet().stream().filter(k -> !k.contains(".")).sorted().toList();
+    List<String> known = List.copyOf(headline(r).keySet());
     throw new InvalidInput("kiln/validate: no metric \"" + written + "\" for a " + r.task().yamlName() + " model\n  hint: metrics of this model: " + String.join(", ", known));
   }
 
@@ -266,12 +264,11 @@ final class ValidateStep implements StepType<ValidateStep.Params> {
         String.format(Locale.ROOT, "%s %s vs %s for version %d (relative %+.2f%%)", m, fmt(c), fmt(h), version, 100 * rel));
   }
 
-  static Check compare(Compare cmp, Task task, ModelBundle candidate, ModelBundle champion, Table holdout, Evaluation.Result cand, Evaluation.Result ch, String shown, long seed)
-      throws InvalidInput {
+  static Check compare(Compare cmp, Task task, Evaluation.Result cand, Evaluation.Result ch, long seed) throws InvalidInput {
     String test = cmp.test() != null ? cmp.test() : task == Task.REGRESSION ? "bootstrap" : "mcnemar";
     if (test.equals("mcnemar")) {
       if (task != Task.CLASSIFICATION && task != Task.ANOMALY) throw new InvalidInput("kiln/validate: compare: McNemar's test needs a classifier or anomaly detector, this is a " + task.yamlName() + " model\n  hint: use test: bootstrap for regression");
-      Stats.McNemar r = Stats.mcnemar(correct(champion, holdout, shown), correct(candidate, holdout, shown));
+      Stats.McNemar r = Stats.mcnemar(ch.correct(), cand.correct());
       boolean ok = r.p() >= cmp.alpha();
       return new Check("compare.mcnemar", "statistical", ok, r.p(), "p >= " + fmt(cmp.alpha()) + " (not significantly worse)",
           r.worse() + " rows only the champion got right, " + r.better() + " only the candidate");
@@ -282,18 +279,6 @@ final class ValidateStep implements StepType<ValidateStep.Params> {
     return new Check("compare.bootstrap", "statistical", ok, b.difference(), "lower bound of the MSE increase <= 0",
         String.format(Locale.ROOT, "candidate MSE - champion MSE = %s, %d%% one-sided interval from %s (%d resamples)", fmt(b.difference()),
             Math.round(100 * (1 - cmp.alpha())), fmt(b.lower()), b.resamples()));
-  }
-
-  /** Per holdout row: did the model predict the actual output? */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  static boolean[] correct(ModelBundle m, Table holdout, String shown) throws InvalidInput {
-    List<Example> examples = (List) TribuoData.examples(m.transform(), m.transform().apply(holdout, shown));
-    List<Prediction> preds = ((Model) m.model()).predict(examples);
-    boolean[] ok = new boolean[preds.size()];
-    for (int i = 0; i < ok.length; i++) {
-      ok[i] = preds.get(i).getOutput().getSerializableForm(false).equals(examples.get(i).getOutput().getSerializableForm(false));
-    }
-    return ok;
   }
 
   @SuppressWarnings("unchecked")

@@ -5,6 +5,7 @@ import dev.kiln.api.ModelRuntime;
 import dev.kiln.tribuo.data.ColumnType;
 import dev.kiln.tribuo.data.Schema;
 import dev.kiln.tribuo.data.Table;
+import dev.kiln.tribuo.data.TableReader;
 import dev.kiln.tribuo.data.Values;
 import dev.kiln.tribuo.features.Transform;
 import dev.kiln.tribuo.train.ModelBundle;
@@ -18,7 +19,7 @@ import java.util.Set;
 
 /** Serves Kiln model bundles: request rows become a table with the training schema and go through {@link Scoring}, as tribuo/predict's rows do. */
 final class TribuoRuntime implements ModelRuntime {
-  private static final Set<String> MISSING = Set.of("", "NA", "N/A", "NaN", "nan", "null", "NULL", "?");
+  private static final Set<String> MISSING = Set.copyOf(TableReader.defaultMissing());
 
   @Override
   public boolean loads(String mediaType) {
@@ -115,11 +116,11 @@ final class TribuoRuntime implements ModelRuntime {
     return v instanceof Map<?, ?> ? "an object" : v instanceof List<?> ? "a list" : v instanceof Boolean ? "a boolean" : String.valueOf(v);
   }
 
-  private static InvalidInput missing(int row, String field, String type) {
-    return new InvalidInput("row " + row + ": missing field \"" + field + "\" (" + type + ")\n  hint: send every input field of the model (GET /v1/models lists them); null means a missing value");
+  private static InvalidRow missing(int row, String field, String type) {
+    return new InvalidRow(row, field, "missing field \"" + field + "\" (" + type + ")", "send every input field of the model (GET /v1/models lists them); null means a missing value");
   }
 
-  private static InvalidInput wrongType(int row, String field, String expected, String found) {
-    return new InvalidInput("row " + row + ": field \"" + field + "\" must be " + expected + ", found " + found);
+  private static InvalidRow wrongType(int row, String field, String expected, String found) {
+    return new InvalidRow(row, field, "field \"" + field + "\" must be " + expected + ", found " + found, null);
   }
 }

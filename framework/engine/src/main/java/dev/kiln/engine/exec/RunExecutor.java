@@ -89,13 +89,13 @@ public final class RunExecutor {
     this.listener = listener;
   }
 
-  /** The data-versioning systems (DVC) asked about every project file a step reads. */
   /** Registries (MLflow's) that model versions registered during the run are mirrored to. */
   public RunExecutor withMirrors(List<dev.kiln.api.ModelRegistryMirror> mirrors) {
     this.mirrors = List.copyOf(mirrors);
     return this;
   }
 
+  /** The data-versioning systems (DVC) asked about every project file a step reads. */
   public RunExecutor withDataVersioning(java.util.Collection<dev.kiln.api.DataVersioning> systems) {
     this.dataSystems = List.copyOf(systems);
     return this;

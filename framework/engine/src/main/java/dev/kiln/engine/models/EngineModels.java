@@ -78,7 +78,7 @@ public final class EngineModels implements Models {
     Object metrics = card.getOrDefault("metrics", Map.of());
     String commit = Provenance.gitCommit(projectDir, env);
     ModelVersion v = registry().register(new ModelRegistry.NewVersion(model, bundle.sha256(), bundle.mediaType(), runId, stepKey, pipeline, commit,
-        Json.write(data), Json.write(metrics), Json.write(card), description), Provenance.actor(projectDir, env), System.currentTimeMillis());
+        Json.write(data), Json.write(metrics), Json.write(card), description), Provenance.actor(env, commit), System.currentTimeMillis());
     log.accept("registered " + model + " version " + v.version() + (v.runId().equals(runId) ? "" : " (already registered by run " + v.runId() + ")")
         + (commit == null ? "" : ", commit " + commit));
     if (v.mirrorVersion() == null) mirror(store, v, mirrors, log);

@@ -65,27 +65,24 @@ public final class Provenance {
    * else {@code user@host}.
    */
   public static Actor actor(Path dir, Map<String, String> env) {
+    return actor(env, gitCommit(dir, env));
+  }
+
+  /** {@link #actor(Path, Map)} with the commit already known (so git is not asked twice). */
+  public static Actor actor(Map<String, String> env, String gitCommit) {
     String user = env.getOrDefault("USER", env.getOrDefault("USERNAME", System.getProperty("user.name", "unknown")));
     String name;
     if (present(env, "KILN_ACTOR")) name = env.get("KILN_ACTOR");
     else if (ci(env)) name = present(env, "GITHUB_ACTOR") ? env.get("GITHUB_ACTOR") : present(env, "BUILD_USER_ID") ? env.get("BUILD_USER_ID") : "ci";
     else name = user;
     String url = buildUrl(env);
-    String origin = url != null ? url : user + "@" + host();
-    return new Actor(name, origin, gitCommit(dir, env));
+    String origin = url != null ? url : user + "@" + dev.kiln.engine.Engine.hostName();
+    return new Actor(name, origin, gitCommit);
   }
 
   private static boolean present(Map<String, String> env, String k) {
     String v = env.get(k);
     return v != null && !v.isBlank();
-  }
-
-  static String host() {
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
-      return "localhost";
-    }
   }
 
   /** git's answer, trimmed, or null when git is missing, this is no repository, or it fails. */

@@ -40,12 +40,17 @@ public final class Evaluation {
    * @param actual actual values (regression, original scale)
    * @param predicted predicted values (regression, original scale)
    * @param clusterSizes rows per predicted cluster (clustering)
+   * @param correct per row: was the predicted output the actual one (classification, anomaly)
    */
   public record Result(
       Task task, Map<String, Double> metrics, String primary, List<String> labels, double[][] confusion,
-      Map<String, double[][]> roc, Map<String, double[][]> pr, double[] actual, double[] predicted, Map<Integer, Integer> clusterSizes) {
+      Map<String, double[][]> roc, Map<String, double[][]> pr, double[] actual, double[] predicted, Map<Integer, Integer> clusterSizes, boolean[] correct) {
     public double score() {
       return metrics.getOrDefault(primary, Double.NaN);
+    }
+
+    Result withCorrect(boolean[] c) {
+      return new Result(task, metrics, primary, labels, confusion, roc, pr, actual, predicted, clusterSizes, c);
     }
   }
 
@@ -73,11 +78,22 @@ public final class Evaluation {
     var prov = new SimpleDataSourceProvenance("evaluation data", TribuoData.factory(task));
     Map<String, Double> m = new LinkedHashMap<>();
     return switch (task) {
-      case CLASSIFICATION -> classification(model, (List) preds, prov, m, tf);
+      case CLASSIFICATION -> classification(model, (List) preds, prov, m, tf).withCorrect(correct(preds));
       case REGRESSION -> regression(preds, data, tf, m);
       case CLUSTERING -> clustering(model, preds, enc, prov, m, tf, data);
-      case ANOMALY -> anomaly(model, (List) preds, prov, m);
+      case ANOMALY -> anomaly(model, (List) preds, prov, m).withCorrect(correct(preds));
     };
+  }
+
+  /** Per prediction: is its output the example's actual output (ignoring scores)? */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static boolean[] correct(List<Prediction> preds) {
+    boolean[] ok = new boolean[preds.size()];
+    for (int i = 0; i < ok.length; i++) {
+      Prediction p = preds.get(i);
+      ok[i] = p.getOutput().getSerializableForm(false).equals(p.getExample().getOutput().getSerializableForm(false));
+    }
+    return ok;
   }
 
   private static Result classification(Model<?> model, List<Prediction<Label>> preds, SimpleDataSourceProvenance prov, Map<String, Double> m, Transform tf) {
@@ -146,7 +162,7 @@ public final class Evaluation {
       int b = labels.indexOf(p.getOutput().getLabel());
       if (a >= 0 && b >= 0) confusion[a][b]++;
     }
-    return new Result(Task.CLASSIFICATION, m, "accuracy", labels, confusion, roc, pr, null, null, null);
+    return new Result(Task.CLASSIFICATION, m, "accuracy", labels, confusion, roc, pr, null, null, null, null);
   }
 
   private static Result regression(List<Prediction> preds, Table data, Transform tf, Map<String, Double> m) {
@@ -170,7 +186,7 @@ public final class Evaluation {
     m.put("rmse", Math.sqrt(sse / n));
     m.put("mae", sae / n);
     m.put("r2", sst > 0 ? 1 - sse / sst : 0);
-    return new Result(Task.REGRESSION, m, "r2", List.of(), null, Map.of(), Map.of(), actual, predicted, null);
+    return new Result(Task.REGRESSION, m, "r2", List.of(), null, Map.of(), Map.of(), actual, predicted, null, null);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -189,7 +205,7 @@ public final class Evaluation {
     }
     m.put("silhouette", silhouette(enc, assigned, 2000));
     m.put("clusters", (double) sizes.size());
-    return new Result(Task.CLUSTERING, m, primaryMetric(Task.CLUSTERING, labelled), List.of(), null, Map.of(), Map.of(), null, null, sizes);
+    return new Result(Task.CLUSTERING, m, primaryMetric(Task.CLUSTERING, labelled), List.of(), null, Map.of(), Map.of(), null, null, sizes, null);
   }
 
   /** Mean silhouette over at most {@code limit} rows (a fixed sample), Euclidean distance. */
@@ -242,6 +258,6 @@ public final class Evaluation {
     m.put("fn", (double) ev.getFalseNegatives());
     double[][] confusion = {{ev.getTrueNegatives(), ev.getFalsePositives()}, {ev.getFalseNegatives(), ev.getTruePositives()}};
     for (String k : List.of("precision", "recall", "f1")) if (Double.isNaN(m.get(k))) m.put(k, 0.0);
-    return new Result(Task.ANOMALY, m, "f1", List.of("expected", "anomalous"), confusion, Map.of(), Map.of(), null, null, null);
+    return new Result(Task.ANOMALY, m, "f1", List.of("expected", "anomalous"), confusion, Map.of(), Map.of(), null, null, null, null);
   }
 }
