@@ -18,7 +18,10 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,9 +40,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Serve registered models over HTTP: POST /v1/models/{name}/predict (JSON rows or CSV), GET /v1/models, /healthz, /readyz, /metrics (Prometheus).",
-        "NAME@ALIAS follows the alias: when it moves (kiln promote), the new version is loaded and swapped in without dropping a request. NAME:VERSION pins a version."})
+        "NAME@ALIAS follows the alias: when it moves (kiln promote), the new version is loaded and swapped in without dropping a request. NAME:VERSION pins a version.",
+        "A bundle written by kiln/export (FILE.zip) is served on its own, without a store or registry."})
 final class ServeCommand implements java.util.concurrent.Callable<Integer> {
-  @Parameters(arity = "1..*", paramLabel = "MODEL", description = "NAME@ALIAS (e.g. churn@champion), NAME:VERSION, or NAME (= NAME@champion).")
+  @Parameters(arity = "1..*", paramLabel = "MODEL", description = "NAME@ALIAS (e.g. churn@champion), NAME:VERSION, NAME (= NAME@champion), or a kiln/export bundle FILE.zip.")
   List<String> targets;
 
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
@@ -57,11 +61,13 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   @Spec CommandSpec spec;
   private final KilnHome home;
   private final Set<ModelRuntime> runtimes;
+  private final Path cwd;
 
   @Inject
-  ServeCommand(KilnHome home, Set<ModelRuntime> runtimes) {
+  ServeCommand(KilnHome home, Set<ModelRuntime> runtimes, @Named("cwd") Path cwd) {
     this.home = home;
     this.runtimes = runtimes;
+    this.cwd = cwd;
   }
 
   /** What is served under a name now; requests take the reference once, so a swap never affects one in flight. */
@@ -71,16 +77,18 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     final String name;
     final String alias;
     final Integer pinned;
+    final Path bundle;
     volatile Current current;
 
-    Served(String name, String alias, Integer pinned) {
+    Served(String name, String alias, Integer pinned, Path bundle) {
       this.name = name;
       this.alias = alias;
       this.pinned = pinned;
+      this.bundle = bundle;
     }
 
     String shown() {
-      return alias != null ? name + "@" + alias : name + ":" + pinned;
+      return bundle != null ? name + " (" + bundle + ")" : alias != null ? name + "@" + alias : name + ":" + pinned;
     }
   }
 
@@ -104,6 +112,10 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     }
     boolean embedded = home.env().get("KILN_DB_URL") == null || home.env().get("KILN_DB_URL").isBlank();
     for (Served s : served.values()) {
+      if (s.bundle != null) {
+        s.current = loadBundle(s);
+        continue;
+      }
       ModelVersion v = resolveFromStore(s);
       if (embedded && s.alias != null) new AliasPointer(s.name, s.alias, v.version(), v.artifactSha256(), v.mediaType()).write(home.dir());
       s.current = load(s.name, v.version(), v.artifactSha256(), v.mediaType());
@@ -134,7 +146,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", s.name);
         m.put("alias", s.alias);
-        m.put("version", c.version());
+        m.put("version", s.bundle != null ? null : c.version());
+        if (s.bundle != null) m.put("bundle", s.bundle.toString());
         m.put("inputs", c.model().inputs());
         list.add(m);
       }
@@ -167,7 +180,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       stopped.countDown();
     });
     Runtime.getRuntime().addShutdownHook(hook);
-    for (Served s : served.values()) out.println("serving " + s.shown() + " (version " + s.current.version() + ") at http://" + host + ":" + app.port() + "/v1/models/" + s.name + "/predict");
+    for (Served s : served.values()) out.println("serving " + s.shown() + (s.bundle != null ? "" : " (version " + s.current.version() + ")") + " at http://" + host + ":" + app.port() + "/v1/models/" + s.name + "/predict");
     out.println("listening on http://" + host + ":" + app.port());
     out.flush();
     stopped.await();
@@ -175,9 +188,14 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   private Served parse(String t) {
+    if (t.endsWith(".zip") || t.contains("/") || t.contains(java.io.File.separator)) {
+      Path file = cwd.resolve(t);
+      if (!Files.isRegularFile(file)) throw new Errors.UsageProblem(t + ": no such bundle file; pass a zip written by kiln/export, or NAME@ALIAS of a registered model");
+      return new Served(ExportManifest.read(file).name(), null, null, file);
+    }
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Za-z0-9][A-Za-z0-9_.-]*)(?:@([A-Za-z][A-Za-z0-9_-]*)|:(\\d+))?").matcher(t);
     if (!m.matches()) throw new Errors.UsageProblem("\"" + t + "\" is not NAME@ALIAS, NAME:VERSION or NAME (e.g. churn@champion)");
-    return new Served(m.group(1), m.group(3) != null ? null : m.group(2) != null ? m.group(2) : "champion", m.group(3) == null ? null : Integer.parseInt(m.group(3)));
+    return new Served(m.group(1), m.group(3) != null ? null : m.group(2) != null ? m.group(2) : "champion", m.group(3) == null ? null : Integer.parseInt(m.group(3)), null);
   }
 
   private ModelVersion resolveFromStore(Served s) {
@@ -195,6 +213,14 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     Artifact a = home.artifacts().find(sha, mediaType, name + "-v" + version)
         .orElseThrow(() -> new Errors.UsageProblem(name + " version " + version + ": its artifact " + sha + " is not in " + home.artifacts().root() + "; serve from the KILN_HOME it was trained in"));
     return new Current(version, sha, rt.load(home.artifacts().path(a), name + " version " + version));
+  }
+
+  /** A kiln/export bundle: the runtime for the media type its manifest names loads the zip itself. */
+  private Current loadBundle(Served s) throws Exception {
+    ExportManifest m = ExportManifest.read(s.bundle);
+    ModelRuntime rt = runtimes.stream().filter(r -> r.loads(m.modelMediaType())).findFirst()
+        .orElseThrow(() -> new Errors.UsageProblem(s.bundle + " holds a " + m.modelMediaType() + ", which no installed plugin can serve"));
+    return new Current(0, m.sourceSha256(), rt.load(s.bundle, s.bundle.toString()));
   }
 
   private void poll(Served s, boolean embedded, java.io.PrintWriter out) throws Exception {

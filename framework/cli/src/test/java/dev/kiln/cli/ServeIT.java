@@ -82,7 +82,7 @@ class ServeIT {
     JsonNode served = Json.read(csv.body());
     assertThat(served.path("version").asInt()).isEqualTo(1);
     List<String> batch = Files.readAllLines(dir.resolve("batch.csv"));
-    List<String> header = List.of(batch.get(0).split(","));
+    List<String> header = List.of(batch.get(0).replace("\"", "").split(","));
     assertThat(served.path("predictions")).hasSize(batch.size() - 1);
     for (int i = 1; i < batch.size(); i++) {
       String[] cells = batch.get(i).split(",");
@@ -153,10 +153,153 @@ class ServeIT {
         .contains("kiln_serve_model_swaps_total{model=\"iris\"} 1.0");
   }
 
+  static final String EXPORT = """
+      name: ship
+      steps:
+        ingest:
+          uses: tribuo/ingest
+          with: {data: data/iris.csv, target: species, split: {test: 0.4, seed: 3}}
+        features:
+          uses: tribuo/features
+          with: {data: "${{ steps.ingest.outputs.train }}", scale: standard}
+        train:
+          uses: tribuo/train
+          with: {data: "${{ steps.ingest.outputs.train }}", transform: "${{ steps.features.outputs.transform }}", algorithm: logistic-regression, seed: 1}
+        export:
+          uses: kiln/export
+          with: {model: "${{ steps.train.outputs.model }}", name: iris, onnx: required}
+        tree:
+          uses: tribuo/train
+          with: {data: "${{ steps.ingest.outputs.train }}", algorithm: cart, seed: 1}
+        export-tree:
+          uses: kiln/export
+          with: {model: "${{ steps.tree.outputs.model }}", name: iris-tree}
+        predict:
+          uses: tribuo/predict
+          with: {model: "${{ steps.train.outputs.model }}", data: data/new.csv}
+      """;
+
+  /**
+   * kiln/export: the bundle's files match the manifest's checksums; its ONNX graph, fed as the
+   * manifest says, gives batch prediction's probabilities; a tree gets a bundle without ONNX (and
+   * onnx: required fails the run); and the bundle alone, copied elsewhere with an empty KILN_HOME,
+   * serves what batch prediction predicts.
+   */
+  @Test
+  void anExportedBundleIsSelfContainedAndItsOnnxGraphAgreesWithTribuo() throws Exception {
+    Files.createDirectories(dir.resolve("data"));
+    Files.copy(Path.of("../../data/iris.csv"), dir.resolve("data/iris.csv"));
+    Files.writeString(dir.resolve("data/new.csv"), ROWS);
+    Files.writeString(dir.resolve("ship.yaml"), EXPORT);
+    Cli cli = Cli.in(dir);
+    Cli.Result run = cli.run("run", "ship.yaml", "--export", "export.bundle=iris-bundle.zip", "--export", "export-tree.bundle=tree-bundle.zip",
+        "--export", "predict.predictions=batch.csv");
+    assertThat(run.exit()).as(run.err()).isZero();
+
+    Map<String, byte[]> files = unzip(dir.resolve("iris-bundle.zip"));
+    assertThat(files.keySet()).containsExactlyInAnyOrder("model.tribuo", "transform.json", "card.json", "model.onnx", "README.md", "kiln-export.json");
+    JsonNode manifest = Json.read(new String(files.get("kiln-export.json"), StandardCharsets.UTF_8));
+    assertThat(manifest.path("name").asText()).isEqualTo("iris");
+    assertThat(manifest.path("inputs").findValuesAsText("name")).containsExactly("sepal_length", "sepal_width", "petal_length", "petal_width");
+    manifest.path("files").fields().forEachRemaining(f -> assertThat(sha256(files.get(f.getKey()))).as(f.getKey()).isEqualTo(f.getValue().asText()));
+    assertThat(manifest.path("files").size()).isEqualTo(files.size() - 1);
+
+    // the ONNX graph over the encoded features, columns in the manifest's order
+    var tf = dev.kiln.tribuo.data.DatasetFile.json().readValue(files.get("transform.json"), dev.kiln.tribuo.features.Transform.class);
+    List<String> lines = ROWS.strip().lines().toList();
+    List<String> names = List.of(lines.get(0).split(","));
+    int n = lines.size() - 1;
+    List<dev.kiln.tribuo.data.Schema.Column> columns = new ArrayList<>();
+    Object[] data = new Object[names.size()];
+    for (int c = 0; c < names.size(); c++) {
+      columns.add(new dev.kiln.tribuo.data.Schema.Column(names.get(c), dev.kiln.tribuo.data.ColumnType.NUMERIC));
+      double[] v = new double[n];
+      for (int r = 0; r < n; r++) v[r] = Double.parseDouble(lines.get(r + 1).split(",")[c]);
+      data[c] = v;
+    }
+    var table = new dev.kiln.tribuo.data.Table(new dev.kiln.tribuo.data.Schema(columns, null, tf.input().task(), null), data, n);
+    var enc = tf.apply(table, "rows");
+    List<String> order = new ArrayList<>();
+    manifest.path("onnx").path("input").path("features").forEach(f -> order.add(f.asText()));
+    assertThat(order).as("ONNX input columns").containsExactlyInAnyOrderElementsOf(enc.featureNames());
+    float[][] x = new float[n][order.size()];
+    for (int r = 0; r < n; r++) {
+      for (int i = 0; i < enc.index()[r].length; i++) x[r][order.indexOf(enc.featureNames().get(enc.index()[r][i]))] = (float) enc.value()[r][i];
+    }
+    List<String> labels = new ArrayList<>();
+    manifest.path("onnx").path("output-columns").forEach(l -> labels.add(l.asText()));
+    List<String> batch = Files.readAllLines(dir.resolve("batch.csv"));
+    List<String> header = List.of(batch.get(0).replace("\"", "").split(","));
+    assertThat(labels).as("ONNX output columns vs " + header).allMatch(l -> header.contains("p(" + l + ")"));
+    var env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+    try (var session = env.createSession(files.get("model.onnx"));
+        var input = ai.onnxruntime.OnnxTensor.createTensor(env, x);
+        var result = session.run(Map.of(manifest.path("onnx").path("input").path("name").asText(), input))) {
+      float[][] probs = (float[][]) result.get(0).getValue();
+      for (int r = 0; r < n; r++) {
+        String[] cells = batch.get(r + 1).split(",");
+        int best = 0;
+        for (int k = 1; k < labels.size(); k++) if (probs[r][k] > probs[r][best]) best = k;
+        assertThat(labels.get(best)).as("row " + r).isEqualTo(cells[header.indexOf("prediction")]);
+        for (int k = 0; k < labels.size(); k++) {
+          assertThat((double) probs[r][k]).as("p(" + labels.get(k) + ") row " + r)
+              .isCloseTo(Double.parseDouble(cells[header.indexOf("p(" + labels.get(k) + ")")]), org.assertj.core.data.Offset.offset(1e-4));
+        }
+      }
+    }
+
+    // no ONNX export for a tree: the bundle says why; onnx: required makes it a failed run
+    JsonNode tree = Json.read(new String(unzip(dir.resolve("tree-bundle.zip")).get("kiln-export.json"), StandardCharsets.UTF_8));
+    assertThat(tree.path("onnx").path("exported").asBoolean(true)).isFalse();
+    assertThat(tree.path("onnx").path("reason").asText()).contains("has no ONNX export");
+    Files.writeString(dir.resolve("ship.yaml"), EXPORT.replace("name: iris-tree}", "name: iris-tree, onnx: required}"));
+    Cli.Result required = cli.run("run", "ship.yaml");
+    assertThat(required.exit()).as("invalid input to a step").isEqualTo(2);
+    assertThat(required.err()).contains("onnx: required, but").contains("has no ONNX export").doesNotContain("Exception");
+
+    // the bundle alone: another directory, an empty KILN_HOME
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    Files.copy(dir.resolve("iris-bundle.zip"), elsewhere.resolve("iris-bundle.zip"));
+    String base = start(Cli.in(elsewhere), elsewhere, "iris-bundle.zip");
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> csv = post(http, base + "/v1/models/iris/predict", "text/csv", ROWS);
+    assertThat(csv.statusCode()).as(csv.body()).isEqualTo(200);
+    JsonNode served = Json.read(csv.body());
+    for (int r = 0; r < n; r++) {
+      String[] cells = batch.get(r + 1).split(",");
+      assertThat(served.path("predictions").get(r).path("prediction").asText()).isEqualTo(cells[header.indexOf("prediction")]);
+      assertThat(served.path("predictions").get(r).path("probabilities").path("virginica").asDouble())
+          .isCloseTo(Double.parseDouble(cells[header.indexOf("p(virginica)")]), org.assertj.core.data.Offset.offset(1e-6));
+    }
+    assertThat(Json.read(get(http, base + "/v1/models").body()).path("models").get(0).path("bundle").asText()).endsWith("iris-bundle.zip");
+    assertThat(Files.exists(elsewhere.resolve(".kiln/kiln.mv.db"))).as("serving a bundle needs no store").isFalse();
+  }
+
+  private static Map<String, byte[]> unzip(Path zip) throws Exception {
+    Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+    try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
+      java.util.zip.ZipEntry e;
+      while ((e = in.getNextEntry()) != null) out.put(e.getName(), in.readAllBytes());
+    }
+    return out;
+  }
+
+  private static String sha256(byte[] b) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   private String start(Cli cli) throws Exception {
+    return start(cli, dir, "iris@champion");
+  }
+
+  private String start(Cli cli, Path in, String target) throws Exception {
     Path jar = Path.of("target/kiln-cli.jar").toAbsolutePath();
-    ProcessBuilder pb = new ProcessBuilder(ResumeAfterKillIT.javaBin(), "-jar", jar.toString(), "serve", "iris@champion", "--port", "0", "--poll-ms", "200")
-        .directory(dir.toFile()).redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder(ResumeAfterKillIT.javaBin(), "-jar", jar.toString(), "serve", target, "--port", "0", "--poll-ms", "200")
+        .directory(in.toFile()).redirectErrorStream(true);
     pb.environment().putAll(cli.env());
     server = pb.start();
     BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));

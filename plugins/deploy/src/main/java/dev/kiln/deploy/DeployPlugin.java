@@ -2,7 +2,7 @@ package dev.kiln.deploy;
 
 import dev.kiln.api.KilnPlugin;
 
-/** The promotion gate's steps: kiln/validate (blessing) and kiln/register (versions with lineage). */
+/** The promotion gate's steps: kiln/validate (blessing) and kiln/register (versions with lineage), kiln/export (deployment bundles). */
 public final class DeployPlugin extends KilnPlugin {
   @Override
   public String pluginName() {
@@ -13,5 +13,6 @@ public final class DeployPlugin extends KilnPlugin {
   protected void configure() {
     step(new ValidateStep());
     step(new RegisterStep());
+    step(new ExportStep());
   }
 }

@@ -18,8 +18,10 @@ import dev.kiln.tribuo.features.FeatureSpec;
 import dev.kiln.tribuo.features.Transform;
 import dev.kiln.tribuo.train.Algorithms;
 import dev.kiln.tribuo.train.ModelBundle;
+import dev.kiln.tribuo.train.OnnxExport;
 import dev.kiln.tribuo.train.ProvenanceJson;
 import dev.kiln.tribuo.train.TribuoData;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,7 +33,6 @@ import java.util.regex.Pattern;
 import org.tribuo.Example;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
-import org.tribuo.ONNXExportable;
 import org.tribuo.Trainer;
 import org.tribuo.WeightedExamples;
 import org.tribuo.anomaly.Event;
@@ -285,17 +286,16 @@ final class TrainStep implements StepType<TrainStep.Params> {
     model.serializeToFile(tribuo);
     out.output("tribuo-model", ctx.storeArtifact(tribuo, "application/x-protobuf"));
     out.output("provenance", Steps.storeJson(ctx, "provenance.json", ProvenanceJson.of(model.getProvenance())));
-    if (model instanceof ONNXExportable ox) {
-      try {
-        Path onnx = dir.resolve("model.onnx");
-        ox.saveONNXModel("dev.kiln", 1, onnx);
-        out.output("onnx", ctx.storeArtifact(onnx, "application/onnx"));
-        card.put("onnx", true);
-      } catch (RuntimeException e) {
-        ctx.log("ONNX export failed: " + e);
-        card.put("onnx", false);
+    try {
+      java.util.Optional<OnnxExport> onnx = OnnxExport.of(model);
+      if (onnx.isPresent()) {
+        Path file = dir.resolve("model.onnx");
+        Files.write(file, onnx.get().onnx());
+        out.output("onnx", ctx.storeArtifact(file, OnnxExport.MEDIA_TYPE));
       }
-    } else {
+      card.put("onnx", onnx.isPresent());
+    } catch (RuntimeException e) {
+      ctx.log("ONNX export failed: " + e);
       card.put("onnx", false);
     }
     out.output("card", Steps.storeJson(ctx, "card.json", card));

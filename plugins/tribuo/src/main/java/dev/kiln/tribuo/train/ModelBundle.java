@@ -39,7 +39,8 @@ public record ModelBundle(Model<?> model, Transform transform, Map<String, Objec
     }
   }
 
-  private static void entry(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+  /** Writes one zip entry with a fixed timestamp, so equal content gives an equal (content-addressed) zip. */
+  public static void entry(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
     ZipEntry e = new ZipEntry(name);
     e.setLastModifiedTime(FIXED);
     zip.putNextEntry(e);
