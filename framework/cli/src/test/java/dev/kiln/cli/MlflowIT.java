@@ -241,6 +241,46 @@ class MlflowIT {
     }
   }
 
+  /**
+   * The registry mirror end to end: kiln/register creates the version in MLflow's registry from the
+   * MLflow run of the step that trained it, tagged with Kiln's version; kiln promote moves the
+   * MLflow alias with Kiln's (also when forced past the gate).
+   */
+  @Test
+  void registerAndPromoteAreMirroredToMlflowsRegistry() throws Exception {
+    try (MlflowServer server = MlflowServer.start(serverDir)) {
+      Files.createDirectories(dir.resolve("data"));
+      Files.copy(Path.of("../../data/iris.csv"), dir.resolve("data/iris.csv"));
+      Files.writeString(dir.resolve("gate.yaml"), "tracking: {experiment: kiln-gate}\n" + GateTest.PIPELINE);
+      Cli ci = Cli.in(dir).with("MLFLOW_TRACKING_URI", server.uri).with("CI", "true").with("BRANCH_NAME", "main");
+      Cli.Result first = ci.run("run", "gate.yaml");
+      assertThat(first.exit()).as(first.err()).isZero();
+      String runId = runId(first);
+      JsonNode train = only(server.runsOf(runId), "train");
+      JsonNode v1 = server.get("model-versions/get?name=iris&version=1").path("model_version");
+      assertThat(v1.path("run_id").asText()).isEqualTo(id(train));
+      assertThat(v1.path("source").asText()).endsWith("/artifacts/model");
+      Map<String, String> tags = new HashMap<>();
+      v1.path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
+      assertThat(tags).containsEntry("kiln.version", "1").containsEntry("kiln.run_id", runId).containsKey("kiln.artifact_sha256");
+
+      Cli.Result promoted = ci.run("promote", "iris", "1");
+      assertThat(promoted.exit()).as(promoted.err()).isZero();
+      assertThat(server.get("registered-models/alias?name=iris&alias=champion").path("model_version").path("version").asText()).isEqualTo("1");
+
+      // a worse model: registered (and mirrored) as version 2, not blessed; forced through, the MLflow alias follows
+      Cli.Result second = ci.run("run", "gate.yaml", "-p", "depth=1");
+      assertThat(second.exit()).as(second.err()).isZero();
+      assertThat(server.get("model-versions/get?name=iris&version=2").path("model_version").path("run_id").asText())
+          .isEqualTo(id(only(server.runsOf(runId(second)), "train")));
+      assertThat(ci.run("promote", "iris", "2").exit()).isEqualTo(2);
+      assertThat(server.get("registered-models/alias?name=iris&alias=champion").path("model_version").path("version").asText()).isEqualTo("1");
+      Cli.Result forced = ci.run("promote", "iris", "2", "--force", "--reason", "mirror test");
+      assertThat(forced.exit()).as(forced.err()).isZero();
+      assertThat(server.get("registered-models/alias?name=iris&alias=champion").path("model_version").path("version").asText()).isEqualTo("2");
+    }
+  }
+
   private String experimentId(MlflowServer server) throws Exception {
     JsonNode e = server.post("experiments/search", MlflowServer.M.createObjectNode().put("max_results", 100).put("filter", "name = 'kiln-it'"));
     return e.path("experiments").isEmpty() ? "0" : e.path("experiments").get(0).get("experiment_id").asText();

@@ -13,6 +13,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.mlflow.api.proto.Service;
 
 /**
@@ -22,7 +24,10 @@ import org.mlflow.api.proto.Service;
  * progress is committed to {@code state.json}; a request that succeeded just before a crash is
  * repeated harmlessly (same params, same tags, metrics with the same timestamp and step, which
  * MLflow keeps once; a run is found by its {@code kiln.run_id}/{@code kiln.step_key} tags
- * instead of being created twice). A file lock keeps two processes from delivering one outbox.
+ * instead of being created twice). A file lock keeps two processes from delivering one outbox;
+ * within one process (the run's delivery thread and a step mirroring a model version, which
+ * delivers first) deliveries of one outbox take turns on a lock of their own, since a JVM cannot
+ * hold one file lock twice.
  */
 final class Delivery {
   static final int MAX_METRICS = 1000;
@@ -39,6 +44,18 @@ final class Delivery {
    * or refuses (what was delivered before stays delivered).
    */
   static Result deliver(Path dir, MlflowApi api) throws IOException {
+    ReentrantLock inProcess = IN_PROCESS.computeIfAbsent(dir.toAbsolutePath().normalize(), k -> new ReentrantLock());
+    inProcess.lock();
+    try {
+      return deliverLocked(dir, api);
+    } finally {
+      inProcess.unlock();
+    }
+  }
+
+  private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+
+  private static Result deliverLocked(Path dir, MlflowApi api) throws IOException {
     try (FileChannel lockCh = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = lockCh.tryLock()) {
       if (lock == null) return status(dir); // another process is delivering this run

@@ -47,7 +47,9 @@ final class MlflowRegistry implements ModelRegistryMirror {
       JsonNode created = Outbox.JSON.readTree(api.post("model-versions/create", body));
       return created.path("model_version").path("version").asText();
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException(MlflowTracker.reason(e), e);
+    } catch (MlflowClientException e) {
+      throw new MlflowClientException(MlflowTracker.reason(e), e);
     }
   }
 

@@ -116,7 +116,7 @@ public final class EngineModels implements Models {
         out = mv;
         log.accept("mirrored " + v.model() + " version " + v.version() + " as MLflow version " + mv);
       } catch (RuntimeException e) {
-        log.accept("warning: " + v.model() + " version " + v.version() + " not mirrored to the tracker's registry: " + e.getMessage()
+        log.accept("warning: " + v.model() + " version " + v.version() + " not mirrored to the tracker's registry: " + (e.getMessage() == null ? e.toString() : e.getMessage())
             + " (Kiln's registry has it; `kiln promote` mirrors it again)");
       }
     }
