@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
       PromoteCommand.class,
       HistoryCommand.class,
       ServeCommand.class,
+      CiCommand.class,
       ExplainCommand.class,
       PluginsCommand.class,
       SchemaCommand.class,
@@ -36,6 +37,6 @@ public final class KilnCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a command is required: run, validate, plan, runs, show, resume, explain, models, promote, history, serve, plugins or schema");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a command is required: run, validate, plan, runs, show, resume, explain, models, promote, history, serve, ci, plugins or schema");
   }
 }

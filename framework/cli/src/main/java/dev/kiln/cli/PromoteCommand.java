@@ -69,10 +69,9 @@ final class PromoteCommand implements Callable<Integer> {
     if (refusal != null && !force) throw PromotionPolicy.refused(refusal);
     if (refusal != null) err.println("kiln: warning: forced past the promotion policy: " + refusal);
     Actor actor = Provenance.actor(cwd, home.env());
-    Promotion p = home.store().models().promote(name, version, alias, actor, reason, force, System.currentTimeMillis());
-    ModelVersion promoted = home.store().models().version(name, version).orElseThrow();
-    new AliasPointer(name, alias, version, promoted.artifactSha256(), promoted.mediaType()).write(home.dir());
-    String mirrored = mirror(p, promoted, err);
+    Moved moved = move(home, engine, name, version, alias, actor, reason, force, err);
+    Promotion p = moved.promotion();
+    String mirrored = moved.mirrorVersion();
     if (json) {
       out.println(Json.write(java.util.Map.of("promotion", p, "mirrorVersion", mirrored == null ? "" : mirrored)));
     } else {
@@ -90,8 +89,22 @@ final class PromoteCommand implements Callable<Integer> {
     return PromotionPolicy.load(f, cwd.relativize(f.toAbsolutePath()).toString());
   }
 
+  /** A promotion done, and the tracker's version the alias was mirrored to (null when not mirrored). */
+  record Moved(Promotion promotion, String mirrorVersion) {}
+
+  /**
+   * Moves the alias in the registry (which refuses an unblessed version unless forced), writes the
+   * alias pointer {@code kiln serve} watches on H2, and mirrors the move to the trackers' registries.
+   */
+  static Moved move(KilnHome home, Engine engine, String name, int version, String alias, Actor actor, String reason, boolean force, java.io.PrintWriter err) {
+    Promotion p = home.store().models().promote(name, version, alias, actor, reason, force, System.currentTimeMillis());
+    ModelVersion promoted = home.store().models().version(name, version).orElseThrow();
+    new AliasPointer(name, alias, version, promoted.artifactSha256(), promoted.mediaType()).write(home.dir());
+    return new Moved(p, mirror(home, engine, p, promoted, err));
+  }
+
   /** Moves the alias in the trackers' registries (MLflow) too; a failure is a warning: Kiln's registry has moved. */
-  private String mirror(Promotion p, ModelVersion v, java.io.PrintWriter err) {
+  private static String mirror(KilnHome home, Engine engine, Promotion p, ModelVersion v, java.io.PrintWriter err) {
     List<ModelRegistryMirror> mirrors = engine.mirrors(home, home.env());
     if (mirrors.isEmpty()) return null;
     String mv = v.mirrorVersion() != null ? v.mirrorVersion() : EngineModels.mirror(home.store(), v, mirrors, line -> err.println("kiln: " + line));

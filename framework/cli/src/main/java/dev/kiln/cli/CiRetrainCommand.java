@@ -1,0 +1,241 @@
+package dev.kiln.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.api.Artifact;
+import dev.kiln.engine.Engine;
+import dev.kiln.engine.KilnHome;
+import dev.kiln.engine.diag.InvalidInputException;
+import dev.kiln.engine.diag.Problem;
+import dev.kiln.engine.diag.Problems;
+import dev.kiln.engine.plan.ExecutionPlan;
+import dev.kiln.engine.exec.Json;
+import dev.kiln.engine.exec.RunOptions;
+import dev.kiln.engine.exec.RunOutcome;
+import dev.kiln.engine.models.Provenance;
+import dev.kiln.engine.spec.PipelineSpec;
+import dev.kiln.registry.MetricRecord;
+import dev.kiln.registry.RunStatus;
+import dev.kiln.registry.StepRunRecord;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "retrain", mixinStandardHelpOptions = true,
+    description = {"Validate every pipeline, run the affected ones (all without --base), and report: DIR/junit.xml (one test case per pipeline and per",
+        "gate check), DIR/summary.md (each candidate against the champion, blessed or not, MLflow links) and DIR/candidates.json (for kiln ci promote).",
+        "A pipeline's section of params.yaml (its name as the key) supplies its params. Exit 1 when a run fails, 2 when a pipeline is invalid;",
+        "a candidate that is not blessed is reported, not a failure."})
+final class CiRetrainCommand implements Callable<Integer> {
+  @Parameters(arity = "0..*", paramLabel = "PATH", description = "Pipeline files or directories (default: pipelines).")
+  List<Path> paths;
+
+  @Option(names = "--base", paramLabel = "REF", description = "Run only the pipelines the changes since REF affect (kiln ci changed); default: all.")
+  String base;
+
+  @Option(names = "--out", defaultValue = "kiln-ci", paramLabel = "DIR", description = "Where the reports go (default: ${DEFAULT-VALUE}).")
+  Path outDir;
+
+  @picocli.CommandLine.Mixin RunOutputOptions output = new RunOutputOptions();
+
+  @Spec CommandSpec spec;
+  private final Engine engine;
+  private final KilnHome home;
+  private final Path cwd;
+
+  @Inject
+  CiRetrainCommand(Engine engine, KilnHome home, @Named("cwd") Path cwd) {
+    this.engine = engine;
+    this.home = home;
+    this.cwd = cwd;
+  }
+
+  /** A check of a validate step, as its report has it. */
+  record Check(String name, String status, Double value, String expected, String detail) {}
+
+  /** A model a validate step judged in this build; {@code version} is set when a register step registered it. */
+  record Candidate(String model, Integer version, String artifactSha256, String step, boolean blessed, List<String> failed, Integer championVersion,
+      List<Check> checks, Map<String, Double> metrics, Map<String, Double> championMetrics) {}
+
+  /** One pipeline of the build. status: succeeded, failed, invalid or skipped (not affected). */
+  record Result(String file, String name, String status, String runId, long millis, String error, String tracking, List<String> reasons, List<Candidate> candidates) {}
+
+  /** What candidates.json holds. */
+  record Build(String commit, String branch, String origin, List<Result> pipelines) {}
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    List<Path> files = CiChanges.pipelineFiles(paths == null || paths.isEmpty() ? List.of(Path.of("pipelines")) : paths, cwd);
+    Map<Path, PipelineSpec> valid = new LinkedHashMap<>();
+    List<Result> results = new ArrayList<>();
+    Map<Path, Result> invalid = new LinkedHashMap<>();
+    for (Path f : files) {
+      Problems problems = new Problems();
+      Optional<PipelineSpec> s = engine.load(f, Show.display(cwd, f), problems);
+      if (s.isPresent() && !problems.hasErrors()) {
+        valid.put(f, s.get());
+      } else {
+        Errors.print(err, problems.sorted());
+        invalid.put(f, new Result(Show.display(cwd, f), s.map(PipelineSpec::name).orElse(null), "invalid", null, 0, problemsText(problems.sorted()), null, List.of(), List.of()));
+      }
+    }
+    Map<Path, List<String>> affected = new LinkedHashMap<>();
+    if (base != null) {
+      CiChanges.Report r = new CiChanges(cwd, engine.registry()).analyse(base, valid, cwd);
+      for (CiChanges.Pipeline p : r.pipelines()) if (p.affected()) affected.put(cwd.resolve(p.file()).normalize(), p.reasons());
+      err.println("kiln ci: " + affected.size() + " of " + valid.size() + " valid pipelines affected by the changes since " + base);
+    } else {
+      for (Path f : valid.keySet()) affected.put(f.normalize(), List.of("all pipelines (no --base)"));
+    }
+    for (Path f : files) {
+      if (invalid.containsKey(f)) {
+        results.add(invalid.get(f));
+        continue;
+      }
+      PipelineSpec s = valid.get(f);
+      List<String> reasons = affected.get(f.normalize());
+      if (reasons == null) {
+        results.add(new Result(Show.display(cwd, f), s.name(), "skipped", null, 0, null, null, List.of(), List.of()));
+        continue;
+      }
+      results.add(retrain(f, s, reasons, err));
+    }
+    Build build = new Build(Provenance.gitCommit(cwd, home.env()), Provenance.branch(cwd, home.env()), Provenance.actor(cwd, home.env()).origin(), results);
+    Path dir = cwd.resolve(outDir);
+    Files.createDirectories(dir);
+    CiReport.writeAtomically(dir.resolve("junit.xml"), CiReport.junit(build));
+    CiReport.writeAtomically(dir.resolve("summary.md"), CiReport.markdown(build));
+    CiReport.writeAtomically(dir.resolve("candidates.json"), Json.write(build));
+    spec.commandLine().getOut().print(CiReport.markdown(build));
+    spec.commandLine().getOut().flush();
+    err.println("kiln ci: reports in " + Show.display(cwd, dir) + "/ (junit.xml, summary.md, candidates.json)");
+    if (results.stream().anyMatch(r -> r.status().equals("invalid"))) return 2;
+    return results.stream().anyMatch(r -> r.status().equals("failed")) ? 1 : 0;
+  }
+
+  private Result retrain(Path f, PipelineSpec s, List<String> reasons, PrintWriter err) {
+    String shown = Show.display(cwd, f);
+    long t0 = System.currentTimeMillis();
+    Map<String, String> overrides = new LinkedHashMap<>();
+    try {
+      if (s.name() != null && hasParamsSection(s.name())) overrides.putAll(RunFiles.paramsFile(CiChanges.PARAMS_FILE + ":" + s.name(), cwd));
+      err.println("kiln ci: retraining " + shown + (overrides.isEmpty() ? "" : " with " + CiChanges.PARAMS_FILE + ":" + s.name()) + " (" + String.join("; ", reasons) + ")");
+      ExecutionPlan plan = engine.plan(f, shown, overrides, p -> err.println(p.format()));
+      RunOptions options = RunCommand.options(cwd, home, output, false);
+      StringWriter seen = new StringWriter();
+      PrintWriter tee = new PrintWriter(new java.io.Writer() {
+        @Override
+        public void write(char[] b, int off, int len) {
+          err.write(b, off, len);
+          seen.write(b, off, len);
+        }
+
+        @Override
+        public void flush() {
+          err.flush();
+        }
+
+        @Override
+        public void close() {
+          err.flush();
+        }
+      }, true);
+      RunOutcome outcome = RunSupport.run(onStart -> engine.run(plan, home, options, new Progress(tee, Progress.isTerminal()), onStart));
+      new Show(home.store()).failures(outcome.runId(), home, tee);
+      tee.flush();
+      Matcher m = Pattern.compile("tracking: MLflow run (\\S+)").matcher(seen.toString());
+      String tracking = m.find() ? m.group(1) : null;
+      boolean ok = outcome.status() == RunStatus.SUCCEEDED;
+      return new Result(shown, s.name(), ok ? "succeeded" : outcome.invalidInput() ? "invalid" : "failed", outcome.runId(), System.currentTimeMillis() - t0,
+          ok ? null : outcome.error(), tracking, reasons, candidates(outcome.runId()));
+    } catch (InvalidInputException e) {
+      Errors.print(err, e.problems());
+      return new Result(shown, s.name(), "invalid", null, System.currentTimeMillis() - t0, problemsText(e.problems()), null, reasons, List.of());
+    } catch (Errors.UsageProblem e) {
+      err.println("kiln ci: " + shown + ": " + e.getMessage());
+      return new Result(shown, s.name(), "invalid", null, System.currentTimeMillis() - t0, e.getMessage(), null, reasons, List.of());
+    }
+  }
+
+  private boolean hasParamsSection(String name) {
+    Path p = cwd.resolve(CiChanges.PARAMS_FILE);
+    if (!Files.exists(p)) return false;
+    try {
+      JsonNode root = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(p.toFile());
+      return root != null && root.path(name).isObject();
+    } catch (IOException e) {
+      throw new Errors.UsageProblem(CiChanges.PARAMS_FILE + " is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  /** The validate steps' verdicts in the run, with the version a register step gave the same bundle. */
+  private List<Candidate> candidates(String runId) {
+    List<Candidate> out = new ArrayList<>();
+    if (runId == null) return out;
+    List<StepRunRecord> steps = home.store().stepRuns(runId);
+    List<MetricRecord> metrics = home.store().metrics(runId);
+    for (StepRunRecord r : steps) {
+      if (!"kiln/validate".equals(r.stepType()) || r.status() != RunStatus.SUCCEEDED) continue;
+      Map<String, Object> outputs = Json.decodeOutputs(r.outputsJson());
+      if (!(outputs.get("report") instanceof Artifact a)) continue;
+      JsonNode report;
+      try {
+        report = Json.read(Files.readString(home.artifacts().path(a)));
+      } catch (IOException e) {
+        continue;
+      }
+      String model = report.path("model").asText();
+      String sha = report.path("candidate").asText();
+      Integer version = registered(steps, model, sha);
+      List<Check> checks = new ArrayList<>();
+      List<String> failed = new ArrayList<>();
+      for (JsonNode c : report.path("checks")) {
+        checks.add(new Check(c.path("name").asText(), c.path("status").asText(), c.path("value").isNumber() ? c.path("value").asDouble() : null,
+            c.path("expected").isNull() ? null : c.path("expected").asText(null), c.path("detail").isNull() ? null : c.path("detail").asText(null)));
+        if (c.path("status").asText().equals("failed")) failed.add(c.path("name").asText());
+      }
+      Map<String, Double> cand = new TreeMap<>();
+      report.path("metrics").fields().forEachRemaining(e -> cand.put(e.getKey(), e.getValue().asDouble()));
+      Map<String, Double> champ = new TreeMap<>();
+      for (MetricRecord m : metrics) if (m.stepKey().equals(r.stepKey()) && m.name().startsWith("champion.")) champ.put(m.name().substring(9), m.value());
+      Integer championVersion = report.path("champion").isObject() ? report.path("champion").path("version").asInt() : null;
+      out.add(new Candidate(model, version, sha, r.stepKey(), report.path("blessed").asBoolean(), failed, championVersion, checks, cand, champ));
+    }
+    return out;
+  }
+
+  private Integer registered(List<StepRunRecord> steps, String model, String sha) {
+    for (StepRunRecord r : steps) {
+      if (!"kiln/register".equals(r.stepType()) || r.status() != RunStatus.SUCCEEDED) continue;
+      Map<String, Object> o = Json.decodeOutputs(r.outputsJson());
+      if (!model.equals(o.get("name")) || !(o.get("version") instanceof Number n)) continue;
+      var v = home.store().models().version(model, n.intValue());
+      if (v.isPresent() && v.get().artifactSha256().equals(sha)) return n.intValue();
+    }
+    return null;
+  }
+
+  private static String problemsText(List<Problem> problems) {
+    StringBuilder sb = new StringBuilder();
+    for (Problem p : problems) if (p.isError()) sb.append(p.format()).append('\n');
+    return sb.toString().strip();
+  }
+}
