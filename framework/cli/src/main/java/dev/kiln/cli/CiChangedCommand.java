@@ -32,6 +32,9 @@ final class CiChangedCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the answer as JSON.")
   boolean json;
 
+  @Option(names = "--files", description = "Print only the affected pipeline files, one per line (nothing when none is affected), for scripts.")
+  boolean filesOnly;
+
   @Spec CommandSpec spec;
   private final Engine engine;
   private final Path cwd;
@@ -48,6 +51,10 @@ final class CiChangedCommand implements Callable<Integer> {
     CiChanges.Report r = analyse(engine, cwd, base, paths);
     if (json) {
       out.println(Json.write(r));
+      return 0;
+    }
+    if (filesOnly) {
+      for (CiChanges.Pipeline p : r.affected()) out.println(p.file());
       return 0;
     }
     out.println(r.changed().size() + " files changed since " + base + " (merge base " + r.mergeBase().substring(0, Math.min(12, r.mergeBase().length())) + ")");

@@ -40,7 +40,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "retrain", mixinStandardHelpOptions = true,
     description = {"Validate every pipeline, run the affected ones (all without --base), and report: DIR/junit.xml (one test case per pipeline and per",
-        "gate check), DIR/summary.md (each candidate against the champion, blessed or not, MLflow links) and DIR/candidates.json (for kiln ci promote).",
+        "gate check), DIR/summary.md (each candidate against the champion, blessed or not, MLflow links), DIR/candidates.json (for kiln ci promote)",
+        "and DIR/blessed.txt (NAME:VERSION of each blessed, registered candidate; empty when none).",
         "A pipeline's section of params.yaml (its name as the key) supplies its params. Exit 1 when a run fails, 2 when a pipeline is invalid;",
         "a candidate that is not blessed is reported, not a failure."})
 final class CiRetrainCommand implements Callable<Integer> {
@@ -124,9 +125,12 @@ final class CiRetrainCommand implements Callable<Integer> {
     CiReport.writeAtomically(dir.resolve("junit.xml"), CiReport.junit(build));
     CiReport.writeAtomically(dir.resolve("summary.md"), CiReport.markdown(build));
     CiReport.writeAtomically(dir.resolve("candidates.json"), Json.write(build));
+    StringBuilder blessed = new StringBuilder();
+    for (Result r : results) for (Candidate c : r.candidates()) if (c.blessed() && c.version() != null) blessed.append(c.model()).append(':').append(c.version()).append('\n');
+    CiReport.writeAtomically(dir.resolve("blessed.txt"), blessed.toString());
     spec.commandLine().getOut().print(CiReport.markdown(build));
     spec.commandLine().getOut().flush();
-    err.println("kiln ci: reports in " + Show.display(cwd, dir) + "/ (junit.xml, summary.md, candidates.json)");
+    err.println("kiln ci: reports in " + Show.display(cwd, dir) + "/ (junit.xml, summary.md, candidates.json, blessed.txt)");
     if (results.stream().anyMatch(r -> r.status().equals("invalid"))) return 2;
     return results.stream().anyMatch(r -> r.status().equals("failed")) ? 1 : 0;
   }

@@ -77,6 +77,7 @@ class CiLoopTest {
     assertThat(byFile.get("pipelines/iris.yaml").path("affected").asBoolean()).isTrue();
     assertThat(byFile.get("pipelines/iris.yaml").path("reasons").toString()).contains("params.yaml:gate changed");
     assertThat(byFile.get("pipelines/other.yaml").path("affected").asBoolean()).isFalse();
+    assertThat(feature.run("ci", "changed", "--base", "main", "--files").out()).isEqualTo("pipelines/iris.yaml\n");
 
     Cli.Result retrain = feature.run("ci", "retrain", "--base", "main");
     assertThat(retrain.exit()).as(retrain.err()).isZero();
@@ -87,6 +88,7 @@ class CiLoopTest {
     assertThat(cases.get("kiln.gate.iris")).extracting(e -> e.getAttribute("name")).contains("accuracy >= 0.5");
     String summary = Files.readString(dir.resolve("kiln-ci/summary.md"));
     assertThat(summary).contains("### iris version 1: blessed").contains("No champion yet").contains("| accuracy |");
+    assertThat(Files.readString(dir.resolve("kiln-ci/blessed.txt"))).isEqualTo("iris:1\n");
     JsonNode built = Json.read(Files.readString(dir.resolve("kiln-ci/candidates.json")));
     assertThat(built.path("branch").asText()).isEqualTo("feature/deeper");
 
@@ -121,6 +123,7 @@ class CiLoopTest {
     Map<String, List<Element>> gate = junit(dir.resolve("kiln-ci/junit.xml"));
     assertThat(gate.get("kiln.gate.iris")).filteredOn(e -> e.getAttribute("name").startsWith("against-champion"))
         .singleElement().satisfies(e -> assertThat(e.getElementsByTagName("failure").getLength()).isEqualTo(1));
+    assertThat(Files.readString(dir.resolve("kiln-ci/blessed.txt"))).as("nothing blessed: the Jenkinsfile skips promotion").isEmpty();
     assertThat(Files.readString(dir.resolve("kiln-ci/summary.md"))).contains("iris version 2: **not blessed**").contains("version 1, on the same holdout");
     Cli.Result refused = main.run("ci", "promote", "--json");
     assertThat(refused.exit()).as(refused.err()).isZero();
