@@ -25,7 +25,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Which pipelines the changes since a base commit affect: the pipeline file; the files it reads
@@ -307,21 +306,11 @@ final class CiChanges {
     return (abs.startsWith(base) ? base.relativize(abs) : abs).toString().replace('\\', '/');
   }
 
-  /** Pipeline files under the given paths (directories searched for *.yaml / *.yml). */
+  /** Pipeline files under the given paths (default: pipelines/); a path that does not exist is a usage error. */
   static List<Path> pipelineFiles(List<Path> paths, Path cwd) throws IOException {
-    List<Path> files = new ArrayList<>();
-    for (Path p : paths) {
-      Path abs = cwd.resolve(p);
-      if (Files.isDirectory(abs)) {
-        try (Stream<Path> s = Files.walk(abs)) {
-          s.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().forEach(files::add);
-        }
-      } else if (Files.exists(abs)) {
-        files.add(abs);
-      } else {
-        throw new Errors.UsageProblem(p + ": no such file or directory");
-      }
-    }
-    return files;
+    return ValidateCommand.pipelineFiles(paths == null || paths.isEmpty() ? List.of(Path.of("pipelines")) : paths, cwd, p -> {
+      throw new Errors.UsageProblem(p + ": no such file or directory");
+    });
   }
+
 }

@@ -30,11 +30,7 @@ final class CiPromoteCommand implements Callable<Integer> {
   @Option(names = "--candidates", defaultValue = "kiln-ci/candidates.json", paramLabel = "FILE", description = "What kiln ci retrain wrote (default: ${DEFAULT-VALUE}).")
   Path candidates;
 
-  @Option(names = "--alias", defaultValue = "champion", paramLabel = "ALIAS", description = "The alias to move (default: ${DEFAULT-VALUE}).")
-  String alias;
-
-  @Option(names = "--policy", paramLabel = "FILE", description = "The promotion policy (default: KILN_POLICY, else " + PromotionPolicy.DEFAULT_FILE + ").")
-  Path policyFile;
+  @picocli.CommandLine.Mixin PromotionOptions promotion = new PromotionOptions();
 
   @Option(names = "--json", description = "Print what was promoted and refused as JSON.")
   boolean json;
@@ -66,7 +62,8 @@ final class CiPromoteCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       throw new Errors.UsageProblem(Show.display(cwd, file) + " is not what kiln ci retrain writes (not JSON)");
     }
-    PromotionPolicy policy = PromoteCommand.policy(policyFile, cwd, home);
+    String alias = promotion.alias();
+    PromotionPolicy policy = promotion.policy(cwd, home);
     String refusal = policy.refusal(alias, cwd, home.env());
     if (refusal != null) throw PromotionPolicy.refused(refusal);
     Actor actor = Provenance.actor(cwd, home.env());

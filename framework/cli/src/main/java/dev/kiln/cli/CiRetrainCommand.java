@@ -84,7 +84,7 @@ final class CiRetrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
-    List<Path> files = CiChanges.pipelineFiles(paths == null || paths.isEmpty() ? List.of(Path.of("pipelines")) : paths, cwd);
+    List<Path> files = CiChanges.pipelineFiles(paths, cwd);
     Map<Path, PipelineSpec> valid = new LinkedHashMap<>();
     List<Result> results = new ArrayList<>();
     Map<Path, Result> invalid = new LinkedHashMap<>();

@@ -31,8 +31,7 @@ final class PromoteCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "VERSION", description = "The version to promote.")
   int version;
 
-  @Option(names = "--alias", defaultValue = "champion", paramLabel = "ALIAS", description = "The alias to move (default: ${DEFAULT-VALUE}).")
-  String alias;
+  @picocli.CommandLine.Mixin PromotionOptions promotion = new PromotionOptions();
 
   @Option(names = "--force", description = "Promote although the version is not blessed or the policy does not allow it here (needs --reason).")
   boolean force;
@@ -40,8 +39,6 @@ final class PromoteCommand implements Callable<Integer> {
   @Option(names = "--reason", paramLabel = "TEXT", description = "Why; recorded in the audit log (required with --force).")
   String reason;
 
-  @Option(names = "--policy", paramLabel = "FILE", description = "The promotion policy (default: KILN_POLICY, else " + PromotionPolicy.DEFAULT_FILE + ").")
-  Path policyFile;
 
   @Option(names = "--json", description = "Print the promotion as JSON.")
   boolean json;
@@ -62,9 +59,9 @@ final class PromoteCommand implements Callable<Integer> {
   public Integer call() {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
-    if (!alias.matches("[A-Za-z][A-Za-z0-9_-]{0,63}")) throw new Errors.UsageProblem("--alias: an alias is a letter then letters, digits, '_' or '-', found \"" + alias + "\"");
+    String alias = promotion.alias();
     if (force && (reason == null || reason.isBlank())) throw new Errors.UsageProblem("--force needs --reason \"why\": a forced promotion is recorded with its reason");
-    PromotionPolicy policy = policy(policyFile, cwd, home);
+    PromotionPolicy policy = promotion.policy(cwd, home);
     String refusal = policy.refusal(alias, cwd, home.env());
     if (refusal != null && !force) throw PromotionPolicy.refused(refusal);
     if (refusal != null) err.println("kiln: warning: forced past the promotion policy: " + refusal);

@@ -40,19 +40,7 @@ final class ValidateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Problems problems = new Problems();
-    List<Path> files = new ArrayList<>();
-    for (Path p : paths) {
-      Path abs = cwd.resolve(p);
-      if (Files.isDirectory(abs)) {
-        try (Stream<Path> s = Files.walk(abs)) {
-          s.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().forEach(files::add);
-        }
-      } else if (Files.exists(abs)) {
-        files.add(abs);
-      } else {
-        problems.add(Location.file(Show.display(cwd, p)), Code.E001, "", "no such file or directory", "check the path");
-      }
-    }
+    List<Path> files = pipelineFiles(paths, cwd, p -> problems.add(Location.file(Show.display(cwd, p)), Code.E001, "", "no such file or directory", "check the path"));
     for (Path f : files) engine.load(f, Show.display(cwd, f), problems);
     List<Problem> sorted = problems.sorted();
     int errors = Errors.print(err, sorted);
@@ -63,5 +51,23 @@ final class ValidateCommand implements Callable<Integer> {
     }
     out.println("ok: " + files.size() + (files.size() == 1 ? " pipeline" : " pipelines") + " valid" + (warnings > 0 ? " (" + Errors.summary(0, warnings).substring(10) + ")" : ""));
     return 0;
+  }
+
+  /** Pipeline files under {@code paths}: files as given, directories searched for *.yaml / *.yml (sorted); {@code missing} hears of paths that do not exist. */
+  static List<Path> pipelineFiles(List<Path> paths, Path cwd, java.util.function.Consumer<Path> missing) throws IOException {
+    List<Path> files = new ArrayList<>();
+    for (Path p : paths) {
+      Path abs = cwd.resolve(p);
+      if (Files.isDirectory(abs)) {
+        try (Stream<Path> s = Files.walk(abs)) {
+          s.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().forEach(files::add);
+        }
+      } else if (Files.exists(abs)) {
+        files.add(abs);
+      } else {
+        missing.accept(p);
+      }
+    }
+    return files;
   }
 }

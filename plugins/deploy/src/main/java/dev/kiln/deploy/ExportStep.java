@@ -53,9 +53,7 @@ final class ExportStep implements StepType<ExportStep.Params> {
       if (!List.of("auto", "required", "off").contains(onnx)) {
         throw new InvalidParamException("onnx", false, "onnx is auto, required or off; found \"" + onnx + "\"", "e.g. onnx: required to fail when the model cannot be exported");
       }
-      if (name != null && !RegisterStep.NAME.matcher(name).matches()) {
-        throw new InvalidParamException("name", false, "a model name is letters, digits, '_', '.' and '-', starting with a letter or digit; found \"" + name + "\"", "e.g. name: churn");
-      }
+      RegisterStep.checkName(name);
     }
   }
 

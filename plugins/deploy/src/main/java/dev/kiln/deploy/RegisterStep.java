@@ -26,9 +26,14 @@ final class RegisterStep implements StepType<RegisterStep.Params> {
       @Param(value = "the registered model's name", required = true) String name,
       @Param("a description of this version") String description) {
     Params {
-      if (name != null && !NAME.matcher(name).matches()) {
-        throw new InvalidParamException("name", false, "a model name is letters, digits, '_', '.' and '-', starting with a letter or digit; found \"" + name + "\"", "e.g. name: churn");
-      }
+      checkName(name);
+    }
+  }
+
+  /** A registered model's name: letters, digits, '_', '.' and '-'; anything else is a param error of {@code name}. */
+  static void checkName(String name) {
+    if (name != null && !NAME.matcher(name).matches()) {
+      throw new InvalidParamException("name", false, "a model name is letters, digits, '_', '.' and '-', starting with a letter or digit; found \"" + name + "\"", "e.g. name: churn");
     }
   }
 

@@ -82,9 +82,7 @@ final class ValidateStep implements StepType<ValidateStep.Params> {
       @Param("a statistical test against the champion on the same holdout rows") Compare compare,
       @Param("a check of the candidate's training data against the champion's: schema and population stability per feature") DataCheck dataCheck) {
     Params {
-      if (name != null && !RegisterStep.NAME.matcher(name).matches()) {
-        throw new InvalidParamException("name", false, "a model name is letters, digits, '_', '.' and '-', starting with a letter or digit; found \"" + name + "\"", "e.g. name: churn");
-      }
+      RegisterStep.checkName(name);
       champion = champion == null ? "champion" : champion;
       require = require == null ? Map.of() : require;
       for (var e : require.entrySet()) {
