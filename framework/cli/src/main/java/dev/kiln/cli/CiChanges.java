@@ -55,6 +55,8 @@ final class CiChanges {
   private final String prefix;
   private final Git git;
   private final StepRegistry steps;
+  /** Step type -> its module (empty when not one of this repository's), found once per step type. */
+  private final Map<String, Optional<String>> moduleOfUses = new java.util.HashMap<>();
 
   CiChanges(Path cwd, StepRegistry steps) {
     this.git = new Git(cwd);
@@ -86,11 +88,13 @@ final class CiChanges {
     boolean rootPom = changed.contains("pom.xml");
     Map<String, Set<String>> moduleDeps = moduleDependencies(modules);
     Set<String> dvcLockChanged = dvcLockChanges(mergeBase);
-    Map<String, Boolean> paramsChanged = new LinkedHashMap<>();
+    String[] paramsText = atBaseAndNow(mergeBase, PARAMS_FILE);
+    JsonNode paramsBefore = yaml(paramsText[0]);
+    JsonNode paramsNow = yaml(paramsText[1]);
 
     List<Pipeline> out = new ArrayList<>();
     for (var e : pipelines.entrySet()) {
-      String file = relative(cwd, e.getKey());
+      String file = Show.display(cwd, e.getKey()).replace('\\', '/');
       PipelineSpec spec = e.getValue();
       List<String> reasons = new ArrayList<>();
       if (projectChanged.contains(file)) reasons.add(file + " changed");
@@ -102,7 +106,7 @@ final class CiChanges {
         }
         for (String d : dvcLockChanged) if (r.equals(d) || r.startsWith(d + "/") || d.startsWith(r + "/")) reasons.add("reads " + r + ": its version in dvc.lock changed");
       }
-      if (spec.name() != null && paramsChanged.computeIfAbsent(spec.name(), n -> paramsSectionChanged(mergeBase, n))) {
+      if (spec.name() != null && !paramsBefore.path(spec.name()).equals(paramsNow.path(spec.name()))) {
         reasons.add(PARAMS_FILE + ":" + spec.name() + " changed");
       }
       Set<String> code = new TreeSet<>();
@@ -130,7 +134,7 @@ final class CiChanges {
     Set<String> out = new TreeSet<>();
     for (String c : candidates) {
       if (c.isBlank() || c.contains("://") || c.contains("${{") || c.startsWith("/") || c.contains("\n")) continue;
-      String norm = cwd.resolve(c).normalize().startsWith(cwd) ? relative(cwd, cwd.resolve(c).normalize()) : null;
+      String norm = cwd.resolve(c).normalize().startsWith(cwd) ? Show.display(cwd, Path.of(c)).replace('\\', '/') : null;
       if (norm == null || norm.isEmpty()) continue;
       if (Files.exists(cwd.resolve(norm)) || changed.contains(norm) || changed.stream().anyMatch(f -> f.startsWith(norm + "/"))) out.add(norm);
     }
@@ -155,20 +159,27 @@ final class CiChanges {
 
   /** Stage outputs (and dependencies) whose hash differs between dvc.lock at the merge base and now. */
   private Set<String> dvcLockChanges(String mergeBase) {
-    Map<String, String> before = lockHashes(git.tryRun("show", mergeBase + ":" + prefix + "dvc.lock").orElse(null));
-    Map<String, String> now;
-    try {
-      Path lock = root.resolve(prefix).resolve("dvc.lock");
-      now = lockHashes(Files.exists(lock) ? Files.readString(lock) : null);
-    } catch (IOException e) {
-      throw new Errors.UsageProblem("dvc.lock: cannot read: " + e.getMessage());
-    }
+    String[] text = atBaseAndNow(mergeBase, "dvc.lock");
+    Map<String, String> before = lockHashes(text[0]);
+    Map<String, String> now = lockHashes(text[1]);
     Set<String> out = new TreeSet<>();
     Set<String> paths = new TreeSet<>(before.keySet());
     paths.addAll(now.keySet());
     for (String p : paths) if (!Objects.equals(before.get(p), now.get(p))) out.add(p);
     return out;
   }
+
+  /** A project file's text at the merge base and in the working tree (null where it does not exist). */
+  private String[] atBaseAndNow(String mergeBase, String file) {
+    String before = git.tryRun("show", mergeBase + ":" + prefix + file).orElse(null);
+    Path f = root.resolve(prefix).resolve(file);
+    try {
+      return new String[] {before, Files.exists(f) ? Files.readString(f) : null};
+    } catch (IOException e) {
+      throw new Errors.UsageProblem(file + ": cannot read: " + e.getMessage());
+    }
+  }
+
 
   private static Map<String, String> lockHashes(String text) {
     Map<String, String> out = new LinkedHashMap<>();
@@ -190,18 +201,6 @@ final class CiChanges {
       }
     });
     return out;
-  }
-
-  private boolean paramsSectionChanged(String mergeBase, String name) {
-    JsonNode before = yaml(git.tryRun("show", mergeBase + ":" + prefix + PARAMS_FILE).orElse(null)).path(name);
-    JsonNode now;
-    try {
-      Path f = root.resolve(prefix).resolve(PARAMS_FILE);
-      now = yaml(Files.exists(f) ? Files.readString(f) : null).path(name);
-    } catch (IOException e) {
-      throw new Errors.UsageProblem(PARAMS_FILE + ": cannot read: " + e.getMessage());
-    }
-    return !before.equals(now);
   }
 
   private static JsonNode yaml(String text) {
@@ -272,6 +271,10 @@ final class CiChanges {
    * from: a module's {@code target/classes} (its pom names the artifact) or its jar.
    */
   private String moduleOf(String uses, Map<String, String> modules) {
+    return moduleOfUses.computeIfAbsent(uses, u -> Optional.ofNullable(locateModule(u, modules))).orElse(null);
+  }
+
+  private String locateModule(String uses, Map<String, String> modules) {
     Optional<StepType<?>> t = steps.find(uses);
     if (t.isEmpty()) return null;
     var src = t.get().getClass().getProtectionDomain().getCodeSource();
@@ -300,11 +303,6 @@ final class CiChanges {
     return uses.isEmpty() ? "a dependency of its steps' plugins" : "uses " + String.join(", ", uses);
   }
 
-  static String relative(Path cwd, Path file) {
-    Path abs = file.toAbsolutePath().normalize();
-    Path base = cwd.toAbsolutePath().normalize();
-    return (abs.startsWith(base) ? base.relativize(abs) : abs).toString().replace('\\', '/');
-  }
 
   /** Pipeline files under the given paths (default: pipelines/); a path that does not exist is a usage error. */
   static List<Path> pipelineFiles(List<Path> paths, Path cwd) throws IOException {
@@ -312,5 +310,4 @@ final class CiChanges {
       throw new Errors.UsageProblem(p + ": no such file or directory");
     });
   }
-
 }

@@ -119,7 +119,8 @@ final class CiRetrainCommand implements Callable<Integer> {
       }
       results.add(retrain(f, s, reasons, err));
     }
-    Build build = new Build(Provenance.gitCommit(cwd, home.env()), Provenance.branch(cwd, home.env()), Provenance.actor(cwd, home.env()).origin(), results);
+    String commit = Provenance.gitCommit(cwd, home.env());
+    Build build = new Build(commit, Provenance.branch(cwd, home.env()), Provenance.actor(home.env(), commit).origin(), results);
     Path dir = cwd.resolve(outDir);
     Files.createDirectories(dir);
     CiReport.writeAtomically(dir.resolve("junit.xml"), CiReport.junit(build));
@@ -140,7 +141,9 @@ final class CiRetrainCommand implements Callable<Integer> {
     long t0 = System.currentTimeMillis();
     Map<String, String> overrides = new LinkedHashMap<>();
     try {
-      if (s.name() != null && hasParamsSection(s.name())) overrides.putAll(RunFiles.paramsFile(CiChanges.PARAMS_FILE + ":" + s.name(), cwd));
+      JsonNode params = s.name() == null ? null : paramsYaml();
+      JsonNode section = params == null ? null : params.path(s.name());
+      if (section != null && section.isObject()) overrides.putAll(RunFiles.params(section, CiChanges.PARAMS_FILE + ":" + s.name()));
       err.println("kiln ci: retraining " + shown + (overrides.isEmpty() ? "" : " with " + CiChanges.PARAMS_FILE + ":" + s.name()) + " (" + String.join("; ", reasons) + ")");
       ExecutionPlan plan = engine.plan(f, shown, overrides, p -> err.println(p.format()));
       RunOptions options = RunCommand.options(cwd, home, output, false);
@@ -179,16 +182,22 @@ final class CiRetrainCommand implements Callable<Integer> {
     }
   }
 
-  private boolean hasParamsSection(String name) {
-    Path p = cwd.resolve(CiChanges.PARAMS_FILE);
-    if (!Files.exists(p)) return false;
-    try {
-      JsonNode root = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(p.toFile());
-      return root != null && root.path(name).isObject();
-    } catch (IOException e) {
-      throw new Errors.UsageProblem(CiChanges.PARAMS_FILE + " is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+  /** params.yaml, once read; unset until then (and after a failed read, so each pipeline reports it). */
+  private Optional<JsonNode> paramsYaml;
+
+  /** params.yaml beside the pipelines (null when there is none), read once for the whole build. */
+  private JsonNode paramsYaml() {
+    if (paramsYaml == null) {
+      Path p = cwd.resolve(CiChanges.PARAMS_FILE);
+      try {
+        paramsYaml = Optional.ofNullable(Files.exists(p) ? new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(p.toFile()) : null);
+      } catch (IOException e) {
+        throw new Errors.UsageProblem(CiChanges.PARAMS_FILE + " is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+      }
     }
+    return paramsYaml.orElse(null);
   }
+
 
   /** The validate steps' verdicts in the run, with the version a register step gave the same bundle. */
   private List<Candidate> candidates(String runId) {

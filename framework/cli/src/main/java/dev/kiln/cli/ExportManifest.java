@@ -10,8 +10,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 
-/** The manifest ({@code kiln-export.json}) of a bundle written by {@code kiln/export}: what serving it needs. */
-record ExportManifest(String name, String modelMediaType, String sourceSha256) {
+/** The manifest ({@code kiln-export.json}) of the bundle {@code file} written by {@code kiln/export}: what serving it needs. */
+record ExportManifest(Path file, String name, String modelMediaType, String sourceSha256) {
   static final String FILE = "kiln-export.json";
 
   static ExportManifest read(Path bundle) {
@@ -24,7 +24,7 @@ record ExportManifest(String name, String modelMediaType, String sourceSha256) {
         String name = m.path("name").asText("");
         String media = m.path("model-media-type").asText("");
         if (name.isEmpty() || media.isEmpty()) throw notABundle(bundle, FILE + " names no model (name, model-media-type)");
-        return new ExportManifest(name, media, m.path("source-sha256").asText(""));
+        return new ExportManifest(bundle, name, media, m.path("source-sha256").asText(""));
       }
     } catch (ZipException ex) {
       throw notABundle(bundle, "not a zip: " + ex.getMessage());

@@ -99,10 +99,15 @@ final class RunFiles {
     if (node == null || !node.isObject()) {
       throw new Errors.UsageProblem("--params-file: " + (key == null ? file + " must hold a mapping of param names to values" : file + " has no mapping under \"" + key + "\""));
     }
+    return params(node, "--params-file: " + file + (key == null ? "" : ":" + key));
+  }
+
+  /** Param overrides from a mapping of names to scalars; {@code shown} starts the message about a value that is not a scalar. */
+  static Map<String, String> params(com.fasterxml.jackson.databind.JsonNode node, String shown) {
     Map<String, String> out = new LinkedHashMap<>();
     node.fields().forEachRemaining(e -> {
       if (!e.getValue().isValueNode()) {
-        throw new Errors.UsageProblem("--params-file: " + file + (key == null ? "" : ":" + key) + ": param " + e.getKey() + " must be a scalar, found " + e.getValue().getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        throw new Errors.UsageProblem(shown + ": param " + e.getKey() + " must be a scalar, found " + e.getValue().getNodeType().name().toLowerCase(java.util.Locale.ROOT));
       }
       out.put(e.getKey(), e.getValue().asText());
     });

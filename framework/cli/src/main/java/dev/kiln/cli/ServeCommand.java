@@ -77,10 +77,10 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     final String name;
     final String alias;
     final Integer pinned;
-    final Path bundle;
+    final ExportManifest bundle;
     volatile Current current;
 
-    Served(String name, String alias, Integer pinned, Path bundle) {
+    Served(String name, String alias, Integer pinned, ExportManifest bundle) {
       this.name = name;
       this.alias = alias;
       this.pinned = pinned;
@@ -88,7 +88,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     String shown() {
-      return bundle != null ? name + " (" + bundle + ")" : alias != null ? name + "@" + alias : name + ":" + pinned;
+      return bundle != null ? name + " (" + bundle.file() + ")" : alias != null ? name + "@" + alias : name + ":" + pinned;
     }
   }
 
@@ -147,7 +147,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         m.put("name", s.name);
         m.put("alias", s.alias);
         m.put("version", s.bundle != null ? null : c.version());
-        if (s.bundle != null) m.put("bundle", s.bundle.toString());
+        if (s.bundle != null) m.put("bundle", s.bundle.file().toString());
         m.put("inputs", c.model().inputs());
         list.add(m);
       }
@@ -191,7 +191,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     if (t.endsWith(".zip") || t.contains("/") || t.contains(java.io.File.separator)) {
       Path file = cwd.resolve(t);
       if (!Files.isRegularFile(file)) throw new Errors.UsageProblem(t + ": no such bundle file; pass a zip written by kiln/export, or NAME@ALIAS of a registered model");
-      return new Served(ExportManifest.read(file).name(), null, null, file);
+      ExportManifest manifest = ExportManifest.read(file);
+      return new Served(manifest.name(), null, null, manifest);
     }
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Za-z0-9][A-Za-z0-9_.-]*)(?:@([A-Za-z][A-Za-z0-9_-]*)|:(\\d+))?").matcher(t);
     if (!m.matches()) throw new Errors.UsageProblem("\"" + t + "\" is not NAME@ALIAS, NAME:VERSION or NAME (e.g. churn@champion)");
@@ -208,8 +209,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   private Current load(String name, int version, String sha, String mediaType) throws Exception {
-    ModelRuntime rt = runtimes.stream().filter(r -> r.loads(mediaType)).findFirst()
-        .orElseThrow(() -> new Errors.UsageProblem(name + " version " + version + " is a " + mediaType + ", which no installed plugin can serve"));
+    ModelRuntime rt = runtimeFor(mediaType, name + " version " + version + " is");
     Artifact a = home.artifacts().find(sha, mediaType, name + "-v" + version)
         .orElseThrow(() -> new Errors.UsageProblem(name + " version " + version + ": its artifact " + sha + " is not in " + home.artifacts().root() + "; serve from the KILN_HOME it was trained in"));
     return new Current(version, sha, rt.load(home.artifacts().path(a), name + " version " + version));
@@ -217,10 +217,14 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
   /** A kiln/export bundle: the runtime for the media type its manifest names loads the zip itself. */
   private Current loadBundle(Served s) throws Exception {
-    ExportManifest m = ExportManifest.read(s.bundle);
-    ModelRuntime rt = runtimes.stream().filter(r -> r.loads(m.modelMediaType())).findFirst()
-        .orElseThrow(() -> new Errors.UsageProblem(s.bundle + " holds a " + m.modelMediaType() + ", which no installed plugin can serve"));
-    return new Current(0, m.sourceSha256(), rt.load(s.bundle, s.bundle.toString()));
+    ExportManifest m = s.bundle;
+    return new Current(0, m.sourceSha256(), runtimeFor(m.modelMediaType(), m.file() + " holds").load(m.file(), m.file().toString()));
+  }
+
+  /** The installed runtime that loads {@code mediaType}; {@code what} starts the sentence when there is none. */
+  private ModelRuntime runtimeFor(String mediaType, String what) {
+    return runtimes.stream().filter(r -> r.loads(mediaType)).findFirst()
+        .orElseThrow(() -> new Errors.UsageProblem(what + " a " + mediaType + ", which no installed plugin can serve"));
   }
 
   private void poll(Served s, boolean embedded, java.io.PrintWriter out) throws Exception {

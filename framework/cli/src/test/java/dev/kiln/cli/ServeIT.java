@@ -201,7 +201,7 @@ class ServeIT {
     JsonNode manifest = Json.read(new String(files.get("kiln-export.json"), StandardCharsets.UTF_8));
     assertThat(manifest.path("name").asText()).isEqualTo("iris");
     assertThat(manifest.path("inputs").findValuesAsText("name")).containsExactly("sepal_length", "sepal_width", "petal_length", "petal_width");
-    manifest.path("files").fields().forEachRemaining(f -> assertThat(sha256(files.get(f.getKey()))).as(f.getKey()).isEqualTo(f.getValue().asText()));
+    manifest.path("files").fields().forEachRemaining(f -> assertThat(dev.kiln.engine.artifact.ArtifactStore.hash(files.get(f.getKey()))).as(f.getKey()).isEqualTo(f.getValue().asText()));
     assertThat(manifest.path("files").size()).isEqualTo(files.size() - 1);
 
     // the ONNX graph over the encoded features, columns in the manifest's order
@@ -282,14 +282,6 @@ class ServeIT {
       while ((e = in.getNextEntry()) != null) out.put(e.getName(), in.readAllBytes());
     }
     return out;
-  }
-
-  private static String sha256(byte[] b) {
-    try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
   }
 
   private String start(Cli cli) throws Exception {

@@ -15,8 +15,6 @@ import dev.kiln.tribuo.data.Schema;
 import dev.kiln.tribuo.features.Transform;
 import dev.kiln.tribuo.train.ModelBundle;
 import dev.kiln.tribuo.train.OnnxExport;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,8 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -89,8 +85,8 @@ final class ExportStep implements StepType<ExportStep.Params> {
   @Override
   public StepResult execute(Params p, StepContext ctx) throws Exception {
     String shown = ValidateStep.shown(p.model());
-    Path source = ctx.open(p.model());
-    ModelBundle bundle = ModelBundle.read(source, shown);
+    Map<String, byte[]> files = new LinkedHashMap<>(ModelBundle.entries(ctx.open(p.model()), shown));
+    ModelBundle bundle = ModelBundle.of(files, shown);
     String name = p.name() != null ? p.name() : servedName(bundle.card());
     Optional<OnnxExport> onnx = Optional.empty();
     String noOnnx = null;
@@ -109,7 +105,6 @@ final class ExportStep implements StepType<ExportStep.Params> {
     }
     if (noOnnx != null) ctx.log("no ONNX in the bundle: " + noOnnx);
 
-    Map<String, byte[]> files = new LinkedHashMap<>(entries(source));
     onnx.ifPresent(o -> files.put("model.onnx", o.onnx()));
     files.put("README.md", readme(name, bundle, onnx.isPresent()).getBytes(StandardCharsets.UTF_8));
     Map<String, Object> manifest = manifest(name, p.model(), bundle, files, onnx, noOnnx);
@@ -139,16 +134,6 @@ final class ExportStep implements StepType<ExportStep.Params> {
     return s.isEmpty() || !Character.isLetterOrDigit(s.charAt(0)) ? "model" : s;
   }
 
-  /** The source bundle's entries, byte for byte. */
-  private static Map<String, byte[]> entries(Path bundle) throws IOException {
-    Map<String, byte[]> out = new LinkedHashMap<>();
-    try (InputStream in = Files.newInputStream(bundle);
-        ZipInputStream zip = new ZipInputStream(in)) {
-      ZipEntry e;
-      while ((e = zip.getNextEntry()) != null) out.put(e.getName(), zip.readAllBytes());
-    }
-    return out;
-  }
 
   private static Map<String, Object> manifest(String name, Artifact source, ModelBundle bundle, Map<String, byte[]> files, Optional<OnnxExport> onnx, String noOnnx) {
     Transform tf = bundle.transform();

@@ -63,27 +63,32 @@ public record ModelBundle(Model<?> model, Transform transform, Map<String, Objec
   }
 
   public static ModelBundle read(Path file, String shownName) throws IOException, InvalidInput {
-    Model<?> model = null;
-    Transform transform = null;
-    Map<String, Object> card = null;
+    return of(entries(file, shownName), shownName);
+  }
+
+  /** A bundle's zip entries, name -> bytes, in zip order. */
+  public static Map<String, byte[]> entries(Path file, String shownName) throws IOException, InvalidInput {
+    Map<String, byte[]> out = new java.util.LinkedHashMap<>();
     try (InputStream in = Files.newInputStream(file);
         ZipInputStream zip = new ZipInputStream(in)) {
       ZipEntry e;
-      while ((e = zip.getNextEntry()) != null) {
-        byte[] bytes = zip.readAllBytes();
-        switch (e.getName()) {
-          case "model.tribuo" -> model = Model.deserializeFromStream(new java.io.ByteArrayInputStream(bytes));
-          case "transform.json" -> transform = JSON.readValue(bytes, Transform.class);
-          case "card.json" -> card = JSON.readValue(bytes, new TypeReference<Map<String, Object>>() {});
-          default -> {}
-        }
-      }
+      while ((e = zip.getNextEntry()) != null) out.put(e.getName(), zip.readAllBytes());
     } catch (java.util.zip.ZipException ex) {
       throw new InvalidInput(shownName + ": not a Kiln model bundle (" + ex.getMessage() + ")\n  hint: pass the model output of tribuo/train");
     }
+    return out;
+  }
+
+  /** The bundle held by {@code entries} (as {@link #entries} reads them). */
+  public static ModelBundle of(Map<String, byte[]> entries, String shownName) throws IOException, InvalidInput {
+    byte[] model = entries.get("model.tribuo");
+    byte[] transform = entries.get("transform.json");
+    byte[] card = entries.get("card.json");
     if (model == null || transform == null || card == null) {
       throw new InvalidInput(shownName + ": not a Kiln model bundle (model.tribuo, transform.json and card.json expected)\n  hint: pass the model output of tribuo/train");
     }
-    return new ModelBundle(model, transform, card);
+    return new ModelBundle(Model.deserializeFromStream(new java.io.ByteArrayInputStream(model)), JSON.readValue(transform, Transform.class),
+        JSON.readValue(card, new TypeReference<Map<String, Object>>() {}));
   }
+
 }
