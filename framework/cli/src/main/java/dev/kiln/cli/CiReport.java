@@ -4,11 +4,6 @@ import dev.kiln.cli.CiRetrainCommand.Build;
 import dev.kiln.cli.CiRetrainCommand.Candidate;
 import dev.kiln.cli.CiRetrainCommand.Check;
 import dev.kiln.cli.CiRetrainCommand.Result;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.TreeSet;
 
@@ -59,7 +54,7 @@ final class CiReport {
         for (Check k : c.checks()) {
           t++;
           cases.append("    <testcase classname=\"").append(x(suite)).append("\" name=\"").append(x(k.name() + (k.expected() == null ? "" : " " + k.expected()))).append("\" time=\"0\">");
-          String value = (k.value() == null ? "" : "value " + fmt(k.value())) + (k.detail() == null ? "" : (k.value() == null ? "" : "; ") + k.detail());
+          String value = (k.value() == null ? "" : "value " + ModelsCommand.num(k.value())) + (k.detail() == null ? "" : (k.value() == null ? "" : "; ") + k.detail());
           switch (k.status()) {
             case "failed" -> {
               f++;
@@ -114,10 +109,10 @@ final class CiReport {
               .append("|---|---|").append(c.championMetrics().isEmpty() ? "" : "---|---|").append('\n');
           for (String n : names) {
             double v = c.metrics().get(n);
-            sb.append("| ").append(n).append(" | ").append(fmt(v)).append(" |");
+            sb.append("| ").append(n).append(" | ").append(ModelsCommand.num(v)).append(" |");
             if (!c.championMetrics().isEmpty()) {
               Double ch = c.championMetrics().get(n);
-              sb.append(' ').append(ch == null ? "" : fmt(ch)).append(" | ").append(ch == null ? "" : String.format(Locale.ROOT, "%+.4g", v - ch)).append(" |");
+              sb.append(' ').append(ch == null ? "" : ModelsCommand.num(ch)).append(" | ").append(ch == null ? "" : String.format(Locale.ROOT, "%+.4g", v - ch)).append(" |");
             }
             sb.append('\n');
           }
@@ -125,7 +120,7 @@ final class CiReport {
         }
         sb.append("| check | value | expected | result |\n|---|---|---|---|\n");
         for (Check k : c.checks()) {
-          sb.append("| ").append(md(k.name())).append(" | ").append(k.value() == null ? "" : fmt(k.value())).append(" | ").append(md(k.expected() == null ? "" : k.expected()))
+          sb.append("| ").append(md(k.name())).append(" | ").append(k.value() == null ? "" : ModelsCommand.num(k.value())).append(" | ").append(md(k.expected() == null ? "" : k.expected()))
               .append(" | ").append(k.status().equals("failed") ? "**FAILED**" : k.status()).append(k.detail() == null ? "" : " (" + md(k.detail()) + ")").append(" |\n");
         }
       }
@@ -133,15 +128,6 @@ final class CiReport {
     return sb.toString();
   }
 
-  static void writeAtomically(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private static String fmt(double v) {
-    return String.format(Locale.ROOT, "%.4g", v);
-  }
 
   private static String seconds(long millis) {
     return String.format(Locale.ROOT, "%.3f", millis / 1000.0);
