@@ -48,6 +48,7 @@ def sampler(name, seed):
 
 seeds, trials, names = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3].split(",")
 only = [n for n in os.environ.get("BENCH_FUNCTIONS", "").split(",") if n]
+first_seed = int(os.environ.get("BENCH_FIRST_SEED", "0"))  # to split a long run into pieces
 if "xgb-auc" in only:  # the real task: 1 - CV AUC of XGBoost, the same function SamplerBench calls
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import xgb_objective
@@ -56,7 +57,7 @@ for fname, (f, box) in FUNCTIONS.items():
     if only and fname not in only:
         continue
     for s in names:
-        for seed in range(seeds):
+        for seed in range(first_seed, first_seed + seeds):
             study = optuna.create_study(sampler=sampler(s, seed))
             t0 = time.time()
             if callable(box):

@@ -6,28 +6,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.hipparchus.optim.InitialGuess;
-import org.hipparchus.optim.MaxEval;
-import org.hipparchus.optim.SimpleValueChecker;
-import org.hipparchus.optim.nonlinear.scalar.GoalType;
-import org.hipparchus.optim.nonlinear.scalar.ObjectiveFunction;
-import org.hipparchus.optim.nonlinear.scalar.ObjectiveFunctionGradient;
-import org.hipparchus.optim.nonlinear.scalar.gradient.NonLinearConjugateGradientOptimizer;
 import org.hipparchus.random.SobolSequenceGenerator;
 import org.hipparchus.special.Erf;
 
 /**
- * Bayesian optimisation with a Gaussian process: a Matérn-5/2 kernel with one length scale per
- * parameter (Hamming distance for categorical ones), inputs scaled to [0, 1] (log-aware), outputs
- * standardised; kernel scale, length scales and noise fitted by maximising the marginal likelihood
- * (with Optuna's weak priors, warm-started from the previous fit); log expected improvement
- * optimised over 2048 quasi-random points and a local search from the best of them and of the
- * trials so far. Parallel proposals condition on running trials at their predicted value (the
- * kriging believer), so a batch spreads out. Subspace parameters of a conditional space are drawn
- * at random, as Optuna's GPSampler does for parameters outside its joint space.
+ * Bayesian optimisation with a Gaussian process, as Optuna's GPSampler (v4): a Matérn-5/2 kernel
+ * with one length scale per parameter (Hamming distance for categorical ones), inputs scaled to
+ * [0, 1] (log-aware), outputs standardised; kernel scale, length scales and noise fitted by
+ * maximising the marginal likelihood with Optuna's weak priors (bounded quasi-Newton with analytic
+ * gradients, warm-started from the previous fit, the defaults if that fails); log expected
+ * improvement over 2048 randomly shifted Sobol points, then local searches (quasi-Newton on the
+ * analytic gradient for continuous parameters, a search over the values of discrete ones) from the
+ * best point, eight drawn by a roulette on exp(log EI), and the best trial so far. Parallel
+ * proposals condition on running trials at their predicted value (the kriging believer), so a
+ * batch spreads out. Subspace parameters of a conditional space are drawn at random, as Optuna's
+ * GPSampler does for parameters outside its joint space.
  */
 final class Gp implements Sampler {
   private static final double MIN_NOISE = 1e-6;
+  private static final double BOUND = 30; // on the log kernel parameters, only to keep exp() finite
   private final Space space;
   private final List<Space.Dim> dims;
   private final boolean maximize;
@@ -78,7 +75,7 @@ final class Gp implements Sampler {
       }
       model = new Model(x2, y2, model.theta);
     }
-    double[] chosen = maximizeAcquisition(model, best, x, rng, d);
+    double[] chosen = maximizeAcquisition(model, best, x, y, rng, d);
     Map<String, Object> out = new LinkedHashMap<>();
     for (int j = 0; j < d; j++) out.put(dims.get(j).id(), fromUnit(dims.get(j), chosen[j]));
     return Sampler.walk(space, out, dim -> Sampler.uniform(dim, rng));
@@ -108,74 +105,166 @@ final class Gp implements Sampler {
     return s;
   }
 
-  private double[] maximizeAcquisition(Model m, double best, double[][] observed, SplittableRandom rng, int d) {
+  /**
+   * Optuna's acquisition search: log EI on 2048 quasi-random points; local searches from the
+   * best of them, from points drawn among them with probability proportional to exp(log EI)
+   * (a roulette that favours promising regions without piling all starts into one), and from the
+   * best trial so far. Each local search alternates a bounded quasi-Newton ascent over the
+   * continuous parameters (in length-scale units, so every direction is equally well scaled) with
+   * a search over each discrete one, until neither improves.
+   */
+  private double[] maximizeAcquisition(Model m, double best, double[][] observed, double[] y, SplittableRandom rng, int d) {
     int cont = 0;
     for (Space.Dim dim : dims) if (!(dim instanceof Space.Cat)) cont++;
     SobolSequenceGenerator sobol = cont > 0 && cont <= 21201 ? new SobolSequenceGenerator(cont) : null;
     if (sobol != null) sobol.skipTo(1 + rng.nextInt(1024));
+    // a random shift modulo 1 (Cranley-Patterson) randomises the lattice, as Optuna's scrambling does
+    double[] shift = new double[cont];
+    for (int k = 0; k < cont; k++) shift[k] = rng.nextDouble();
     int n = preliminary;
-    double[][] cand = new double[n + observed.length][];
-    double[] val = new double[cand.length];
+    double[][] cand = new double[n][];
+    double[] val = new double[n];
     for (int i = 0; i < n; i++) {
       double[] q = sobol == null ? new double[0] : sobol.nextVector();
       double[] u = new double[d];
       int k = 0;
       for (int j = 0; j < d; j++) {
         if (dims.get(j) instanceof Space.Cat c) u[j] = rng.nextInt(c.choices().size());
-        else u[j] = q[k++];
+        else {
+          u[j] = (q[k] + shift[k]) % 1.0;
+          k++;
+        }
       }
       cand[i] = snap(u);
+      val[i] = m.logEi(cand[i], best);
     }
-    for (int i = 0; i < observed.length; i++) cand[n + i] = observed[i].clone();
-    for (int i = 0; i < cand.length; i++) val[i] = m.logEi(cand[i], best);
-    Integer[] order = new Integer[cand.length];
-    for (int i = 0; i < order.length; i++) order[i] = i;
-    Arrays.sort(order, (a, b) -> Double.compare(val[b], val[a]));
-    double[] bestX = cand[order[0]];
-    double bestV = val[order[0]];
-    for (int s = 0; s < Math.min(localStarts, order.length); s++) {
-      double[] x = cand[order[s]].clone();
-      double fx = val[order[s]];
-      double h = 0.1;
-      while (h > 1e-4) {
-        boolean improved = false;
-        for (int j = 0; j < d; j++) {
-          if (dims.get(j) instanceof Space.Cat c) {
-            for (int ch = 0; ch < c.choices().size(); ch++) {
-              if (ch == (int) x[j]) continue;
-              double[] t = x.clone();
-              t[j] = ch;
-              double ft = m.logEi(t, best);
-              if (ft > fx) {
-                x = t;
-                fx = ft;
-                improved = true;
-              }
-            }
-            continue;
-          }
-          for (int sign = -1; sign <= 1; sign += 2) {
-            double[] t = x.clone();
-            t[j] = Math.max(0, Math.min(1, t[j] + sign * h));
-            t = snap(t);
-            if (t[j] == x[j]) continue;
-            double ft = m.logEi(t, best);
-            if (ft > fx) {
-              x = t;
-              fx = ft;
-              improved = true;
-              break;
-            }
-          }
-        }
-        if (!improved) h /= 2;
+    int top = 0;
+    for (int i = 1; i < n; i++) if (val[i] > val[top]) top = i;
+    List<double[]> starts = new ArrayList<>();
+    starts.add(cand[top]);
+    double[] p = new double[n];
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+      p[i] = i == top ? 0 : Math.exp(val[i] - val[top]);
+      total += p[i];
+    }
+    for (int s = 0; s < localStarts - 2 && total > 0; s++) {
+      double r = rng.nextDouble() * total;
+      int pick = -1;
+      for (int i = 0; i < n; i++) {
+        if (p[i] <= 0) continue;
+        r -= p[i];
+        pick = i;
+        if (r <= 0) break;
       }
+      if (pick < 0) break;
+      starts.add(cand[pick]);
+      total -= p[pick];
+      p[pick] = 0;
+    }
+    int incumbent = 0;
+    for (int i = 1; i < y.length; i++) if (y[i] > y[incumbent]) incumbent = i;
+    if (observed.length > 0) starts.add(observed[incumbent].clone());
+    double[] bestX = cand[top];
+    double bestV = val[top];
+    for (double[] start : starts) {
+      double[] x = start.clone();
+      double fx = localSearch(m, best, x);
       if (fx > bestV) {
         bestV = fx;
         bestX = x;
       }
     }
     return bestX;
+  }
+
+  /** Improves x in place; returns log EI there. */
+  private double localSearch(Model m, double best, double[] x) {
+    int d = x.length;
+    double fx = m.logEi(x, best);
+    int[] contIdx = java.util.stream.IntStream.range(0, d).filter(j -> continuous(dims.get(j))).toArray();
+    int lastChanged = Integer.MIN_VALUE; // -1: the continuous block, j >= 0: a discrete parameter
+    for (int iter = 0; iter < 100; iter++) {
+      if (lastChanged == -1) return fx;
+      if (contIdx.length > 0) {
+        double[] ls = new double[contIdx.length];
+        double[] lo = new double[contIdx.length];
+        double[] hi = new double[contIdx.length];
+        double[] t0 = new double[contIdx.length];
+        for (int k = 0; k < contIdx.length; k++) {
+          ls[k] = 1 / Math.sqrt(m.lambda[contIdx[k]]);
+          hi[k] = 1 / ls[k];
+          t0[k] = x[contIdx[k]] / ls[k];
+        }
+        double[] work = x.clone();
+        double[] full = new double[d];
+        Lbfgsb.Result r = Lbfgsb.minimize((t, g) -> {
+          for (int k = 0; k < t.length; k++) work[contIdx[k]] = t[k] * ls[k];
+          double v = m.logEiWithGradient(work, best, full);
+          for (int k = 0; k < t.length; k++) g[k] = -full[contIdx[k]] * ls[k];
+          return -v;
+        }, t0, lo, hi, 1e-2, 200);
+        if (-r.value() > fx && r.iterations() > 0) {
+          for (int k = 0; k < contIdx.length; k++) x[contIdx[k]] = Math.max(0, Math.min(1, r.x()[k] * ls[k]));
+          fx = m.logEi(x, best);
+          lastChanged = -1;
+        }
+      }
+      for (int j = 0; j < d; j++) {
+        if (continuous(dims.get(j))) continue;
+        if (lastChanged == j) return fx;
+        double current = x[j];
+        double bestChoice = current;
+        for (double c : choices(dims.get(j), current)) {
+          if (c == current) continue;
+          double saved = x[j];
+          x[j] = c;
+          double fc = m.logEi(x, best);
+          x[j] = saved;
+          if (fc > fx) {
+            fx = fc;
+            bestChoice = c;
+          }
+        }
+        if (bestChoice != current) {
+          x[j] = bestChoice;
+          lastChanged = j;
+        }
+      }
+      if (lastChanged == Integer.MIN_VALUE) return fx;
+    }
+    return fx;
+  }
+
+  private static boolean continuous(Space.Dim dim) {
+    return dim instanceof Space.Num n && n.step() <= 0;
+  }
+
+  /**
+   * The unit-scaled values a discrete parameter can take: every one when there are at most 64,
+   * otherwise 64 spread over the range plus the neighbours of the current value at 1, 2, 4, ... steps.
+   */
+  private static double[] choices(Space.Dim dim, double current) {
+    if (dim instanceof Space.Cat c) {
+      double[] all = new double[c.choices().size()];
+      for (int i = 0; i < all.length; i++) all[i] = i;
+      return all;
+    }
+    Space.Num n = (Space.Num) dim;
+    long count = Math.round(Math.floor((n.high() - n.low()) / n.step() + 1e-9)) + 1;
+    java.util.function.LongToDoubleFunction unit = i -> n.toUnit(n.integer() ? (Object) Math.round(n.low() + i * n.step()) : (Object) (n.low() + i * n.step()));
+    if (count <= 64) return java.util.stream.LongStream.range(0, count).mapToDouble(unit).toArray();
+    List<Double> out = new ArrayList<>();
+    for (int i = 0; i < 64; i++) out.add(unit.applyAsDouble(Math.round(i * (count - 1) / 63.0)));
+    // the index of the current value, by inverting toUnit on the (log-aware) internal scale
+    double internal = n.lo() + current * (n.hi() - n.lo());
+    double external = n.log() ? Math.exp(internal) : internal;
+    long at = Math.max(0, Math.min(count - 1, Math.round((external - n.low()) / n.step())));
+    for (long k = 1; k < count; k *= 2) {
+      if (at - k >= 0) out.add(unit.applyAsDouble(at - k));
+      if (at + k < count) out.add(unit.applyAsDouble(at + k));
+    }
+    return out.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   // ------------------------------------------------------------------ the Gaussian process
@@ -186,55 +275,49 @@ final class Gp implements Sampler {
     return c;
   }
 
-  private Model fit(double[][] x, double[] y) {
+  /**
+   * Maximises the marginal likelihood plus the log prior with the bounded quasi-Newton method
+   * (gradient tolerance 1e-2, as Optuna), from the previous fit and, if that fails, from the
+   * defaults (unit length scales, scale and noise); if both fail the defaults are used.
+   */
+  Model fit(double[][] x, double[] y) {
     int d = dims.size();
-    double[] start = theta != null && theta.length == d + 2 ? theta : new double[d + 2];
     boolean[] cat = categorical();
-    double[] bestTheta = start;
-    double bestValue = new Model(x, y, start, cat).objective();
-    try {
-      NonLinearConjugateGradientOptimizer opt = new NonLinearConjugateGradientOptimizer(
-          NonLinearConjugateGradientOptimizer.Formula.POLAK_RIBIERE, new SimpleValueChecker(1e-7, 1e-7));
-      var result = opt.optimize(new MaxEval(400),
-          new ObjectiveFunction(t -> safe(() -> new Model(x, y, clamp(t), cat).objective())),
-          new ObjectiveFunctionGradient(t -> {
-            try {
-              return new Model(x, y, clamp(t), cat).gradient();
-            } catch (RuntimeException e) {
-              return new double[t.length];
-            }
-          }),
-          GoalType.MAXIMIZE, new InitialGuess(start));
-      double[] t = clamp(result.getPoint());
-      double v = new Model(x, y, t, cat).objective();
-      if (v > bestValue) {
-        bestTheta = t;
-        bestValue = v;
+    double[] defaults = new double[d + 2];
+    double[] lo = new double[d + 2];
+    double[] hi = new double[d + 2];
+    Arrays.fill(lo, -BOUND);
+    Arrays.fill(hi, BOUND);
+    List<double[]> starts = new ArrayList<>();
+    if (theta != null && theta.length == d + 2) starts.add(theta);
+    starts.add(defaults);
+    for (double[] start : starts) {
+      try {
+        Lbfgsb.Result r = Lbfgsb.minimize((t, g) -> {
+          try {
+            Model model = new Model(x, y, t, cat);
+            double v = model.objective();
+            double[] grad = model.gradient();
+            for (int i = 0; i < g.length; i++) g[i] = -grad[i];
+            return Double.isFinite(v) ? -v : Double.POSITIVE_INFINITY;
+          } catch (ArithmeticException e) {
+            return Double.POSITIVE_INFINITY; // not positive definite here: the line search steps back
+          }
+        }, start, lo, hi, 1e-2, 500);
+        if (Double.isFinite(r.value())) {
+          theta = r.x();
+          return new Model(x, y, theta, cat);
+        }
+      } catch (ArithmeticException e) {
+        // the final factorisation failed: try the next start
       }
-    } catch (RuntimeException e) {
-      // keep the warm start: a failed fit must not stop the search
     }
-    theta = bestTheta;
-    return new Model(x, y, bestTheta, cat);
-  }
-
-  private static double safe(java.util.function.DoubleSupplier f) {
-    try {
-      double v = f.getAsDouble();
-      return Double.isFinite(v) ? v : -1e30;
-    } catch (RuntimeException e) {
-      return -1e30;
-    }
-  }
-
-  private static double[] clamp(double[] t) {
-    double[] c = t.clone();
-    for (int i = 0; i < c.length; i++) c[i] = Math.max(-12, Math.min(12, c[i]));
-    return c;
+    theta = defaults;
+    return new Model(x, y, defaults, cat);
   }
 
   /** A GP conditioned on (x, y) with hyperparameters theta; Cholesky-factored once. */
-  private final class Model {
+  final class Model {
     final double[][] x;
     final double[] y;
     final double[] theta;
@@ -342,20 +425,61 @@ final class Gp implements Sampler {
     }
 
     double logEi(double[] u, double best) {
+      return logEiWithGradient(u, best, null);
+    }
+
+    /**
+     * Log expected improvement over {@code best} at u; with {@code grad}, also its gradient with
+     * respect to the continuous coordinates of u (left 0 for categorical ones).
+     */
+    double logEiWithGradient(double[] u, double best, double[] grad) {
       int n = x.length;
+      int d = u.length;
       double[] ks = new double[n];
+      double[] dk = grad == null ? null : new double[n]; // d k_i / d r2_i
       double m = 0;
       for (int i = 0; i < n; i++) {
-        ks[i] = scale * matern(r2(u, x[i]));
+        double r = r2(u, x[i]);
+        ks[i] = scale * matern(r);
+        if (dk != null) dk[i] = scale * maternDeriv(r);
         m += ks[i] * alpha[i];
       }
-      double[] v = forwardSolve(l, ks);
-      double var = scale;
-      for (double vi : v) var -= vi * vi;
-      var = Math.max(var, 1e-12);
+      double[] w = backSolve(l, forwardSolve(l, ks)); // K^-1 k
+      double raw = scale;
+      for (int i = 0; i < n; i++) raw -= ks[i] * w[i];
+      double var = Math.max(raw, 0) + 1e-12;
       double sigma = Math.sqrt(var);
-      return Math.log(sigma) + standardLogEi((m - best) / sigma);
+      double z = (m - best) / sigma;
+      double h = standardLogEi(z);
+      double value = Math.log(sigma) + h;
+      if (grad == null) return value;
+      double dh = Math.exp(logNormalCdf(z) - h); // h'(z) = Phi(z) / (z Phi(z) + phi(z))
+      for (int j = 0; j < d; j++) {
+        if (cat[j]) {
+          grad[j] = 0;
+          continue;
+        }
+        double dm = 0;
+        double dv = 0;
+        for (int i = 0; i < n; i++) {
+          double dkdu = dk[i] * 2 * lambda[j] * (u[j] - x[i][j]);
+          dm += dkdu * alpha[i];
+          dv -= 2 * w[i] * dkdu;
+        }
+        if (raw <= 0) dv = 0;
+        double dsigma = dv / (2 * sigma);
+        double dz = (dm - z * dsigma) / sigma;
+        grad[j] = dsigma / sigma + dh * dz;
+      }
+      return value;
     }
+  }
+
+  /** log Phi(z), the standard normal CDF, stable far into the lower tail. */
+  static double logNormalCdf(double z) {
+    if (z > -25) return Math.log(0.5 * Erf.erfc(-z / Math.sqrt(2)));
+    double z2 = z * z;
+    return -0.5 * z2 - Math.log(-z) - 0.5 * Math.log(2 * Math.PI) + Math.log(1 - 1 / z2 + 3 / (z2 * z2));
   }
 
   /** log E[max(0, Z + z)] for standard normal Z, stable for very negative z. */

@@ -19,12 +19,13 @@ public final class SamplerBench {
     int trials = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     List<String> samplers = args.length > 2 ? List.of(args[2].split(",")) : List.of("tpe", "gp", "random");
     String only = System.getenv().getOrDefault("BENCH_FUNCTIONS", "");
+    int firstSeed = Integer.parseInt(System.getenv().getOrDefault("BENCH_FIRST_SEED", "0")); // to split a long run into pieces
     List<Functions.Fn> fns = new ArrayList<>(Functions.all());
     if (List.of(only.split(",")).contains("xgb-auc")) fns.add(Functions.xgbAuc(System.getenv("BENCH_PYTHON"), "bench/tune/xgb_objective.py"));
     for (Functions.Fn f : fns) {
       if (!only.isEmpty() && !List.of(only.split(",")).contains(f.name())) continue;
       for (String s : samplers) {
-        for (int seed = 0; seed < seeds; seed++) {
+        for (int seed = firstSeed; seed < firstSeed + seeds; seed++) {
           long t0 = System.nanoTime();
           double[] best = Functions.run(sampler(s, f.space()), f, trials, seed, null);
           System.out.printf(Locale.ROOT, "{\"impl\":\"kiln\",\"sampler\":\"%s\",\"function\":\"%s\",\"seed\":%d,\"best\":%.10g,\"seconds\":%.3f}%n", s, f.name(), seed, best[trials - 1], (System.nanoTime() - t0) / 1e9);
