@@ -444,15 +444,16 @@ final class Gp implements Sampler {
         if (dk != null) dk[i] = scale * maternDeriv(r);
         m += ks[i] * alpha[i];
       }
-      double[] w = backSolve(l, forwardSolve(l, ks)); // K^-1 k
+      double[] v = forwardSolve(l, ks); // L^-1 k: the variance as scale - |v|^2 keeps its sign better than scale - k.K^-1 k
       double raw = scale;
-      for (int i = 0; i < n; i++) raw -= ks[i] * w[i];
+      for (double vi : v) raw -= vi * vi;
       double var = Math.max(raw, 0) + 1e-12;
       double sigma = Math.sqrt(var);
       double z = (m - best) / sigma;
       double h = standardLogEi(z);
       double value = Math.log(sigma) + h;
       if (grad == null) return value;
+      double[] w = backSolve(l, v); // K^-1 k
       double dh = Math.exp(logNormalCdf(z) - h); // h'(z) = Phi(z) / (z Phi(z) + phi(z))
       for (int j = 0; j < d; j++) {
         if (cat[j]) {
