@@ -59,6 +59,10 @@ public final class SamplerBench {
     return switch (name) {
       case "tpe" -> new Tpe(space, false, 10, 24, false, false);
       case "tpe-mv" -> new Tpe(space, false, 10, 24, true, false);
+      // variants measured against Optuna's defaults (bench/RESULTS.md, third run)
+      case "tpe-c64" -> new Tpe(space, false, 10, 64, false, false);
+      case "tpe-c128" -> new Tpe(space, false, 10, 128, false, false);
+      case "tpe-mv-c64" -> new Tpe(space, false, 10, 64, true, false);
       case "gp" -> new Gp(space, false, 10);
       default -> new Sampler.Random(space);
     };
