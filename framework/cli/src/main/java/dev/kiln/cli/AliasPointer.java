@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.engine.artifact.ArtifactStore;
+import dev.kiln.api.AtomicFiles;
 import dev.kiln.engine.exec.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +26,7 @@ record AliasPointer(String model, String alias, int version, String sha256, Stri
     try {
       Path f = file(home, model, alias);
       Files.createDirectories(f.getParent());
-      ArtifactStore.writeAtomically(f, Json.write(this).getBytes(StandardCharsets.UTF_8));
+      AtomicFiles.write(f, Json.write(this).getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

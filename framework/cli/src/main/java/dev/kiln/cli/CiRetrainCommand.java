@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.api.Artifact;
 import dev.kiln.engine.Engine;
 import dev.kiln.engine.KilnHome;
-import dev.kiln.engine.artifact.ArtifactStore;
+import dev.kiln.api.AtomicFiles;
 import dev.kiln.engine.diag.InvalidInputException;
 import dev.kiln.engine.diag.Problem;
 import dev.kiln.engine.diag.Problems;
@@ -128,7 +128,7 @@ final class CiRetrainCommand implements Callable<Integer> {
     StringBuilder blessed = new StringBuilder();
     for (Result r : results) for (Candidate c : r.candidates()) if (c.blessed() && c.version() != null) blessed.append(c.model()).append(':').append(c.version()).append('\n');
     Map<String, String> reports = Map.of("junit.xml", CiReport.junit(build), "summary.md", CiReport.markdown(build), "candidates.json", Json.write(build), "blessed.txt", blessed.toString());
-    for (var e : reports.entrySet()) ArtifactStore.writeAtomically(dir.resolve(e.getKey()), e.getValue().getBytes(StandardCharsets.UTF_8));
+    for (var e : reports.entrySet()) AtomicFiles.write(dir.resolve(e.getKey()), e.getValue().getBytes(StandardCharsets.UTF_8));
     spec.commandLine().getOut().print(reports.get("summary.md"));
     spec.commandLine().getOut().flush();
     err.println("kiln ci: reports in " + Show.display(cwd, dir) + "/ (junit.xml, summary.md, candidates.json, blessed.txt)");

@@ -2,7 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.api.Artifact;
 import dev.kiln.engine.KilnHome;
-import dev.kiln.engine.artifact.ArtifactStore;
+import dev.kiln.api.AtomicFiles;
 import dev.kiln.engine.exec.Json;
 import dev.kiln.registry.MetricRecord;
 import dev.kiln.registry.StepRunRecord;
@@ -60,7 +60,7 @@ final class RunFiles {
       }
       Path target = e.getValue();
       if (target.getParent() != null) Files.createDirectories(target.getParent());
-      ArtifactStore.writeAtomically(target, Files.readAllBytes(home.artifacts().path(a)));
+      AtomicFiles.write(target, Files.readAllBytes(home.artifacts().path(a)));
       lines.add("exported " + ref + " -> " + Show.display(cwd, target) + " (sha256 " + a.sha256().substring(0, 12) + ")");
     }
     if (metricsOut != null) {
@@ -72,7 +72,7 @@ final class RunFiles {
         metrics.computeIfAbsent(m.stepKey(), k -> new TreeMap<>()).put(m.name(), m.value());
       }
       if (metricsOut.getParent() != null) Files.createDirectories(metricsOut.getParent());
-      ArtifactStore.writeAtomically(metricsOut, (Json.write(metrics) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      AtomicFiles.write(metricsOut, (Json.write(metrics) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
       lines.add("metrics -> " + Show.display(cwd, metricsOut));
     }
     return lines;

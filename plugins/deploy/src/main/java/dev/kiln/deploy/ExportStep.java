@@ -6,6 +6,7 @@ import dev.kiln.api.InvalidInput;
 import dev.kiln.api.InvalidParamException;
 import dev.kiln.api.Output;
 import dev.kiln.api.Param;
+import dev.kiln.api.Sha256;
 import dev.kiln.api.StepContext;
 import dev.kiln.api.StepResult;
 import dev.kiln.api.StepType;
@@ -19,10 +20,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -156,7 +154,7 @@ final class ExportStep implements StepType<ExportStep.Params> {
     }
     m.put("inputs", inputs);
     Map<String, String> sums = new LinkedHashMap<>();
-    files.forEach((f, b) -> sums.put(f, sha256(b)));
+    files.forEach((f, b) -> sums.put(f, Sha256.hex(b)));
     m.put("files", sums);
     if (onnx.isPresent()) {
       m.put("onnx", onnx.get().describe("model.onnx"));
@@ -177,13 +175,5 @@ final class ExportStep implements StepType<ExportStep.Params> {
         + (onnx ? "- `model.onnx`: the same model as an ONNX graph over the encoded features; `kiln-export.json` lists its input columns in order.\n" : "")
         + "- `kiln-export.json`: the manifest: request fields, files with SHA-256, how to call the ONNX graph.\n\n"
         + "Serve it over HTTP (no store or registry needed):\n\n    kiln serve " + name + "-bundle.zip\n    curl -X POST localhost:8080/v1/models/" + name + "/predict -H 'content-type: application/json' -d '[{...}]'\n";
-  }
-
-  private static String sha256(byte[] b) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.dvc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.api.AtomicFiles;
 import dev.kiln.api.DataVersioning;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,7 +106,7 @@ public final class DvcVersioning implements DataVersioning {
 
   private static void writeAtomically(Path target, String text) {
     try {
-      WorkspaceFile.replace(target, tmp -> Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8));
+      AtomicFiles.replace(target, tmp -> Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8));
     } catch (java.io.IOException e) {
       throw new DataUnavailable("cannot write " + target + ": " + e.getMessage());
     }

@@ -1,6 +1,7 @@
 package dev.kiln.dvc;
 
 import dev.kiln.api.Artifact;
+import dev.kiln.api.AtomicFiles;
 import dev.kiln.api.Output;
 import dev.kiln.api.Param;
 import dev.kiln.api.StepContext;
@@ -76,7 +77,7 @@ final class TrackStep implements StepType<TrackStep.Params> {
     Path source = ctx.open(p.artifact());
     Files.createDirectories(target.getParent());
     if (!Files.isRegularFile(target) || Files.mismatch(source, target) != -1) {
-      WorkspaceFile.replace(target, tmp -> Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING));
+      AtomicFiles.replace(target, tmp -> Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING));
     }
     String rel = Tracked.slashes(repo.relativize(target));
     try {

@@ -211,7 +211,7 @@ final class Delivery {
 
   static void save(Path dir, ObjectNode state) {
     try {
-      Outbox.writeAtomically(dir.resolve("state.json"), Outbox.JSON.writeValueAsBytes(state));
+      dev.kiln.api.AtomicFiles.write(dir.resolve("state.json"), Outbox.JSON.writeValueAsBytes(state));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -3,14 +3,12 @@ package dev.kiln.mlflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.api.Sha256;
 import dev.kiln.api.Tracker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -306,7 +304,7 @@ public final class MlflowTracker implements Tracker {
           String k = nameKey(en.getKey());
           String v = en.getValue();
           if (v.length() > MAX_PARAM_VALUE) {
-            String h = sha256(v).substring(0, 12);
+            String h = Sha256.hex(v.getBytes(StandardCharsets.UTF_8)).substring(0, 12);
             String file = "params/" + k.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + h + ".txt";
             artifact(key, file, outbox.keep((key.isEmpty() ? "run" : key.replace('/', '_')) + "/" + file, v.getBytes(StandardCharsets.UTF_8)));
             v = v.substring(0, MAX_PARAM_VALUE - 16) + "...#" + h;
@@ -348,11 +346,11 @@ public final class MlflowTracker implements Tracker {
   }
 
   static String limitKey(String k) {
-    return k.length() <= MAX_KEY ? k : k.substring(0, MAX_KEY - 13) + "~" + sha256(k).substring(0, 12);
+    return k.length() <= MAX_KEY ? k : k.substring(0, MAX_KEY - 13) + "~" + Sha256.hex(k.getBytes(StandardCharsets.UTF_8)).substring(0, 12);
   }
 
   static String limitTag(String v) {
-    return v.length() <= MAX_TAG_VALUE ? v : v.substring(0, MAX_TAG_VALUE - 16) + "...#" + sha256(v).substring(0, 12);
+    return v.length() <= MAX_TAG_VALUE ? v : v.substring(0, MAX_TAG_VALUE - 16) + "...#" + Sha256.hex(v.getBytes(StandardCharsets.UTF_8)).substring(0, 12);
   }
 
   /** MLflow param and metric names allow letters, digits, '_', '-', '.', ' ', ':', '/' (e.g. {@code impute.*} becomes {@code impute._}). */
@@ -370,13 +368,5 @@ public final class MlflowTracker implements Tracker {
       case "CANCELLED" -> "KILLED";
       default -> "FAILED";
     };
-  }
-
-  static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -3,15 +3,14 @@ package dev.kiln.mlflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.api.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +43,7 @@ final class Outbox {
     try {
       Files.createDirectories(dir.resolve("files"));
       ObjectNode meta = JSON.createObjectNode().put("runId", runId).put("trackingUri", trackingUri);
-      writeAtomically(dir.resolve("meta.json"), JSON.writeValueAsBytes(meta));
+      AtomicFiles.write(dir.resolve("meta.json"), JSON.writeValueAsBytes(meta));
       List<JsonNode> existing = read(dir, 0);
       return new Outbox(dir, existing.isEmpty() ? 0 : existing.get(existing.size() - 1).get("seq").asLong());
     } catch (IOException e) {
@@ -79,7 +78,7 @@ final class Outbox {
     Path f = dir.resolve("files").resolve(name);
     try {
       Files.createDirectories(f.getParent());
-      writeAtomically(f, content);
+      AtomicFiles.write(f, content);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -116,20 +115,6 @@ final class Outbox {
     if (!Files.isDirectory(root)) return List.of();
     try (Stream<Path> s = Files.list(root)) {
       return s.filter(Files::isDirectory).sorted().toList();
-    }
-  }
-
-  static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer b = ByteBuffer.wrap(bytes);
-      while (b.hasRemaining()) ch.write(b);
-      ch.force(true);
-    }
-    try {
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 }

@@ -1,6 +1,8 @@
 package dev.kiln.engine.artifact;
 
 import dev.kiln.api.Artifact;
+import dev.kiln.api.AtomicFiles;
+import dev.kiln.api.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,8 +15,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -43,7 +43,7 @@ public final class ArtifactStore {
     Files.createDirectories(tmp);
     Path t = Files.createTempFile(tmp, "put-", ".part");
     try {
-      MessageDigest md = sha256();
+      MessageDigest md = Sha256.digest();
       long size;
       try (InputStream in = new DigestInputStream(Files.newInputStream(file), md);
           FileChannel ch = FileChannel.open(t, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
@@ -52,13 +52,13 @@ public final class ArtifactStore {
         out.flush();
         ch.force(true);
       }
-      String sha = HexFormat.of().formatHex(md.digest());
+      String sha = Sha256.hex(md);
       Path target = root.resolve(sha);
       if (Files.exists(target) && verify(sha, target)) {
         Files.delete(t);
       } else {
         move(t, target);
-        syncDir(root);
+        AtomicFiles.syncDir(root);
       }
       verified.add(sha);
       return new Artifact(sha, size, mediaType, file.getFileName().toString());
@@ -114,23 +114,15 @@ public final class ArtifactStore {
   }
 
   public static String hash(Path file) throws IOException {
-    MessageDigest md = sha256();
+    MessageDigest md = Sha256.digest();
     try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
       in.transferTo(OutputStream.nullOutputStream());
     }
-    return HexFormat.of().formatHex(md.digest());
+    return Sha256.hex(md);
   }
 
   public static String hash(byte[] bytes) {
-    return HexFormat.of().formatHex(sha256().digest(bytes));
-  }
-
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(bytes);
   }
 
   private static void move(Path from, Path to) throws IOException {
@@ -140,32 +132,6 @@ public final class ArtifactStore {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       throw new IOException("the artifact store " + to.getParent() + " must be on a file system with atomic rename", e);
-    }
-  }
-
-  /** Makes the rename itself durable. */
-  static void syncDir(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // some file systems cannot sync a directory; the rename is still atomic
-    }
-  }
-
-  /** Writes {@code bytes} to {@code target} atomically (temp file, fsync, rename). */
-  public static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path t = Files.createTempFile(dir, "." + target.getFileName(), ".part");
-    try {
-      try (FileChannel ch = FileChannel.open(t, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        ch.write(java.nio.ByteBuffer.wrap(bytes));
-        ch.force(true);
-      }
-      Files.move(t, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      syncDir(dir);
-    } finally {
-      Files.deleteIfExists(t);
     }
   }
 }
