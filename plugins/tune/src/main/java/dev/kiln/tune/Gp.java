@@ -251,15 +251,12 @@ final class Gp implements Sampler {
       return all;
     }
     Space.Num n = (Space.Num) dim;
-    long count = Math.round(Math.floor((n.high() - n.low()) / n.step() + 1e-9)) + 1;
-    java.util.function.LongToDoubleFunction unit = i -> n.toUnit(n.integer() ? (Object) Math.round(n.low() + i * n.step()) : (Object) (n.low() + i * n.step()));
+    long count = n.count();
+    java.util.function.LongToDoubleFunction unit = i -> n.toUnit(n.valueAt(i));
     if (count <= 64) return java.util.stream.LongStream.range(0, count).mapToDouble(unit).toArray();
     List<Double> out = new ArrayList<>();
     for (int i = 0; i < 64; i++) out.add(unit.applyAsDouble(Math.round(i * (count - 1) / 63.0)));
-    // the index of the current value, by inverting toUnit on the (log-aware) internal scale
-    double internal = n.lo() + current * (n.hi() - n.lo());
-    double external = n.log() ? Math.exp(internal) : internal;
-    long at = Math.max(0, Math.min(count - 1, Math.round((external - n.low()) / n.step())));
+    long at = Math.round((((Number) n.fromUnit(current)).doubleValue() - n.low()) / n.step()); // fromUnit snaps to the grid
     for (long k = 1; k < count; k *= 2) {
       if (at - k >= 0) out.add(unit.applyAsDouble(at - k));
       if (at + k < count) out.add(unit.applyAsDouble(at + k));

@@ -39,12 +39,10 @@ final class Lbfgsb {
       }
       if (pgMax <= pgtol) break;
       double[] d = direction(g, memory, free);
-      double slope = dot(d, g);
-      if (!(slope < 0)) {
+      if (!(dot(d, g) < 0)) { // not a descent direction: forget the curvature pairs, go down the gradient
         memory.clear();
         d = new double[n];
         for (int i = 0; i < n; i++) d[i] = free[i] ? -g[i] : 0;
-        slope = dot(d, g);
       }
       double step = memory.isEmpty() ? Math.min(1.0, 1.0 / Math.max(1e-12, norm(d))) : 1.0;
       double[] xn = null;
@@ -79,7 +77,7 @@ final class Lbfgsb {
       double previous = fx;
       x = xn;
       fx = fn;
-      g = gn.clone();
+      g = gn;
       if ((previous - fx) <= 2.2e-9 * Math.max(1, Math.max(Math.abs(previous), Math.abs(fx)))) {
         it++;
         break;
@@ -91,33 +89,34 @@ final class Lbfgsb {
   /** -H g over the free variables by the two-loop recursion (held variables do not move). */
   private static double[] direction(double[] g, Deque<double[][]> memory, boolean[] free) {
     int n = g.length;
-    double[] q = new double[n];
-    for (int i = 0; i < n; i++) q[i] = free[i] ? g[i] : 0;
+    double[] q = masked(g, free);
     int m = memory.size();
+    double[][] ss = new double[m][];
+    double[][] ys = new double[m][];
+    int at = 0;
+    for (double[][] pair : memory) {
+      ss[at] = masked(pair[0], free);
+      ys[at] = masked(pair[1], free);
+      at++;
+    }
     double[] alpha = new double[m];
     double[] rho = new double[m];
-    double[][][] pairs = memory.toArray(new double[0][][]);
     for (int k = m - 1; k >= 0; k--) {
-      double[] s = masked(pairs[k][0], free);
-      double[] y = masked(pairs[k][1], free);
-      double sy = dot(s, y);
+      double sy = dot(ss[k], ys[k]);
       rho[k] = sy > 0 ? 1 / sy : 0;
-      alpha[k] = rho[k] * dot(s, q);
-      for (int i = 0; i < n; i++) q[i] -= alpha[k] * y[i];
+      alpha[k] = rho[k] * dot(ss[k], q);
+      for (int i = 0; i < n; i++) q[i] -= alpha[k] * ys[k][i];
     }
     double gammaScale = 1;
     if (m > 0) {
-      double[] s = masked(pairs[m - 1][0], free);
-      double[] y = masked(pairs[m - 1][1], free);
-      double yy = dot(y, y);
-      if (yy > 0 && dot(s, y) > 0) gammaScale = dot(s, y) / yy;
+      double sy = dot(ss[m - 1], ys[m - 1]);
+      double yy = dot(ys[m - 1], ys[m - 1]);
+      if (yy > 0 && sy > 0) gammaScale = sy / yy;
     }
     for (int i = 0; i < n; i++) q[i] *= gammaScale;
     for (int k = 0; k < m; k++) {
-      double[] s = masked(pairs[k][0], free);
-      double[] y = masked(pairs[k][1], free);
-      double beta = rho[k] * dot(y, q);
-      for (int i = 0; i < n; i++) q[i] += s[i] * (alpha[k] - beta);
+      double beta = rho[k] * dot(ys[k], q);
+      for (int i = 0; i < n; i++) q[i] += ss[k][i] * (alpha[k] - beta);
     }
     for (int i = 0; i < n; i++) q[i] = free[i] ? -q[i] : 0;
     return q;

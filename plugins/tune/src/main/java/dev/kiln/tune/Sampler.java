@@ -30,8 +30,7 @@ interface Sampler {
     if (d instanceof Space.Cat c) return c.choices().get(rng.nextInt(c.choices().size()));
     Space.Num n = (Space.Num) d;
     if (n.step() > 0 && !n.log()) {
-      long k = Math.round(Math.floor((n.high() - n.low()) / n.step() + 1e-9));
-      return n.toExternal(n.low() + rng.nextLong(k + 1) * n.step());
+      return n.toExternal(n.low() + rng.nextLong(n.count()) * n.step());
     }
     return n.toExternal(n.lo() + rng.nextDouble() * (n.hi() - n.lo()));
   }

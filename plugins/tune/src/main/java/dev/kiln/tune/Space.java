@@ -82,9 +82,18 @@ record Space(List<Dim> dims) {
     List<Object> values() {
       if (step <= 0) return null;
       List<Object> out = new ArrayList<>();
-      long n = Math.round(Math.floor((high - low) / step + 1e-9));
-      for (long i = 0; i <= n; i++) out.add(integer ? (Object) Math.round(low + i * step) : (Object) (low + i * step));
+      for (long i = 0; i < count(); i++) out.add(valueAt(i));
       return out;
+    }
+
+    /** How many values a discrete range has (low, low + step, ... up to high). */
+    long count() {
+      return Math.round(Math.floor((high - low) / step + 1e-9)) + 1;
+    }
+
+    /** The i-th value of a discrete range. */
+    Object valueAt(long i) {
+      return integer ? (Object) Math.round(low + i * step) : (Object) (low + i * step);
     }
   }
 
