@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.api.Artifact;
 import dev.kiln.api.Tracker;
 import dev.kiln.engine.KilnHome;
+import dev.kiln.engine.models.Provenance;
 import dev.kiln.engine.plan.ExecutionPlan;
 import dev.kiln.registry.MetricRecord;
 import dev.kiln.registry.RunRecord;
@@ -15,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import org.zeroturnaround.exec.ProcessExecutor;
 
 /**
  * Feeds a run to the configured {@link Tracker}s: what the store recorded for each step (params,
@@ -207,29 +206,13 @@ public final class TrackingListener implements RunListener {
   /** mlflow.source.git.* tags of the project directory, when it is a git work tree. */
   static Map<String, String> gitTags(java.nio.file.Path dir) {
     Map<String, String> tags = new LinkedHashMap<>();
-    String commit = git(dir, "rev-parse", "HEAD");
-    if (commit == null) return tags;
+    String commit = Provenance.git(dir, "rev-parse", "HEAD");
+    if (commit == null || commit.isEmpty()) return tags;
     tags.put("mlflow.source.git.commit", commit);
-    String branch = git(dir, "rev-parse", "--abbrev-ref", "HEAD");
-    if (branch != null && !branch.equals("HEAD")) tags.put("mlflow.source.git.branch", branch);
-    String remote = git(dir, "config", "--get", "remote.origin.url");
-    if (remote != null) tags.put("mlflow.source.git.repoURL", remote.replaceAll("//[^/@]+@", "//")); // no credentials in URLs
+    String branch = Provenance.git(dir, "rev-parse", "--abbrev-ref", "HEAD");
+    if (branch != null && !branch.isEmpty() && !branch.equals("HEAD")) tags.put("mlflow.source.git.branch", branch);
+    String remote = Provenance.git(dir, "config", "--get", "remote.origin.url");
+    if (remote != null && !remote.isEmpty()) tags.put("mlflow.source.git.repoURL", remote.replaceAll("//[^/@]+@", "//")); // no credentials in URLs
     return tags;
-  }
-
-  private static String git(java.nio.file.Path dir, String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add("git");
-    cmd.addAll(List.of(args));
-    try {
-      var r = new ProcessExecutor().command(cmd).directory(dir.toFile()).readOutput(true).timeout(10, TimeUnit.SECONDS).execute();
-      String out = r.outputUTF8().trim();
-      return r.getExitValue() == 0 && !out.isEmpty() ? out : null;
-    } catch (IOException | java.util.concurrent.TimeoutException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
   }
 }

@@ -85,8 +85,11 @@ public final class Provenance {
     return v != null && !v.isBlank();
   }
 
-  /** git's answer, trimmed, or null when git is missing, this is no repository, or it fails. */
-  static String git(Path dir, String... args) {
+  /**
+   * git's answer, trimmed, or null when git is missing, this is no repository, or it fails. Also
+   * what the MLflow source tags are read with.
+   */
+  public static String git(Path dir, String... args) {
     try {
       String[] cmd = new String[args.length + 1];
       cmd[0] = "git";
@@ -94,6 +97,9 @@ public final class Provenance {
       var r = new ProcessExecutor().command(cmd).directory(dir.toFile()).readOutput(true).redirectError(java.io.OutputStream.nullOutputStream())
           .timeout(10, TimeUnit.SECONDS).exitValueAny().execute();
       return r.getExitValue() == 0 ? r.outputUTF8().trim() : null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
     } catch (Exception e) {
       return null;
     }
