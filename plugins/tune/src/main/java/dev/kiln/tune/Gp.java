@@ -14,7 +14,8 @@ import org.hipparchus.special.Erf;
  * with one length scale per parameter (Hamming distance for categorical ones), inputs scaled to
  * [0, 1] (log-aware), outputs standardised; kernel scale, length scales and noise fitted by
  * maximising the marginal likelihood with Optuna's weak priors (bounded quasi-Newton with analytic
- * gradients, warm-started from the previous fit, the defaults if that fails); log expected
+ * gradients, warm-started from the previous fit, the defaults if that fails; the noise floor is lower
+ * than Optuna's, see {@link #MIN_NOISE}); log expected
  * improvement over 2048 randomly shifted Sobol points, then local searches (quasi-Newton on the
  * analytic gradient for continuous parameters, a search over the values of discrete ones) from the
  * best point, eight drawn by a roulette on exp(log EI), and the best trial so far. Parallel
@@ -23,7 +24,13 @@ import org.hipparchus.special.Erf;
  * GPSampler does for parameters outside its joint space.
  */
 final class Gp implements Sampler {
-  private static final double MIN_NOISE = 1e-6;
+  /**
+   * The noise variance's floor (standardised units). Optuna uses 1e-6 because it inverts the kernel
+   * matrix explicitly; the Cholesky solves here stay accurate far below that (their rounding is about
+   * n * 1e-16 of the kernel scale), and a floor of 1e-6 keeps a smooth deterministic objective from
+   * being resolved more finely than about 1e-3 of its spread (bench/RESULTS.md, fourth run).
+   */
+  private static final double MIN_NOISE = 1e-10;
   private static final double BOUND = 30; // on the log kernel parameters, only to keep exp() finite
   private final Space space;
   private final List<Space.Dim> dims;
