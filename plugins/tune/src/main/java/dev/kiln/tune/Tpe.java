@@ -147,6 +147,29 @@ final class Tpe implements Sampler {
     return ((Space.Num) d).toExternal(x);
   }
 
+  /**
+   * Each value's position in ascending order, equal values in index order (what a stable sort of
+   * the indices gives), without boxing: a primitive sort of the values, then each index takes the
+   * next free slot of its value's run.
+   */
+  static int[] stableRanks(double[] v) {
+    double[] sorted = v.clone();
+    java.util.Arrays.sort(sorted);
+    int[] taken = new int[v.length];
+    int[] rank = new int[v.length];
+    for (int i = 0; i < v.length; i++) {
+      int lo = 0;
+      int hi = v.length;
+      while (lo < hi) { // the first position whose value is not below v[i] (Double.compare, as Arrays.sort)
+        int mid = (lo + hi) >>> 1;
+        if (Double.compare(sorted[mid], v[i]) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      rank[i] = lo + taken[lo]++;
+    }
+    return rank;
+  }
+
   /** A mixture of product kernels: one per observation plus the prior. */
   final class Parzen {
     private final List<Space.Dim> dims;
@@ -209,12 +232,10 @@ final class Tpe implements Sampler {
             // neighbour distances among the observations and the prior mean, with the range ends
             double[] withPrior = java.util.Arrays.copyOf(col, n + 1);
             withPrior[n] = 0.5 * (lo + hi);
-            Integer[] order = new Integer[n + 1];
-            for (int i = 0; i <= n; i++) order[i] = i;
-            java.util.Arrays.sort(order, Comparator.comparingDouble(i -> withPrior[i]));
+            int[] rank = stableRanks(withPrior);
             double[] e = new double[n + 3];
             e[0] = lo - step / 2;
-            for (int i = 0; i <= n; i++) e[i + 1] = withPrior[order[i]];
+            for (int i = 0; i <= n; i++) e[rank[i] + 1] = withPrior[i];
             e[n + 2] = hi + step / 2;
             double[] sorted = new double[n + 1];
             for (int i = 0; i <= n; i++) sorted[i] = Math.max(e[i + 1] - e[i], e[i + 2] - e[i + 1]);
@@ -223,9 +244,7 @@ final class Tpe implements Sampler {
               sorted[0] = e[2] - e[1];
               sorted[n] = e[n + 1] - e[n];
             }
-            double[] back = new double[n + 1];
-            for (int i = 0; i <= n; i++) back[order[i]] = sorted[i];
-            System.arraycopy(back, 0, s, 0, n);
+            for (int i = 0; i < n; i++) s[i] = sorted[rank[i]];
           }
           double maxSigma = range;
           double minSigma = range / Math.min(100.0, 1.0 + (n + 1)); // the magic clip
