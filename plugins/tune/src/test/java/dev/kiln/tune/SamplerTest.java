@@ -15,6 +15,26 @@ import org.junit.jupiter.api.Test;
 class SamplerTest {
 
   @Test
+  void stableRanksOrderAsAStableSortOfTheIndices() {
+    SplittableRandom rng = new SplittableRandom(4);
+    for (int round = 0; round < 200; round++) {
+      double[] v = new double[1 + rng.nextInt(40)];
+      for (int i = 0; i < v.length; i++) v[i] = switch (rng.nextInt(4)) { // many ties, and both zeros
+        case 0 -> rng.nextInt(3);
+        case 1 -> -0.0;
+        case 2 -> 0.0;
+        default -> rng.nextGaussian();
+      };
+      Integer[] order = new Integer[v.length];
+      for (int i = 0; i < v.length; i++) order[i] = i;
+      java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> v[i]));
+      int[] expected = new int[v.length];
+      for (int pos = 0; pos < v.length; pos++) expected[order[pos]] = pos;
+      assertThat(Tpe.stableRanks(v)).as(java.util.Arrays.toString(v)).containsExactly(expected);
+    }
+  }
+
+  @Test
   void gammaAndWeightsFollowOptunasDefaults() {
     assertThat(Tpe.gamma(1)).isEqualTo(1);
     assertThat(Tpe.gamma(10)).isEqualTo(1);
