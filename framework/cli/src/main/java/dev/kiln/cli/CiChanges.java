@@ -203,7 +203,8 @@ final class CiChanges {
     return out;
   }
 
-  private static JsonNode yaml(String text) {
+  /** params.yaml's text parsed (a missing node when there is none); invalid YAML is a usage problem. */
+  static JsonNode yaml(String text) {
     if (text == null || text.isBlank()) return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     try {
       JsonNode n = new YAMLMapper().readTree(text);

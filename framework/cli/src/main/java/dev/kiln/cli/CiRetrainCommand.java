@@ -141,8 +141,7 @@ final class CiRetrainCommand implements Callable<Integer> {
     long t0 = System.currentTimeMillis();
     Map<String, String> overrides = new LinkedHashMap<>();
     try {
-      JsonNode params = s.name() == null ? null : paramsYaml();
-      JsonNode section = params == null ? null : params.path(s.name());
+      JsonNode section = s.name() == null ? null : paramsYaml().path(s.name());
       if (section != null && section.isObject()) overrides.putAll(RunFiles.params(section, CiChanges.PARAMS_FILE + ":" + s.name()));
       err.println("kiln ci: retraining " + shown + (overrides.isEmpty() ? "" : " with " + CiChanges.PARAMS_FILE + ":" + s.name()) + " (" + String.join("; ", reasons) + ")");
       ExecutionPlan plan = engine.plan(f, shown, overrides, p -> err.println(p.format()));
@@ -183,19 +182,19 @@ final class CiRetrainCommand implements Callable<Integer> {
   }
 
   /** params.yaml, once read; unset until then (and after a failed read, so each pipeline reports it). */
-  private Optional<JsonNode> paramsYaml;
+  private JsonNode paramsYaml;
 
-  /** params.yaml beside the pipelines (null when there is none), read once for the whole build. */
+  /** params.yaml beside the pipelines (a missing node when there is none), read once for the whole build, as kiln ci changed reads it. */
   private JsonNode paramsYaml() {
     if (paramsYaml == null) {
       Path p = cwd.resolve(CiChanges.PARAMS_FILE);
       try {
-        paramsYaml = Optional.ofNullable(Files.exists(p) ? new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(p.toFile()) : null);
+        paramsYaml = CiChanges.yaml(Files.exists(p) ? Files.readString(p) : null);
       } catch (IOException e) {
-        throw new Errors.UsageProblem(CiChanges.PARAMS_FILE + " is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        throw new Errors.UsageProblem(CiChanges.PARAMS_FILE + ": cannot read: " + e.getMessage());
       }
     }
-    return paramsYaml.orElse(null);
+    return paramsYaml;
   }
 
 
