@@ -21,7 +21,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +68,9 @@ final class CiRetrainCommand implements Callable<Integer> {
     this.home = home;
     this.cwd = cwd;
   }
+
+  /** The run's link in what the MLflow tracker says when it closes. */
+  private static final Pattern MLFLOW_RUN = Pattern.compile("^tracking: MLflow run (\\S+)");
 
   /** A check of a validate step, as its report has it. */
   record Check(String name, String status, Double value, String expected, String detail) {}
@@ -146,29 +148,14 @@ final class CiRetrainCommand implements Callable<Integer> {
       err.println("kiln ci: retraining " + shown + (overrides.isEmpty() ? "" : " with " + CiChanges.PARAMS_FILE + ":" + s.name()) + " (" + String.join("; ", reasons) + ")");
       ExecutionPlan plan = engine.plan(f, shown, overrides, p -> err.println(p.format()));
       RunOptions options = RunCommand.options(cwd, home, output, false);
-      StringWriter seen = new StringWriter();
-      PrintWriter tee = new PrintWriter(new java.io.Writer() {
-        @Override
-        public void write(char[] b, int off, int len) {
-          err.write(b, off, len);
-          seen.write(b, off, len);
-        }
-
-        @Override
-        public void flush() {
-          err.flush();
-        }
-
-        @Override
-        public void close() {
-          err.flush();
-        }
-      }, true);
-      RunOutcome outcome = RunSupport.run(onStart -> engine.run(plan, home, options, new Progress(tee, Progress.isTerminal()), onStart));
-      new Show(home.store()).failures(outcome.runId(), home, tee);
-      tee.flush();
-      Matcher m = Pattern.compile("tracking: MLflow run (\\S+)").matcher(seen.toString());
-      String tracking = m.find() ? m.group(1) : null;
+      RunOutcome outcome = RunSupport.run(onStart -> engine.run(plan, home, options, new Progress(err, Progress.isTerminal()), onStart));
+      new Show(home.store()).failures(outcome.runId(), home, err);
+      err.flush();
+      String tracking = null;
+      for (String line : outcome.tracking()) {
+        Matcher m = MLFLOW_RUN.matcher(line);
+        if (m.find()) tracking = m.group(1);
+      }
       boolean ok = outcome.status() == RunStatus.SUCCEEDED;
       return new Result(shown, s.name(), ok ? "succeeded" : outcome.invalidInput() ? "invalid" : "failed", outcome.runId(), System.currentTimeMillis() - t0,
           ok ? null : outcome.error(), tracking, reasons, candidates(outcome.runId()));

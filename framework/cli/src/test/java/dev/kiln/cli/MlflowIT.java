@@ -278,6 +278,12 @@ class MlflowIT {
       Cli.Result forced = ci.run("promote", "iris", "2", "--force", "--reason", "mirror test");
       assertThat(forced.exit()).as(forced.err()).isZero();
       assertThat(server.get("registered-models/alias?name=iris&alias=champion").path("model_version").path("version").asText()).isEqualTo("2");
+
+      // kiln ci retrain links each pipeline's run to its MLflow run in its reports
+      Cli.Result retrain = ci.run("ci", "retrain", "gate.yaml");
+      assertThat(retrain.exit()).as(retrain.err()).isZero();
+      assertThat(Files.readString(dir.resolve("kiln-ci/summary.md"))).contains("](" + server.uri + "/#/experiments/");
+      assertThat(Files.readString(dir.resolve("kiln-ci/junit.xml"))).contains("MLflow: " + server.uri + "/#/experiments/");
     }
   }
 

@@ -136,12 +136,16 @@ public final class Engine {
     tracking.maskingWith(executor);
     onStart.accept(executor);
     both.runStarted(run.id(), plan, resumed);
+    RunOutcome outcome = null;
     try {
-      return executor.execute(run.id(), plan, previous);
+      outcome = executor.execute(run.id(), plan, previous);
     } finally {
       // trackers get a bounded time to deliver; what is left stays in their outbox for `kiln sync`
-      for (String line : tracking.close(trackingWait(options.env(), line -> listener.stepLog("", line)))) listener.stepLog("", line);
+      java.util.List<String> lines = tracking.close(trackingWait(options.env(), line -> listener.stepLog("", line)));
+      for (String line : lines) listener.stepLog("", line);
+      if (outcome != null) outcome = outcome.withTracking(lines);
     }
+    return outcome;
   }
 
   /** The registries (MLflow's) of the trackers configured in {@code env}, which Kiln's registry is mirrored to. */
