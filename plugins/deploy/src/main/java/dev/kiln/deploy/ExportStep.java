@@ -10,7 +10,6 @@ import dev.kiln.api.Sha256;
 import dev.kiln.api.StepContext;
 import dev.kiln.api.StepResult;
 import dev.kiln.api.StepType;
-import dev.kiln.tribuo.data.ColumnType;
 import dev.kiln.tribuo.data.DatasetFile;
 import dev.kiln.tribuo.data.Schema;
 import dev.kiln.tribuo.features.Transform;
@@ -148,10 +147,7 @@ final class ExportStep implements StepType<ExportStep.Params> {
           "note", "predictions of model.onnx are in the transformed scale: standard -> y * scale + center; log -> exp(y) - 1"));
     }
     List<Map<String, String>> inputs = new ArrayList<>();
-    for (Schema.Column c : tf.input().columns()) {
-      if (c.name().equals(tf.input().target()) || c.type() == ColumnType.ID || c.type() == ColumnType.IGNORE) continue;
-      inputs.add(Map.of("name", c.name(), "type", c.type().yamlName()));
-    }
+    for (Schema.Column c : tf.input().inputs()) inputs.add(Map.of("name", c.name(), "type", c.type().yamlName()));
     m.put("inputs", inputs);
     Map<String, String> sums = new LinkedHashMap<>();
     files.forEach((f, b) -> sums.put(f, Sha256.hex(b)));

@@ -30,15 +30,13 @@ final class TribuoRuntime implements ModelRuntime {
   public Loaded load(Path file, String shownName) throws IOException, InvalidInput {
     ModelBundle bundle = ModelBundle.read(file, shownName);
     Transform tf = bundle.transform();
-    List<Schema.Column> columns = new ArrayList<>();
-    List<Field> inputs = new ArrayList<>();
-    for (Schema.Column c : tf.input().columns()) {
-      if (c.name().equals(tf.input().target())) continue;
-      columns.add(c);
-      if (c.type() != ColumnType.ID && c.type() != ColumnType.IGNORE) inputs.add(new Field(c.name(), c.type().yamlName()));
-    }
+    List<Schema.Column> columns = new ArrayList<>(); // every column but the target: the table the transform reads
+    for (Schema.Column c : tf.input().columns()) if (!c.name().equals(tf.input().target())) columns.add(c);
+    List<Schema.Column> wanted = tf.input().inputs(); // what a request row must have
+    boolean[] required = new boolean[columns.size()];
+    for (int c = 0; c < required.length; c++) required[c] = wanted.contains(columns.get(c));
     Schema schema = new Schema(columns, null, tf.input().task(), null);
-    List<Field> fields = List.copyOf(inputs);
+    List<Field> fields = wanted.stream().map(c -> new Field(c.name(), c.type().yamlName())).toList();
     return new Loaded() {
       @Override
       public List<Field> inputs() {
@@ -56,14 +54,13 @@ final class TribuoRuntime implements ModelRuntime {
         Object[] data = new Object[columns.size()];
         for (int c = 0; c < columns.size(); c++) {
           Schema.Column col = columns.get(c);
-          boolean required = col.type() != ColumnType.ID && col.type() != ColumnType.IGNORE;
           if (col.type() == ColumnType.NUMERIC) {
             double[] v = new double[n];
-            for (int r = 0; r < n; r++) v[r] = number(rows.get(r), r, col.name(), required, strings);
+            for (int r = 0; r < n; r++) v[r] = number(rows.get(r), r, col.name(), required[c], strings);
             data[c] = v;
           } else {
             String[] v = new String[n];
-            for (int r = 0; r < n; r++) v[r] = text(rows.get(r), r, col.name(), required, col.type());
+            for (int r = 0; r < n; r++) v[r] = text(rows.get(r), r, col.name(), required[c], col.type());
             data[c] = v;
           }
         }

@@ -31,6 +31,13 @@ public record Schema(List<Column> columns, String target, Task task, String posi
     return out;
   }
 
+  /** The columns a model takes from a row: all but the target, ID and ignored ones, in file order. */
+  public List<Column> inputs() {
+    List<Column> out = new ArrayList<>();
+    for (Column c : columns) if (!c.name().equals(target) && c.type() != ColumnType.ID && c.type() != ColumnType.IGNORE) out.add(c);
+    return out;
+  }
+
   public ColumnType type(String name) {
     int i = index(name);
     return i < 0 ? null : columns.get(i).type();
