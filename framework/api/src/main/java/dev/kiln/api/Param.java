@@ -26,4 +26,11 @@ public @interface Param {
 
   /** The default, as YAML text; documentation only, the record applies it. */
   String defaultValue() default "";
+
+  /**
+   * The value is a shell script. Expressions in it never become shell text: each reaches the
+   * script as an environment variable ({@code KILN_EXPR_1}, ...) that the step's process must get
+   * from {@link StepContext#env()}, and the script refers to it, quoted to fit where it stands.
+   */
+  boolean shell() default false;
 }

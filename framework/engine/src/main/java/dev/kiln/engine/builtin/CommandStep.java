@@ -33,7 +33,7 @@ final class CommandStep implements StepType<CommandStep.Params> {
   private static final int STDOUT_VALUE_LIMIT = 64 * 1024;
 
   record Params(
-      @Param("a shell script, run with sh -c (give this or argv)") String run,
+      @Param(value = "a shell script, run with sh -c (give this or argv); expression values reach it as environment variables, never as shell text", shell = true) String run,
       @Param("the program and its arguments, run without a shell (give this or run)") List<String> argv,
       @Param("extra environment variables for the process") Map<String, String> env,
       @Param("working directory, relative to the project directory") String workdir,

@@ -71,6 +71,53 @@ public final class Resolver {
     return (MapNode) resolve((Node) m);
   }
 
+  /**
+   * Resolves a step's {@code with:}; the keys in {@code shellKeys} are shell scripts, whose
+   * expressions reach the script as environment variables (see {@link ShellScript}).
+   *
+   * @param scriptEnv receives each such variable and its value
+   * @param scriptEnvForKey receives each such variable with secret values masked, for the cache key
+   */
+  public MapNode resolve(MapNode m, Set<String> shellKeys, Map<String, String> scriptEnv, Map<String, String> scriptEnvForKey) {
+    if (shellKeys.isEmpty()) return resolve(m);
+    Map<String, MapNode.Entry> es = new LinkedHashMap<>();
+    m.entries().forEach((k, e) -> {
+      Node v = shellKeys.contains(k) && e.value() instanceof ScalarNode s && s.hasExpression() ? script(s, scriptEnv, scriptEnvForKey) : resolve(e.value());
+      es.put(k, new MapNode.Entry(k, e.keyLocation(), v));
+    });
+    return new MapNode(es, m.location());
+  }
+
+  private ValueNode script(ScalarNode s, Map<String, String> scriptEnv, Map<String, String> scriptEnvForKey) {
+    Template t;
+    try {
+      t = Template.parse(s.text());
+    } catch (ExprSyntaxError e) {
+      throw new ResolveError(e.getMessage());
+    }
+    Map<String, String> vars = new LinkedHashMap<>();
+    Map<String, Boolean> secret = new LinkedHashMap<>();
+    String text;
+    try {
+      text = ShellScript.build(t.parts(), part -> {
+        boolean[] holds = {false};
+        String v = interpolate(Evaluator.eval(((Template.Part) part).expr(), r -> {
+          if (r.context().equals("secrets")) holds[0] = true;
+          return ref(r);
+        }));
+        secret.put(ShellScript.PREFIX + (secret.size() + 1), holds[0]);
+        return v;
+      }, vars);
+    } catch (ShellScript.Unsafe e) {
+      throw new ResolveError("run: " + e.getMessage());
+    }
+    vars.forEach((k, v) -> {
+      scriptEnv.put(k, v);
+      scriptEnvForKey.put(k, Boolean.TRUE.equals(secret.get(k)) ? "***" : v);
+    });
+    return new ValueNode(text, null, s.location());
+  }
+
   /** Evaluates an {@code if:} condition. */
   public boolean condition(ScalarNode s) {
     if (!s.hasExpression()) return Boolean.TRUE.equals(s.value());

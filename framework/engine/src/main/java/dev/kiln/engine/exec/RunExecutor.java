@@ -283,7 +283,9 @@ public final class RunExecutor {
     try {
       resolveEnv(plan.spec().env(), resolver, env, declaredEnv);
       resolveEnv(spec.env(), resolver, env, declaredEnv);
-      MapNode with = resolver.resolve(spec.with());
+      Map<String, String> scriptEnv = new LinkedHashMap<>();
+      MapNode with = resolver.resolve(spec.with(), shellKeys(type), scriptEnv, declaredEnv);
+      env.putAll(scriptEnv);
       Problems problems = new Problems();
       ParamsBinder.Runtime rt = importing(imported, problems, "steps." + spec.id());
       params = new ParamsBinder(ParamsBinder.Mode.BUILD, rt, null, problems).bind(type.paramsType(), with, "steps." + spec.id() + ".with").orElse(null);
@@ -307,6 +309,15 @@ public final class RunExecutor {
     } catch (UncheckedIOException e) {
       return failedBeforeStart(runId, inst, spec, attemptBase, started, e.getCause().getMessage());
     }
+  }
+
+  /** The {@code with:} keys of a step type that hold shell scripts. */
+  private static Set<String> shellKeys(StepType<?> type) {
+    Set<String> keys = new java.util.HashSet<>();
+    for (var f : dev.kiln.engine.bind.ParamsSchema.of(type.paramsType()).fields()) {
+      if (f.param() != null && f.param().shell()) keys.add(f.yamlName());
+    }
+    return keys;
   }
 
   private void resolveEnv(Map<String, Node> declared, Resolver resolver, Map<String, String> env, Map<String, String> forKey) {
@@ -422,8 +433,9 @@ public final class RunExecutor {
     }
     List<MetricRecord> metrics = new ArrayList<>(ctx.metrics);
     long now = System.currentTimeMillis();
-    result.metrics().forEach((k, v) -> metrics.add(new MetricRecord(runId, inst.key(), k, 0, v, now)));
-    StepRunRecord r = new StepRunRecord(runId, inst.key(), inst.stepId(), uses, RunStatus.SUCCEEDED, attempt, key.digest(), key.componentsJson(), started, now, null, Json.encodeOutputs(outs), null);
+    result.metrics().forEach((k, v) -> metrics.add(new MetricRecord(runId, inst.key(), mask(k), 0, v, now)));
+    // a value that holds a secret is stored, shown and passed on masked, like a log line
+    StepRunRecord r = new StepRunRecord(runId, inst.key(), inst.stepId(), uses, RunStatus.SUCCEEDED, attempt, key.digest(), key.componentsJson(), started, now, null, Json.encodeOutputs(maskValues(outs)), null);
     List<Artifact> all = new ArrayList<>(produced.values());
     all.addAll(imported.values());
     store.completeStep(r, artifactRecords(all, now), lineage(runId, inst.key(), imported, inputsOf(with), outs), metrics);
@@ -755,6 +767,20 @@ public final class RunExecutor {
     return out;
   }
 
+  /** Output values with every secret masked, keeping their order; artifacts as they are. */
+  @SuppressWarnings("unchecked")
+  <T> T maskValues(T v) {
+    if (secretValues.isEmpty()) return v;
+    if (v instanceof String str) return (T) mask(str);
+    if (v instanceof List<?> l) return (T) l.stream().map(this::maskValues).toList();
+    if (v instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, x) -> out.put(mask(String.valueOf(k)), maskValues(x)));
+      return (T) out;
+    }
+    return v;
+  }
+
   /** Every string in a value tree masked (map keys sorted): a child's params are plain values, so a secret passed down is masked by its value. */
   Object maskAll(Object v) {
     if (v instanceof String str) return mask(str);
@@ -841,7 +867,7 @@ public final class RunExecutor {
 
     @Override
     public void metric(String name, double value, long step) {
-      metrics.add(new MetricRecord(runId, inst.key(), name, step, value, System.currentTimeMillis()));
+      metrics.add(new MetricRecord(runId, inst.key(), mask(name), step, value, System.currentTimeMillis()));
       ChildRun.Monitor m = monitor;
       if (m != null && !stopped.get() && !m.report(name, value, step)) {
         lastReport = String.format(java.util.Locale.ROOT, "%s = %.6g at step %d", name, value, step);
