@@ -27,18 +27,48 @@ public final class JdbcRunStore implements RunStore {
 
   /** Opens (and migrates) the embedded H2 database under {@code home}. */
   public static JdbcRunStore h2(Path home) {
+    return h2(home, List.of(MIGRATIONS));
+  }
+
+  static final String MIGRATIONS = "classpath:db/migration";
+
+  /**
+   * Opens the embedded store, shared with other Kiln processes on the same {@code KILN_HOME}: the
+   * first to open it serves it to the others on 127.0.0.1 (H2's automatic mixed mode), and when it
+   * exits another takes over. Creating and migrating the store is atomic for the user: a new or
+   * migrated database is built under a temporary name and moved into place when Flyway has
+   * finished, so a kill at any instant leaves either the old store or the new one (H2 runs DDL
+   * outside transactions, so a migration applied in place could be left half done).
+   */
+  static JdbcRunStore h2(Path home, List<String> locations) {
     try {
       Files.createDirectories(home);
     } catch (java.io.IOException e) {
       throw new StoreException("cannot create " + home + ": " + e.getMessage(), e);
     }
-    // FILE_LOCK=FS: the OS releases the lock when a killed process dies, so resume works at once
-    String url = "jdbc:h2:file:" + home.toAbsolutePath().resolve("kiln") + ";FILE_LOCK=FS;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=30000";
-    return open(url, null, null, 4);
+    // the auto-server listens on the loopback interface only
+    if (System.getProperty("h2.bindAddress") == null) System.setProperty("h2.bindAddress", "127.0.0.1");
+    Path dir = home.toAbsolutePath();
+    try (StoreLock lock = StoreLock.acquire(dir)) {
+      H2Files.removeLeftovers(dir);
+      if (!Files.exists(H2Files.database(dir, H2Files.NAME))) H2Files.create(dir, locations);
+      JdbcRunStore store = open(H2Files.url(dir, H2Files.NAME, true), null, null, 4, List.of());
+      if (pending(store.dataSource, locations)) {
+        store.close();
+        H2Files.migrateCopy(dir, locations);
+        store = open(H2Files.url(dir, H2Files.NAME, true), null, null, 4, List.of());
+      }
+      return store;
+    }
   }
 
   /** Opens (and migrates) the database at a JDBC URL, e.g. {@code jdbc:postgresql://...}. */
   public static JdbcRunStore open(String url, String user, String password, int poolSize) {
+    return open(url, user, password, poolSize, List.of(MIGRATIONS));
+  }
+
+  /** Opens the database at {@code url}; migrates it when {@code locations} is not empty. */
+  static JdbcRunStore open(String url, String user, String password, int poolSize, List<String> locations) {
     HikariConfig cfg = new HikariConfig();
     cfg.setJdbcUrl(url);
     if (user != null) cfg.setUsername(user);
@@ -54,24 +84,46 @@ public final class JdbcRunStore implements RunStore {
     } catch (RuntimeException e) {
       throw new StoreException("cannot open the run store at " + redact(url) + ": " + rootMessage(e), e);
     }
-    migrate(ds);
+    if (!locations.isEmpty()) {
+      try {
+        migrate(ds, locations);
+      } catch (RuntimeException e) {
+        ds.close();
+        throw new StoreException("cannot migrate the run store at " + redact(url) + ": " + rootMessage(e), e);
+      }
+    }
     return new JdbcRunStore(ds);
   }
 
-  private static void migrate(DataSource ds) {
-    Flyway.configure(JdbcRunStore.class.getClassLoader())
+  static void migrate(DataSource ds, List<String> locations) {
+    flyway(ds, locations).migrate();
+  }
+
+  private static org.flywaydb.core.api.configuration.FluentConfiguration config(DataSource ds, List<String> locations) {
+    return Flyway.configure(JdbcRunStore.class.getClassLoader())
         .dataSource(ds)
-        .locations("classpath:db/migration")
-        .loggers("slf4j")
-        .load()
-        .migrate();
+        .locations(locations.toArray(String[]::new))
+        .loggers("slf4j");
+  }
+
+  private static Flyway flyway(DataSource ds, List<String> locations) {
+    return config(ds, locations).load();
+  }
+
+  /** True when the store lacks migrations that this Kiln has. */
+  private static boolean pending(DataSource ds, List<String> locations) {
+    try {
+      return flyway(ds, locations).info().pending().length > 0;
+    } catch (RuntimeException e) {
+      throw new StoreException("cannot read the run store's schema version: " + rootMessage(e), e);
+    }
   }
 
   static String redact(String url) {
     return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
   }
 
-  private static String rootMessage(Throwable t) {
+  static String rootMessage(Throwable t) {
     while (t.getCause() != null) t = t.getCause();
     return t.getMessage();
   }

@@ -25,6 +25,12 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
       if (r.hint() != null) err.println("  hint: " + r.hint());
       return 2;
     }
+    if (e instanceof StoreException.Damaged d) {
+      err.println("kiln: error: " + d.getMessage());
+      err.println("  hint: " + d.hint());
+      if (debug) e.printStackTrace(err);
+      return 2;
+    }
     if (e instanceof StoreException) {
       err.println("kiln: error: " + e.getMessage());
       if (debug) e.printStackTrace(err);
