@@ -94,7 +94,11 @@ public final class Validator {
       try {
         t = Template.parse(f.scalar().text());
       } catch (ExprSyntaxError e) {
-        problems.add(source.at(f.scalar(), e.offset()), Code.E130, f.path(), e.getMessage(), "expressions look like ${{ params.name }} or ${{ steps.<id>.outputs.<name> }}");
+        if (e.tooDeep()) {
+          problems.add(source.at(f.scalar(), e.offset()), Code.E137, f.path(), e.getMessage(), "simplify the expression, or compute part of it in an earlier step and reference its output");
+        } else {
+          problems.add(source.at(f.scalar(), e.offset()), Code.E130, f.path(), e.getMessage(), "expressions look like ${{ params.name }} or ${{ steps.<id>.outputs.<name> }}");
+        }
         continue;
       }
       boolean inIf = f.path().endsWith(".if");
