@@ -1,16 +1,23 @@
 package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Pipeline files built to hurt: they must end in an exit-2 report at once, never a hang or a stack trace. */
 class HostileInputTest {
+  /** Long enough for the CLI to answer on a busy machine, short enough to catch a hang. */
+  private static final Duration AT_ONCE = Duration.ofSeconds(1);
+
   @TempDir Path dir;
   Cli cli;
 
@@ -56,5 +63,44 @@ class HostileInputTest {
       assertThat(r.err()).contains("nots.yaml:6:77: error[E137]: steps.a.if: expressions may nest at most 64 levels deep (parentheses and !), found deeper\n")
           .doesNotContain("Exception").doesNotContain("\tat ");
     }
+  }
+
+  @Test
+  @EnabledOnOs({OS.LINUX, OS.MAC})
+  void aFifoIsRefusedAtOnceInsteadOfWaitingForAWriter() throws Exception {
+    Path fifo = dir.resolve("p.yaml");
+    Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+    assertThat(mk.waitFor()).isZero();
+    for (String command : new String[] {"validate", "run"}) {
+      Cli.Result r = assertTimeoutPreemptively(AT_ONCE, () -> cli.run(command, "p.yaml"), command);
+      assertThat(r.exit()).as(r.err()).isEqualTo(2);
+      assertThat(r.err()).isEqualTo("""
+          p.yaml: error[E001]: pipeline files must be regular files, found a FIFO (named pipe)
+            hint: give the path of a .yaml file
+          1 error, 0 warnings
+          """);
+    }
+  }
+
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void devZeroIsRefusedAtOnceInsteadOfFillingTheHeap() {
+    for (String command : new String[] {"validate", "run"}) {
+      Cli.Result r = assertTimeoutPreemptively(AT_ONCE, () -> cli.run(command, "/dev/zero"), command);
+      assertThat(r.exit()).as(r.err()).isEqualTo(2);
+      assertThat(r.err()).endsWith("dev/zero: error[E001]: pipeline files must be regular files, found a device\n  hint: give the path of a .yaml file\n1 error, 0 warnings\n");
+    }
+  }
+
+  @Test
+  void aDirectoryGivenToRunIsE001WithItsPath() throws IOException {
+    Files.createDirectory(dir.resolve("pipelines"));
+    Cli.Result r = assertTimeoutPreemptively(AT_ONCE, () -> cli.run("run", "pipelines"));
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("""
+        pipelines: error[E001]: pipeline files must be regular files, found a directory
+          hint: give the path of a .yaml file
+        1 error, 0 warnings
+        """);
   }
 }
