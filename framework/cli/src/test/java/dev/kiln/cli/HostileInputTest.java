@@ -103,4 +103,18 @@ class HostileInputTest {
         1 error, 0 warnings
         """);
   }
+
+  @Test
+  void validatingADirectoryWithoutPipelinesIsAnError() throws IOException {
+    Files.createDirectory(dir.resolve("empty"));
+    Files.writeString(dir.resolve("empty/notes.txt"), "not a pipeline");
+    Cli.Result r = cli.run("validate", "empty");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).isEqualTo("""
+        empty: error[E001]: no pipeline files (*.yaml, *.yml) found in this directory
+          hint: give a pipeline file, or a directory that holds some
+        1 error, 0 warnings
+        """);
+  }
 }
