@@ -74,7 +74,8 @@ public final class YamlReader {
       }
       if (bytes.length > MAX_BYTES) {
         problems.add(new Location(displayName, 1, 1), Code.E002, "",
-            "pipeline files must be at most " + MAX_BYTES + " bytes, found " + Math.max(attributes.size(), bytes.length),
+            // a file that grew since it was looked at (or a /proc file, which says 0) has no size to tell
+            "pipeline files must be at most " + MAX_BYTES + " bytes, found " + (attributes.size() > MAX_BYTES ? String.valueOf(attributes.size()) : "more"),
             "split the pipeline or move data out of it into files the steps read");
         return Optional.empty();
       }
