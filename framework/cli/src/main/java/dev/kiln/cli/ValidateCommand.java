@@ -40,7 +40,8 @@ final class ValidateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Problems problems = new Problems();
-    List<Path> files = pipelineFiles(paths, cwd, p -> problems.add(Location.file(Show.display(cwd, p)), Code.E001, "", "no such file or directory", "check the path"));
+    List<Path> files = pipelineFiles(paths, cwd, p -> problems.add(Location.file(Show.display(cwd, p)), Code.E001, "", "no such file or directory", "check the path"),
+        d -> problems.add(Location.file(Show.display(cwd, d)), Code.E001, "", "no pipeline files (*.yaml, *.yml) found in this directory", "give a pipeline file, or a directory that holds some"));
     for (Path f : files) engine.load(f, Show.display(cwd, f), problems);
     List<Problem> sorted = problems.sorted();
     int errors = Errors.print(err, sorted);
@@ -55,13 +56,20 @@ final class ValidateCommand implements Callable<Integer> {
 
   /** Pipeline files under {@code paths}: files as given, directories searched for *.yaml / *.yml (sorted); {@code missing} hears of paths that do not exist. */
   static List<Path> pipelineFiles(List<Path> paths, Path cwd, java.util.function.Consumer<Path> missing) throws IOException {
+    return pipelineFiles(paths, cwd, missing, d -> {});
+  }
+
+  /** As above; {@code empty} hears of directories that hold no pipeline file (a wrong directory would otherwise pass as valid). */
+  static List<Path> pipelineFiles(List<Path> paths, Path cwd, java.util.function.Consumer<Path> missing, java.util.function.Consumer<Path> empty) throws IOException {
     List<Path> files = new ArrayList<>();
     for (Path p : paths) {
       Path abs = cwd.resolve(p);
       if (Files.isDirectory(abs)) {
+        int before = files.size();
         try (Stream<Path> s = Files.walk(abs)) {
           s.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().forEach(files::add);
         }
+        if (files.size() == before) empty.accept(p);
       } else if (Files.exists(abs)) {
         files.add(abs);
       } else {

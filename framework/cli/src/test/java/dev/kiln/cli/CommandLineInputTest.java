@@ -46,7 +46,7 @@ class CommandLineInputTest {
     Files.writeString(dir.resolve("big.yaml"), sb);
     Cli.Result r = cli.run("validate", "big.yaml");
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).startsWith("big.yaml: error[E002]: pipeline files must be at most 1048576 bytes, found " + sb.toString().getBytes(StandardCharsets.UTF_8).length + "\n");
+    assertThat(r.err()).startsWith("big.yaml:1:1: error[E002]: pipeline files must be at most 1048576 bytes, found " + sb.toString().getBytes(StandardCharsets.UTF_8).length + "\n");
   }
 
   @Test

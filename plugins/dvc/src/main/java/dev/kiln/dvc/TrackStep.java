@@ -2,6 +2,7 @@ package dev.kiln.dvc;
 
 import dev.kiln.api.Artifact;
 import dev.kiln.api.AtomicFiles;
+import dev.kiln.api.InvalidParamException;
 import dev.kiln.api.Output;
 import dev.kiln.api.Param;
 import dev.kiln.api.StepContext;
@@ -26,7 +27,7 @@ final class TrackStep implements StepType<TrackStep.Params> {
       @Param("the DVC remote to push to (default: the repository's default remote)") String remote) {
     Params {
       if (path != null && (path.isBlank() || Path.of(path).isAbsolute() || Path.of(path).normalize().startsWith(".."))) {
-        throw new IllegalArgumentException("path must be a relative path inside the project, found \"" + path + "\"");
+        throw new InvalidParamException("path", false, "path must be a relative path inside the project, found \"" + path + "\"", "give a path below the project directory, e.g. models/model.bin");
       }
       push = push != null && push;
     }

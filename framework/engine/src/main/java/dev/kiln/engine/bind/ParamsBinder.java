@@ -154,6 +154,99 @@ public final class ParamsBinder {
     } catch (ReflectiveOperationException | RuntimeException e) {
       // only explicit, located problems are reported from a partial record
     }
+    checkWholeRecord(type, schema, args, m, path);
+  }
+
+  /** More deferred values that may turn out absent than this are not tried in every combination. */
+  private static final int MAX_UNKNOWN_PRESENCE = 8;
+
+  /**
+   * A record-level check (a plain {@link IllegalArgumentException}, such as kiln/command's "give
+   * exactly one of run and argv") looks at which params are given, which the literal YAML usually
+   * decides even when the values hold expressions: {@code run: echo ${{ x }}} is given, whatever x
+   * is. So the record is built once for every way the unknown parts could turn out — each deferred
+   * value given, and absent too where it is a whole {@code ${{ }}} that might yield null — and the
+   * problem is reported only when every one of them fails.
+   */
+  private void checkWholeRecord(Class<?> type, ParamsSchema schema, Object[] args, MapNode m, String path) {
+    int n = args.length;
+    Object[] given = args.clone();
+    List<Integer> mayBeAbsent = new ArrayList<>();
+    for (int j = 0; j < n; j++) {
+      if (args[j] != DEFERRED) continue;
+      ParamsSchema.Field f = schema.fields().get(j);
+      Node node = m.get(f.yamlName());
+      given[j] = placeholder(node, f.genericType());
+      if (isWholeExpression(node) && !f.component().getType().isPrimitive()) mayBeAbsent.add(j);
+    }
+    if (mayBeAbsent.size() > MAX_UNKNOWN_PRESENCE) return;
+    String message = null;
+    for (int world = 0; world < 1 << mayBeAbsent.size(); world++) {
+      Object[] probe = given.clone();
+      for (int b = 0; b < mayBeAbsent.size(); b++) {
+        if ((world & (1 << b)) != 0) probe[mayBeAbsent.get(b)] = null;
+      }
+      try {
+        construct(type, schema, probe);
+        return; // some outcome of the expressions makes the record valid
+      } catch (InvocationTargetException e) {
+        Throwable t = e.getCause();
+        // exactly IllegalArgumentException: its subclasses (a number or path that does not parse) are about a value
+        if (t == null || t.getClass() != IllegalArgumentException.class) return;
+        if (message == null) message = String.valueOf(t.getMessage());
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return;
+      }
+    }
+    if (message != null) problems.add(m.location(), Code.E123, path, message, null);
+  }
+
+  private static boolean isWholeExpression(Node n) {
+    if (!(n instanceof ScalarNode s) || !s.hasExpression()) return false;
+    try {
+      return dev.kiln.engine.expr.Template.parse(s.text()).isSingleExpression();
+    } catch (dev.kiln.engine.expr.ExprSyntaxError e) {
+      return true; // reported elsewhere; treat its value as wholly unknown
+    }
+  }
+
+  /**
+   * A stand-in for a value that is given but not known yet, shaped like what the YAML shows (a
+   * literal list keeps its length, a mapping its keys), so that checks of presence see the truth.
+   */
+  private static Object placeholder(Node n, Type target) {
+    Class<?> raw = target instanceof ParameterizedType pt ? (Class<?>) pt.getRawType() : (Class<?>) target;
+    if (List.class.isAssignableFrom(raw)) {
+      Type elem = ((ParameterizedType) target).getActualTypeArguments()[0];
+      List<Object> out = new ArrayList<>();
+      if (n instanceof ListNode l) {
+        for (Node item : l.items()) out.add(placeholder(item, elem));
+      } else {
+        out.add(placeholder(null, elem));
+      }
+      return java.util.Collections.unmodifiableList(out);
+    }
+    if (Map.class.isAssignableFrom(raw)) {
+      Type val = ((ParameterizedType) target).getActualTypeArguments()[1];
+      Map<String, Object> out = new LinkedHashMap<>();
+      if (n instanceof MapNode mm) {
+        mm.entries().forEach((k, e) -> out.put(k, placeholder(e.value(), val)));
+      } else {
+        out.put("deferred", placeholder(null, val));
+      }
+      return java.util.Collections.unmodifiableMap(out);
+    }
+    if (raw == String.class || raw == Object.class) return "deferred";
+    if (raw == Path.class) return Path.of("deferred");
+    if (raw == Artifact.class) return new Artifact("0".repeat(64), 0, "application/octet-stream", "(not imported yet)");
+    if (raw == int.class || raw == Integer.class) return 0;
+    if (raw == long.class || raw == Long.class) return 0L;
+    if (raw == double.class || raw == Double.class) return 0.0;
+    if (raw == float.class || raw == Float.class) return 0f;
+    if (raw == boolean.class || raw == Boolean.class) return false;
+    if (raw == Duration.class) return Duration.ofSeconds(1);
+    if (raw.isEnum()) return raw.getEnumConstants()[0];
+    return null; // a nested record: unknown as a whole
   }
 
   /** Calls the record's canonical constructor; the record's own checks throw through {@link InvocationTargetException}. */

@@ -30,6 +30,7 @@ public enum Code {
   E134("unknown expression context"),
   E135("invalid matrix reference"),
   E136("secret not allowed here"),
+  E137("expression nested too deep"),
   E140("dependency cycle"),
   E141("needs an unknown step"),
   E142("step depends on itself"),

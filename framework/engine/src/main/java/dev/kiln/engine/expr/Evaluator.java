@@ -20,18 +20,20 @@ public final class Evaluator {
     if (e instanceof Expr.Literal l) return l.value();
     if (e instanceof Expr.Ref r) return refs.apply(r);
     if (e instanceof Expr.Not n) return !truthy(eval(n.operand(), refs));
+    if (e instanceof Expr.Logical l) return logical(l, refs);
     return binary((Expr.Binary) e, refs);
   }
 
-  private static Object binary(Expr.Binary b, Function<Expr.Ref, Object> refs) {
-    switch (b.op()) {
-      case "&&":
-        return truthy(eval(b.left(), refs)) && truthy(eval(b.right(), refs));
-      case "||":
-        return truthy(eval(b.left(), refs)) || truthy(eval(b.right(), refs));
-      default:
-        break;
+  /** Left to right, stopping at the first operand that decides (false for &&, true for ||). */
+  private static boolean logical(Expr.Logical l, Function<Expr.Ref, Object> refs) {
+    boolean any = l.op().equals("||");
+    for (Expr operand : l.operands()) {
+      if (truthy(eval(operand, refs)) == any) return any;
     }
+    return !any;
+  }
+
+  private static Object binary(Expr.Binary b, Function<Expr.Ref, Object> refs) {
     Object l = eval(b.left(), refs);
     Object r = eval(b.right(), refs);
     return switch (b.op()) {

@@ -25,7 +25,11 @@ public sealed interface Expr {
 
   record Not(Expr operand) implements Expr {}
 
+  /** A comparison: {@code == != < <= > >=}. */
   record Binary(String op, Expr left, Expr right) implements Expr {}
+
+  /** {@code a || b || ...} or {@code a && b && ...}: one flat node, however long the chain. */
+  record Logical(String op, List<Expr> operands) implements Expr {}
 
   /** All references in this expression, in source order. */
   default void collectRefs(List<Ref> into) {
@@ -36,6 +40,8 @@ public sealed interface Expr {
     } else if (this instanceof Binary b) {
       b.left().collectRefs(into);
       b.right().collectRefs(into);
+    } else if (this instanceof Logical l) {
+      for (Expr e : l.operands()) e.collectRefs(into);
     }
   }
 }

@@ -6,11 +6,18 @@ import java.util.List;
 /**
  * Recursive-descent parser for the expression language: references ({@code a.b.c}), literals
  * ('text', numbers, true, false, null), {@code ! && || == != < <= > >=} and parentheses.
+ * Recursion happens only for parentheses and {@code !}, and at most {@link #MAX_DEPTH} levels deep,
+ * so a hostile file cannot overflow the stack; a chain of {@code ||} or {@code &&} is one flat node
+ * of any length.
  */
 final class ExprParser {
+  /** Levels of parentheses and {@code !}; real expressions use a handful, as YAML nesting is bounded too. */
+  static final int MAX_DEPTH = 64;
+
   private final String src;
   private final int base;
   private int pos;
+  private int depth;
 
   ExprParser(String src, int base) {
     this.src = src;
@@ -27,15 +34,17 @@ final class ExprParser {
   }
 
   private Expr or() throws ExprSyntaxError {
-    Expr left = and();
-    while (eat("||")) left = new Expr.Binary("||", left, and());
-    return left;
+    List<Expr> operands = new ArrayList<>();
+    operands.add(and());
+    while (eat("||")) operands.add(and());
+    return operands.size() == 1 ? operands.get(0) : new Expr.Logical("||", List.copyOf(operands));
   }
 
   private Expr and() throws ExprSyntaxError {
-    Expr left = comparison();
-    while (eat("&&")) left = new Expr.Binary("&&", left, comparison());
-    return left;
+    List<Expr> operands = new ArrayList<>();
+    operands.add(comparison());
+    while (eat("&&")) operands.add(comparison());
+    return operands.size() == 1 ? operands.get(0) : new Expr.Logical("&&", List.copyOf(operands));
   }
 
   private Expr comparison() throws ExprSyntaxError {
@@ -47,8 +56,23 @@ final class ExprParser {
   }
 
   private Expr unary() throws ExprSyntaxError {
-    if (eat("!")) return new Expr.Not(unary());
+    skipWs();
+    int at = pos;
+    if (eat("!")) {
+      enter(at);
+      Expr operand = unary();
+      depth--;
+      return new Expr.Not(operand);
+    }
     return primary();
+  }
+
+  /** One level deeper, starting at {@code at}; refused past {@link #MAX_DEPTH}. */
+  private void enter(int at) throws ExprSyntaxError {
+    if (++depth > MAX_DEPTH) {
+      pos = at;
+      throw new ExprSyntaxError("expressions may nest at most " + MAX_DEPTH + " levels deep (parentheses and !), found deeper", base + pos, true);
+    }
   }
 
   private Expr primary() throws ExprSyntaxError {
@@ -56,9 +80,11 @@ final class ExprParser {
     if (pos >= src.length()) throw error("expression ends too early: expected a value or a reference");
     char c = src.charAt(pos);
     if (c == '(') {
+      enter(pos);
       pos++;
       Expr e = or();
       if (!eat(")")) throw error("expected \")\"");
+      depth--;
       return e;
     }
     if (c == '\'') {

@@ -39,13 +39,7 @@ public final class SpecLoader {
 
   /** Loads a file. The result is empty when the YAML could not be read at all. */
   public Optional<PipelineSpec> load(Path file, String displayName, Problems problems) {
-    byte[] bytes;
-    try {
-      bytes = java.nio.file.Files.readAllBytes(file);
-    } catch (java.io.IOException e) {
-      return reader.read(file, displayName, problems).flatMap(n -> Optional.empty());
-    }
-    return load(bytes, displayName, problems);
+    return YamlReader.readBytes(file, displayName, problems).flatMap(bytes -> load(bytes, displayName, problems));
   }
 
   public Optional<PipelineSpec> load(byte[] bytes, String displayName, Problems problems) {

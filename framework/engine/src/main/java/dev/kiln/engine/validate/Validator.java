@@ -10,6 +10,7 @@ import dev.kiln.engine.diag.Suggest;
 import dev.kiln.engine.expr.Expr;
 import dev.kiln.engine.expr.ExprSyntaxError;
 import dev.kiln.engine.expr.Template;
+import dev.kiln.engine.plan.Planner;
 import dev.kiln.engine.plan.StepGraph;
 import dev.kiln.engine.spec.Nodes;
 import dev.kiln.engine.spec.ParamSpec;
@@ -74,6 +75,7 @@ public final class Validator {
           }
         }
       }
+      checkMatrixSize(step, problems);
       checkExpressions(spec, step, Nodes.expressions(step), source, usedParams, problems);
     }
     StepGraph graph = new StepGraph(spec);
@@ -88,13 +90,33 @@ public final class Validator {
     }
   }
 
+  /** The planner refuses the same; checking it here lets validate say no before any run starts. */
+  private static void checkMatrixSize(StepSpec step, Problems problems) {
+    if (!step.fansOut()) return;
+    java.math.BigInteger instances = java.math.BigInteger.ONE;
+    List<String> sizes = new java.util.ArrayList<>();
+    for (List<Node> values : step.matrix().values()) {
+      instances = instances.multiply(java.math.BigInteger.valueOf(values.size()));
+      sizes.add(String.valueOf(values.size()));
+    }
+    if (instances.compareTo(java.math.BigInteger.valueOf(Planner.MAX_INSTANCES_PER_STEP)) > 0) {
+      problems.add(step.matrixLocation(), Code.E152, "steps." + step.id() + ".matrix",
+          "a matrix may expand to at most " + Planner.MAX_INSTANCES_PER_STEP + " instances, found " + instances + (sizes.size() > 1 ? " (" + String.join(" x ", sizes) + ")" : ""),
+          "reduce the number of axes or values");
+    }
+  }
+
   private void checkExpressions(PipelineSpec spec, StepSpec step, List<Nodes.Found> found, SourceText source, Set<String> usedParams, Problems problems) {
     for (Nodes.Found f : found) {
       Template t;
       try {
         t = Template.parse(f.scalar().text());
       } catch (ExprSyntaxError e) {
-        problems.add(source.at(f.scalar(), e.offset()), Code.E130, f.path(), e.getMessage(), "expressions look like ${{ params.name }} or ${{ steps.<id>.outputs.<name> }}");
+        if (e.tooDeep()) {
+          problems.add(source.at(f.scalar(), e.offset()), Code.E137, f.path(), e.getMessage(), "simplify the expression, or compute part of it in an earlier step and reference its output");
+        } else {
+          problems.add(source.at(f.scalar(), e.offset()), Code.E130, f.path(), e.getMessage(), "expressions look like ${{ params.name }} or ${{ steps.<id>.outputs.<name> }}");
+        }
         continue;
       }
       boolean inIf = f.path().endsWith(".if");

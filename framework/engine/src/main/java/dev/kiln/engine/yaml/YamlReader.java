@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.kiln.engine.diag.Code;
 import dev.kiln.engine.diag.Problems;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,19 +53,33 @@ public final class YamlReader {
 
   /** Reads a file; on failure the problems say why and the result is empty. */
   public Optional<Node> read(Path file, String displayName, Problems problems) {
-    byte[] bytes;
+    return readBytes(file, displayName, problems).flatMap(bytes -> read(bytes, displayName, problems));
+  }
+
+  /**
+   * A pipeline file's bytes, or empty with the problem said. Only a regular file is opened (a FIFO
+   * would block until a writer comes, a device such as /dev/zero never ends) and at most
+   * {@link #MAX_BYTES} + 1 bytes are read, so the answer comes at once whatever the path names.
+   */
+  public static Optional<byte[]> readBytes(Path file, String displayName, Problems problems) {
     try {
-      long size = Files.size(file);
-      if (size > MAX_BYTES) {
-        problems.add(
-            Location.file(displayName),
-            Code.E002,
-            "",
-            "pipeline files must be at most " + MAX_BYTES + " bytes, found " + size,
+      BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+      if (!attributes.isRegularFile()) {
+        problems.add(Location.file(displayName), Code.E001, "", "pipeline files must be regular files, found " + kind(file, attributes), "give the path of a .yaml file");
+        return Optional.empty();
+      }
+      byte[] bytes;
+      try (InputStream in = Files.newInputStream(file)) {
+        bytes = in.readNBytes(MAX_BYTES + 1);
+      }
+      if (bytes.length > MAX_BYTES) {
+        problems.add(new Location(displayName, 1, 1), Code.E002, "",
+            // a file that grew since it was looked at (or a /proc file, which says 0) has no size to tell
+            "pipeline files must be at most " + MAX_BYTES + " bytes, found " + (attributes.size() > MAX_BYTES ? String.valueOf(attributes.size()) : "more"),
             "split the pipeline or move data out of it into files the steps read");
         return Optional.empty();
       }
-      bytes = Files.readAllBytes(file);
+      return Optional.of(bytes);
     } catch (NoSuchFileException e) {
       problems.add(Location.file(displayName), Code.E001, "", "no such file", "check the path");
       return Optional.empty();
@@ -71,12 +87,25 @@ public final class YamlReader {
       problems.add(Location.file(displayName), Code.E001, "", "cannot read the file: " + e.getMessage(), null);
       return Optional.empty();
     }
-    return read(bytes, displayName, problems);
+  }
+
+  private static String kind(Path file, BasicFileAttributes attributes) {
+    if (attributes.isDirectory()) return "a directory";
+    try {
+      // "unix:mode" holds the file type bits where the platform has them (Linux, macOS)
+      int type = ((Integer) Files.getAttribute(file, "unix:mode")) & 0170000;
+      if (type == 0010000) return "a FIFO (named pipe)";
+      if (type == 0020000 || type == 0060000) return "a device";
+      if (type == 0140000) return "a socket";
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      // no type bits here: the generic answer below
+    }
+    return "something that is not a file";
   }
 
   public Optional<Node> read(byte[] bytes, String displayName, Problems problems) {
     if (bytes.length > MAX_BYTES) {
-      problems.add(Location.file(displayName), Code.E002, "",
+      problems.add(new Location(displayName, 1, 1), Code.E002, "",
           "pipeline files must be at most " + MAX_BYTES + " bytes, found " + bytes.length, null);
       return Optional.empty();
     }
