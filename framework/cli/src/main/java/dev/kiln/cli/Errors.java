@@ -25,6 +25,12 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
       if (r.hint() != null) err.println("  hint: " + r.hint());
       return 2;
     }
+    if (diskFull(e)) {
+      err.println("kiln: error: no space left on the disk: " + e.getMessage());
+      err.println("  hint: free space where KILN_HOME lives (df -h), then run the command again; a run cut off by it can be resumed with `kiln resume RUN`");
+      if (debug) e.printStackTrace(err);
+      return 1;
+    }
     if (e instanceof StoreException.Damaged d) {
       err.println("kiln: error: " + d.getMessage());
       err.println("  hint: " + d.hint());
@@ -41,6 +47,14 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
     if (debug) e.printStackTrace(err);
     else err.println("  hint: run again with --debug for the stack trace, and report it");
     return 1;
+  }
+
+  /** True when the disk ran full somewhere below {@code e} (H2 and the JDK both say so in the message). */
+  static boolean diskFull(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains("No space left on device")) return true;
+    }
+    return false;
   }
 
   static void report(java.io.PrintWriter err, InvalidInputException e) {

@@ -65,7 +65,7 @@ final class RunCommand implements Callable<Integer> {
       env = new LinkedHashMap<>(env);
       env.put("MLFLOW_TRACKING_URI", output.trackingUri);
     }
-    RunOptions o = new RunOptions(cwd, Runtime.getRuntime().availableProcessors(), !noCache, env);
+    RunOptions o = new RunOptions(cwd, Runtime.getRuntime().availableProcessors(), !noCache, env).withKeepScratch(output.keepScratch);
     if (parallelism != null) {
       if (parallelism < 1) throw new Errors.UsageProblem("--parallelism must be at least 1, found " + parallelism);
       o = o.withParallelism(parallelism);

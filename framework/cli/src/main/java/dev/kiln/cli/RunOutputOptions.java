@@ -7,6 +7,9 @@ final class RunOutputOptions {
   @Option(names = "--parallelism", paramLabel = "N", description = "Step instances run at once (default: cores).")
   Integer parallelism;
 
+  @Option(names = "--keep-scratch", description = "Keep a failed step's scratch directory (KILN_HOME/work/RUN/STEP) for inspection; by default scratch is removed when a step ends.")
+  boolean keepScratch;
+
   @Option(names = "--json", description = "Print the run as JSON on stdout (progress stays on stderr).")
   boolean json;
 

@@ -431,7 +431,7 @@ public final class ParamsBinder {
   private static String found(Node n) {
     if (n instanceof ValueNode v) {
       Object o = v.value();
-      String shown = v.holdsSecret() ? v.redacted() : String.valueOf(o);
+      String shown = v.hasShownForm() ? v.redacted() : String.valueOf(o);
       return v.kindName() + (o instanceof String ? " \"" + shown + "\"" : o instanceof Number || o instanceof Boolean ? " " + shown : "");
     }
     return SpecLoader.describe(n);

@@ -75,47 +75,47 @@ public final class Resolver {
    * Resolves a step's {@code with:}; the keys in {@code shellKeys} are shell scripts, whose
    * expressions reach the script as environment variables (see {@link ShellScript}).
    *
-   * @param scriptEnv receives each such variable and its value
-   * @param scriptEnvForKey receives each such variable with secret values masked, for the cache key
+   * @param scriptEnv receives each such variable and its value; the script's shown form (cache
+   *     key, explain) is its text with the values in place, secrets masked
    */
-  public MapNode resolve(MapNode m, Set<String> shellKeys, Map<String, String> scriptEnv, Map<String, String> scriptEnvForKey) {
+  public MapNode resolve(MapNode m, Set<String> shellKeys, Map<String, String> scriptEnv) {
     if (shellKeys.isEmpty()) return resolve(m);
     Map<String, MapNode.Entry> es = new LinkedHashMap<>();
     m.entries().forEach((k, e) -> {
-      Node v = shellKeys.contains(k) && e.value() instanceof ScalarNode s && s.hasExpression() ? script(s, scriptEnv, scriptEnvForKey) : resolve(e.value());
+      Node v = shellKeys.contains(k) && e.value() instanceof ScalarNode s && s.hasExpression() ? script(s, scriptEnv) : resolve(e.value());
       es.put(k, new MapNode.Entry(k, e.keyLocation(), v));
     });
     return new MapNode(es, m.location());
   }
 
-  private ValueNode script(ScalarNode s, Map<String, String> scriptEnv, Map<String, String> scriptEnvForKey) {
+  private ValueNode script(ScalarNode s, Map<String, String> scriptEnv) {
     Template t;
     try {
       t = Template.parse(s.text());
     } catch (ExprSyntaxError e) {
       throw new ResolveError(e.getMessage());
     }
-    Map<String, String> vars = new LinkedHashMap<>();
-    Map<String, Boolean> secret = new LinkedHashMap<>();
+    // shown (explain, errors) and hashed into the cache key as the text with the values in place, secrets masked
+    StringBuilder shown = new StringBuilder();
     String text;
     try {
       text = ShellScript.build(t.parts(), part -> {
-        boolean[] holds = {false};
+        if (part instanceof String literal) {
+          shown.append(literal);
+          return literal;
+        }
+        boolean[] secret = {false};
         String v = interpolate(Evaluator.eval(((Template.Part) part).expr(), r -> {
-          if (r.context().equals("secrets")) holds[0] = true;
+          if (r.context().equals("secrets")) secret[0] = true;
           return ref(r);
         }));
-        secret.put(ShellScript.PREFIX + (secret.size() + 1), holds[0]);
+        shown.append(secret[0] ? "***" : v);
         return v;
-      }, vars);
+      }, scriptEnv);
     } catch (ShellScript.Unsafe e) {
       throw new ResolveError("run: " + e.getMessage());
     }
-    vars.forEach((k, v) -> {
-      scriptEnv.put(k, v);
-      scriptEnvForKey.put(k, Boolean.TRUE.equals(secret.get(k)) ? "***" : v);
-    });
-    return new ValueNode(text, null, s.location());
+    return new ValueNode(text, shown.toString(), s.location());
   }
 
   /** Evaluates an {@code if:} condition. */

@@ -193,10 +193,32 @@ public final class RunExecutor {
     }
     if (runError != null && status == RunStatus.SUCCEEDED) status = RunStatus.FAILED;
     if (status == RunStatus.CANCELLED && runError == null) runError = "cancelled";
+    removeRunScratch(runId);
     store.finishRun(runId, status, runError, System.currentTimeMillis());
     listener.runFinished(runId, status, runError);
     boolean badInput = status == RunStatus.FAILED && results.values().stream().anyMatch(r -> r.status() == RunStatus.FAILED && invalidInput.contains(r.stepKey()));
     return new RunOutcome(runId, status, runError, List.copyOf(results.values()), badInput);
+  }
+
+  /** Removes {@code work/<run>} once no step uses it; with --keep-scratch, only if nothing was kept. */
+  private void removeRunScratch(String runId) {
+    Path dir = home.resolve("work").resolve(runId);
+    try {
+      if (!Files.exists(dir)) return;
+      if (!options.keepScratch()) {
+        deleteTree(dir);
+        return;
+      }
+      try (var files = Files.walk(dir)) {
+        for (Path d : files.sorted(java.util.Comparator.reverseOrder()).filter(Files::isDirectory).toList()) {
+          try (var in = Files.list(d)) {
+            if (in.findAny().isEmpty()) Files.delete(d);
+          }
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // scratch is not state: a leftover directory costs disk space, never correctness
+    }
   }
 
   private static boolean depsFinished(ExecutionPlan plan, String stepId, Map<String, Integer> remaining) {
@@ -284,7 +306,7 @@ public final class RunExecutor {
       resolveEnv(plan.spec().env(), resolver, env, declaredEnv);
       resolveEnv(spec.env(), resolver, env, declaredEnv);
       Map<String, String> scriptEnv = new LinkedHashMap<>();
-      MapNode with = resolver.resolve(spec.with(), shellKeys(type), scriptEnv, declaredEnv);
+      MapNode with = resolver.resolve(spec.with(), shellKeys(type), scriptEnv);
       env.putAll(scriptEnv);
       Problems problems = new Problems();
       ParamsBinder.Runtime rt = importing(imported, problems, "steps." + spec.id());
@@ -326,7 +348,7 @@ public final class RunExecutor {
       Object value = v instanceof ValueNode vn ? vn.value() : dev.kiln.engine.spec.Values.plain(v);
       String text = value == null ? "" : String.valueOf(value);
       env.put(k, text);
-      forKey.put(k, v instanceof ValueNode vn && vn.holdsSecret() ? vn.redacted() : text);
+      forKey.put(k, v instanceof ValueNode vn && vn.hasShownForm() ? vn.redacted() : text);
     });
   }
 
@@ -370,9 +392,12 @@ public final class RunExecutor {
       Future<StepResult> f = stepThreads.submit(() -> type.execute(params, ctx));
       running.add(f);
       if (cancelled.get()) f.cancel(true); // cancel() ran between the check above and add()
+      boolean ok = false;
       try {
         StepResult result = spec.timeout() == null ? f.get() : f.get(spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        return succeeded(runId, inst, spec, attempt, started, key, result, ctx, imported, with);
+        StepRunRecord r = succeeded(runId, inst, spec, attempt, started, key, result, ctx, imported, with);
+        ok = true;
+        return r;
       } catch (TimeoutException e) {
         ctx.cancelled.set(true);
         f.cancel(true);
@@ -403,6 +428,7 @@ public final class RunExecutor {
       } finally {
         running.remove(f);
         ctx.closeLog();
+        ctx.removeScratch(ok);
       }
       if (a < attempts && !cancelled.get()) {
         long now = System.currentTimeMillis();
@@ -559,7 +585,7 @@ public final class RunExecutor {
   /** Params as canonical JSON-able values: artifacts by hash, secrets masked. */
   private static Object canonical(Node n, Map<String, String> inputs) {
     if (n instanceof ValueNode v) {
-      if (v.holdsSecret()) return v.redacted();
+      if (v.hasShownForm()) return v.redacted();
       return canonicalValue(v.value());
     }
     if (n instanceof MapNode m) {
@@ -712,10 +738,12 @@ public final class RunExecutor {
     listener.stepStarted(runningRecord);
     Context ctx = new Context(parent.runId, inst, parent.pipeline, parent.spec, parent.env, parent.declaredEnv, 1, parent);
     ctx.monitor = monitor;
+    boolean ok = false;
     try {
       StepResult result = (StepResult) type.execute(params, ctx);
       if (ctx.stopped.get()) throw new StepFailure("stopped by its monitor");
       StepRunRecord r = recordSuccess(parent.runId, inst, uses, 1, started, ck, result, ctx, imported, node);
+      ok = true;
       listener.stepFinished(r);
       Map<String, Double> last = lastValues(ctx.metrics);
       last.putAll(result.metrics());
@@ -740,6 +768,7 @@ public final class RunExecutor {
       return new ChildRun(key, stopped ? ChildRun.Status.STOPPED : ChildRun.Status.FAILED, Map.of(), lastValues(ctx.metrics), error, null, System.currentTimeMillis() - started);
     } finally {
       ctx.closeLog();
+      ctx.removeScratch(ok);
     }
   }
 
@@ -906,6 +935,19 @@ public final class RunExecutor {
         // the log is best effort; the step's state is what must be durable
       }
       listener.stepLog(inst.key(), masked);
+    }
+
+    /**
+     * Removes the attempt's scratch directory: it holds working copies of what became artifacts,
+     * or a failed attempt's leftovers, kept only with {@code --keep-scratch}.
+     */
+    void removeScratch(boolean succeeded) {
+      if (!succeeded && options.keepScratch()) return;
+      try {
+        if (Files.exists(scratch)) deleteTree(scratch);
+      } catch (IOException | UncheckedIOException e) {
+        // best effort: the run's directory is removed again when the run ends
+      }
     }
 
     synchronized void closeLog() {

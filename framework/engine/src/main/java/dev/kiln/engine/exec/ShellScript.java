@@ -38,7 +38,8 @@ final class ShellScript {
 
   /**
    * @param parts literal strings and expression parts, in order
-   * @param valueOf the text of an expression part's value; called once per part, in order
+   * @param valueOf the text of an expression part's value; called once per part (literal text
+   *     too, which it returns as it is), in order
    * @param vars receives variable name -> value, in order: the n-th expression is {@code KILN_EXPR_n}
    */
   static String build(List<Object> parts, Function<Object, String> valueOf, Map<String, String> vars) {
@@ -47,6 +48,7 @@ final class ShellScript {
     int n = 0;
     for (Object part : parts) {
       if (part instanceof String text) {
+        valueOf.apply(text);
         s.feed(text);
         out.append(text);
         continue;

@@ -4,11 +4,13 @@ package dev.kiln.engine.yaml;
  * A value computed from an expression at run time (String, Long, Double, Boolean, List, Map,
  * Artifact or null), standing where the expression was written.
  *
- * @param redacted the value's text with secret values masked, used wherever the value is shown or
- *     persisted; {@code null} when the value holds no secret
+ * @param redacted the value's text as it is shown and persisted (cache key, explain, errors): with
+ *     secret values masked, and for a shell script the text with the values in place instead of the
+ *     variable references it runs with; {@code null} when the value is shown as it is
  */
 public record ValueNode(Object value, String redacted, Location location) implements Node {
-  public boolean holdsSecret() {
+  /** True when the value is shown and persisted in another form ({@link #redacted}). */
+  public boolean hasShownForm() {
     return redacted != null;
   }
 
