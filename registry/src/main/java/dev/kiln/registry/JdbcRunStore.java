@@ -148,6 +148,27 @@ public final class JdbcRunStore implements RunStore {
    *     mark is harmless (the step runs again on resume), so only those skip it.
    */
   private <T> T tx(String what, boolean durable, Work<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return tx1(what, durable, work);
+      } catch (StoreException e) {
+        if (!embeddedH2 || attempt == 5 || !(e.getCause() instanceof SQLException sql) || !HANDOVER.contains(sql.getErrorCode())) throw e;
+        // the process serving the shared store exited under us: the transaction did not commit;
+        // H2 reconnects (this process or another now serves the store), so do it again
+        try {
+          Thread.sleep(100L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** H2's errors when the process serving a shared store exits: closed at its shutdown, connection broken, closed. */
+  private static final java.util.Set<Integer> HANDOVER = java.util.Set.of(90121, 90067, 90098);
+
+  private <T> T tx1(String what, boolean durable, Work<T> work) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -156,11 +177,18 @@ public final class JdbcRunStore implements RunStore {
         if (durable && embeddedH2) {
           try (var st = c.createStatement()) {
             st.execute("CHECKPOINT");
+          } catch (SQLException e) {
+            // committed; a serving process that is closing the store writes it out as it closes
+            if (!HANDOVER.contains(e.getErrorCode())) throw new StoreException("run store: cannot checkpoint after " + what + ": " + e.getMessage(), e);
           }
         }
         return t;
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        try {
+          c.rollback();
+        } catch (SQLException closed) {
+          e.addSuppressed(closed);
+        }
         throw e;
       }
     } catch (SQLException e) {

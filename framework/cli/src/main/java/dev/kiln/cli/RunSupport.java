@@ -5,8 +5,6 @@ import dev.kiln.engine.exec.RunExecutor;
 import dev.kiln.engine.exec.RunOutcome;
 import dev.kiln.registry.RunStatus;
 import java.io.PrintWriter;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -36,34 +34,30 @@ final class RunSupport {
     return outcome.invalidInput() ? 2 : 1;
   }
 
-  /** Runs with Ctrl-C / SIGTERM cancelling cleanly; returns the outcome without printing it. */
+  /**
+   * Runs with Ctrl-C / SIGTERM cancelling cleanly; returns the outcome without printing it. The
+   * signals are handled here rather than in a shutdown hook: the JVM's shutdown also closes the
+   * embedded store (H2 requires that when the store is shared with other processes), so the
+   * cancelled steps must be recorded before shutdown begins. A second signal exits at once.
+   */
   static RunOutcome run(Function<java.util.function.Consumer<RunExecutor>, RunOutcome> run) {
     AtomicReference<RunExecutor> executor = new AtomicReference<>();
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
+    java.util.concurrent.atomic.AtomicBoolean signalled = new java.util.concurrent.atomic.AtomicBoolean();
+    sun.misc.SignalHandler handler = sig -> {
       RunExecutor e = executor.get();
-      if (e != null && finished.getCount() > 0) {
-        System.err.println("kiln: cancelling the run ...");
-        e.cancel();
-        try {
-          finished.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-        }
+      if (e == null || signalled.getAndSet(true)) {
+        System.exit(128 + sig.getNumber());
       }
-    }, "kiln-cancel");
-    Runtime.getRuntime().addShutdownHook(hook);
-    RunOutcome outcome;
+      System.err.println("kiln: cancelling the run ...");
+      e.cancel(); // the run ends with its steps CANCELLED, recorded; the command then exits 1
+    };
+    java.util.List<sun.misc.Signal> signals = java.util.List.of(new sun.misc.Signal("INT"), new sun.misc.Signal("TERM"));
+    java.util.List<sun.misc.SignalHandler> previous = new java.util.ArrayList<>();
+    for (sun.misc.Signal s : signals) previous.add(sun.misc.Signal.handle(s, handler));
     try {
-      outcome = run.apply(executor::set);
+      return run.apply(executor::set);
     } finally {
-      finished.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running: it waits for us
-      }
+      for (int i = 0; i < signals.size(); i++) sun.misc.Signal.handle(signals.get(i), previous.get(i));
     }
-    return outcome;
   }
 }

@@ -147,8 +147,9 @@ public final class RunExecutor {
           }
         }
         if (inFlight == 0) {
-          if (waiting.size() == before) throw new IllegalStateException("no step can start: " + waiting); // a planner bug, never a spin
-          continue;
+          if (waiting.size() < before) continue;
+          if (runError != null) break; // a lifecycle failed outright: what waits on it is recorded as cancelled below
+          throw new IllegalStateException("no step can start: " + waiting); // a planner bug, never a spin
         }
         Future<StepRunRecord> done = cs.take();
         inFlight--;
