@@ -19,7 +19,11 @@ final class Report {
 
   private static final CsvMapper CSV = new CsvMapper();
 
-  /** The trials as CSV (RFC 4180: a value with a comma, quote or line break is quoted). */
+  /**
+   * The trials as CSV (RFC 4180: a value with a comma, quote or line break is quoted). How long a
+   * trial took and whether it came from the cache are the run's, not the result's (the step log
+   * and {@code kiln show} have them): leaving them out keeps the artifact byte-reproducible.
+   */
   static String csv(Space space, List<Trial> trials) {
     List<Space.Dim> dims = space.all();
     StringWriter out = new StringWriter();
@@ -27,7 +31,7 @@ final class Report {
       g.setSchema(CsvSchema.emptySchema().withoutHeader().withLineSeparator("\n"));
       g.enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING);
       g.writeStartArray();
-      for (String h : List.of("number", "state", "value", "seconds", "cached")) g.writeString(h);
+      for (String h : List.of("number", "state", "value")) g.writeString(h);
       for (Space.Dim d : dims) g.writeString(d.id());
       g.writeEndArray();
       for (Trial t : trials) {
@@ -35,8 +39,6 @@ final class Report {
         g.writeString(Integer.toString(t.number()));
         g.writeString(t.state().name().toLowerCase(Locale.ROOT));
         g.writeString(t.value() == null ? "" : String.valueOf(t.value()));
-        g.writeString(String.format(Locale.ROOT, "%.3f", t.millis() / 1000.0));
-        g.writeString(String.valueOf(t.cached()));
         for (Space.Dim d : dims) {
           Object v = t.params().get(d.id());
           g.writeString(v == null ? "" : String.valueOf(v));
@@ -61,9 +63,9 @@ final class Report {
     h.append("<h2>Best: trial ").append(best.number()).append(String.format(Locale.ROOT, ", %s = %.5f</h2><p>", esc(metric), best.value())).append(esc(space.named(best.params()))).append("</p>");
     List<Trial> top = new ArrayList<>(trials.stream().filter(t -> t.state() == Trial.State.COMPLETE).toList());
     top.sort((a, b) -> max ? Double.compare(b.value(), a.value()) : Double.compare(a.value(), b.value()));
-    h.append("<h2>Best trials</h2><table><tr><th>trial</th><th>").append(esc(metric)).append("</th><th>seconds</th><th>parameters</th></tr>");
+    h.append("<h2>Best trials</h2><table><tr><th>trial</th><th>").append(esc(metric)).append("</th><th>parameters</th></tr>");
     for (Trial t : top.subList(0, Math.min(15, top.size()))) {
-      h.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%.5f</td><td>%.1f</td><td style=\"text-align:left\">%s</td></tr>", t.number(), t.value(), t.millis() / 1000.0, esc(space.named(t.params()))));
+      h.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%.5f</td><td style=\"text-align:left\">%s</td></tr>", t.number(), t.value(), esc(space.named(t.params()))));
     }
     h.append("</table>");
     for (var e : plots.entrySet()) {

@@ -30,16 +30,25 @@ class ReportTest {
   @Test
   void trialsCsvQuotesValuesWithCommasQuotesAndLineBreaksAndReadsBack() throws Exception {
     String csv = Report.csv(space(), List.of(trial(0, AWKWARD, 2, 0.5), trial(1, "two\nlines", 3, 0.25), trial(2, "plain", 4, 0.125)));
-    assertThat(csv).isEqualTo("number,state,value,seconds,cached,label,n\n"
-        + "0,complete,0.5,1.500,false,\"a,\"\"b\"\"\nc\",2\n"
-        + "1,complete,0.25,1.500,false,\"two\nlines\",3\n"
-        + "2,complete,0.125,1.500,false,plain,4\n");
+    assertThat(csv).isEqualTo("number,state,value,label,n\n"
+        + "0,complete,0.5,\"a,\"\"b\"\"\nc\",2\n"
+        + "1,complete,0.25,\"two\nlines\",3\n"
+        + "2,complete,0.125,plain,4\n");
     try (MappingIterator<String[]> it = new CsvMapper().enable(CsvParser.Feature.WRAP_AS_ARRAY).readerFor(String[].class).readValues(csv)) {
       List<String[]> rows = it.readAll();
       assertThat(rows).hasSize(4);
-      assertThat(rows.get(1)).containsExactly("0", "complete", "0.5", "1.500", "false", AWKWARD, "2");
-      assertThat(rows.get(2)).containsExactly("1", "complete", "0.25", "1.500", "false", "two\nlines", "3");
+      assertThat(rows.get(1)).containsExactly("0", "complete", "0.5", AWKWARD, "2");
+      assertThat(rows.get(2)).containsExactly("1", "complete", "0.25", "two\nlines", "3");
     }
+  }
+
+  @Test
+  void theArtifactsDoNotDependOnHowLongTrialsTookOrWhetherTheyCameFromTheCache() {
+    Trial fast = trial(0, "plain", 2, 0.5);
+    Trial slowCached = new Trial(0, fast.params(), Trial.State.COMPLETE, 0.5, null, 98765, true, null);
+    assertThat(Report.csv(space(), List.of(slowCached))).isEqualTo(Report.csv(space(), List.of(fast)));
+    assertThat(Report.html("tribuo/train", "tpe", "accuracy", true, space(), List.of(slowCached), slowCached, Map.of()))
+        .isEqualTo(Report.html("tribuo/train", "tpe", "accuracy", true, space(), List.of(fast), fast, Map.of()));
   }
 
   @Test
