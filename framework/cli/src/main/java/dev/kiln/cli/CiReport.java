@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.api.Html;
 import dev.kiln.cli.CiRetrainCommand.Build;
 import dev.kiln.cli.CiRetrainCommand.Candidate;
 import dev.kiln.cli.CiRetrainCommand.Check;
@@ -22,18 +23,18 @@ final class CiReport {
     int skipped = 0;
     for (Result r : b.pipelines()) {
       tests++;
-      pipelines.append("    <testcase classname=\"kiln.pipelines\" name=\"").append(x(r.file())).append("\" time=\"").append(seconds(r.millis())).append("\">");
+      pipelines.append("    <testcase classname=\"kiln.pipelines\" name=\"").append(Html.escape(r.file())).append("\" time=\"").append(seconds(r.millis())).append("\">");
       switch (r.status()) {
         case "failed", "invalid" -> {
           failures++;
-          pipelines.append("<failure message=\"").append(x(r.status() + ": " + firstLine(r.error()))).append("\" type=\"").append(r.status()).append("\">")
-              .append(x(r.error() == null ? "" : r.error())).append("</failure>");
+          pipelines.append("<failure message=\"").append(Html.escape(r.status() + ": " + firstLine(r.error()))).append("\" type=\"").append(r.status()).append("\">")
+              .append(Html.escape(r.error() == null ? "" : r.error())).append("</failure>");
         }
         case "skipped" -> {
           skipped++;
           pipelines.append("<skipped message=\"not affected by the change\"/>");
         }
-        default -> pipelines.append("<system-out>").append(x("run " + r.runId() + (r.tracking() == null ? "" : "\nMLflow: " + r.tracking()) + "\n" + String.join("\n", r.reasons()))).append("</system-out>");
+        default -> pipelines.append("<system-out>").append(Html.escape("run " + r.runId() + (r.tracking() == null ? "" : "\nMLflow: " + r.tracking()) + "\n" + String.join("\n", r.reasons()))).append("</system-out>");
       }
       pipelines.append("</testcase>\n");
     }
@@ -53,23 +54,23 @@ final class CiReport {
         int s = 0;
         for (Check k : c.checks()) {
           t++;
-          cases.append("    <testcase classname=\"").append(x(suite)).append("\" name=\"").append(x(k.name() + (k.expected() == null ? "" : " " + k.expected()))).append("\" time=\"0\">");
+          cases.append("    <testcase classname=\"").append(Html.escape(suite)).append("\" name=\"").append(Html.escape(k.name() + (k.expected() == null ? "" : " " + k.expected()))).append("\" time=\"0\">");
           String value = (k.value() == null ? "" : "value " + ModelsCommand.num(k.value())) + (k.detail() == null ? "" : (k.value() == null ? "" : "; ") + k.detail());
           switch (k.status()) {
             case "failed" -> {
               f++;
-              cases.append("<failure message=\"").append(x(value)).append("\" type=\"gate\"/>");
+              cases.append("<failure message=\"").append(Html.escape(value)).append("\" type=\"gate\"/>");
             }
             case "skipped" -> {
               s++;
-              cases.append("<skipped message=\"").append(x(value)).append("\"/>");
+              cases.append("<skipped message=\"").append(Html.escape(value)).append("\"/>");
             }
-            default -> cases.append("<system-out>").append(x(value)).append("</system-out>");
+            default -> cases.append("<system-out>").append(Html.escape(value)).append("</system-out>");
           }
           cases.append("</testcase>\n");
         }
-        suites.append("  <testsuite name=\"").append(x(suite)).append("\" tests=\"").append(t).append("\" failures=\"").append(f).append("\" errors=\"0\" skipped=\"").append(s).append("\">\n")
-            .append("    <properties><property name=\"pipeline\" value=\"").append(x(r.file())).append("\"/><property name=\"version\" value=\"").append(c.version() == null ? "" : c.version())
+        suites.append("  <testsuite name=\"").append(Html.escape(suite)).append("\" tests=\"").append(t).append("\" failures=\"").append(f).append("\" errors=\"0\" skipped=\"").append(s).append("\">\n")
+            .append("    <properties><property name=\"pipeline\" value=\"").append(Html.escape(r.file())).append("\"/><property name=\"version\" value=\"").append(c.version() == null ? "" : c.version())
             .append("\"/><property name=\"blessed\" value=\"").append(c.blessed()).append("\"/></properties>\n")
             .append(cases).append("  </testsuite>\n");
         allTests += t;
@@ -139,25 +140,5 @@ final class CiReport {
 
   private static String md(String s) {
     return s == null ? "" : s.replace("|", "\\|").replace("\n", " ");
-  }
-
-  /** XML text and attribute escaping; characters XML 1.0 cannot hold are dropped. */
-  static String x(String s) {
-    if (s == null) return "";
-    StringBuilder sb = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '&' -> sb.append("&amp;");
-        case '<' -> sb.append("&lt;");
-        case '>' -> sb.append("&gt;");
-        case '"' -> sb.append("&quot;");
-        case '\'' -> sb.append("&apos;");
-        default -> {
-          if (c >= 0x20 || c == '\n' || c == '\t' || c == '\r') sb.append(c);
-        }
-      }
-    }
-    return sb.toString();
   }
 }

@@ -73,6 +73,36 @@ class TribuoBadInputTest {
   }
 
   @Test
+  void minusInfinityInANumericColumnIsAnExit2ErrorAtItsPlaceAndNothingTrains() throws Exception {
+    String csv = rows(20) + "21,-Infinity,a\n";
+    assertFailedCleanly(run(csv, "label"), "data.csv:22:2: column \"y\" is numeric, found \"-Infinity\", which is not a finite number",
+        "hint: numbers must be finite (at most about 1.8e308 in magnitude); if \"-Infinity\" marks an unknown value, list it under missing: (e.g. missing: ['', NA, '-Infinity'])");
+  }
+
+  @Test
+  void infInAnInferredNumericColumnIsAnErrorNotACategory() throws Exception {
+    String csv = rows(20) + "21,inf,a\n";
+    assertFailedCleanly(run(csv, "label"), "data.csv:22:2: column \"y\" is numeric, found \"inf\", which is not a finite number");
+  }
+
+  @Test
+  void latin1FileIsAnExit2ErrorAtItsFirstInvalidByte() throws Exception {
+    byte[] latin1 = (rows(3) + "3,4,caf\u00e9\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    Files.write(dir.resolve("data.csv"), latin1);
+    Files.writeString(dir.resolve("p.yaml"), PIPELINE.formatted("label"));
+    assertFailedCleanly(cli.run("run", "p.yaml", "--json"), "data.csv:5:8: not UTF-8: invalid byte 0xE9",
+        "hint: the file must be UTF-8; if it was saved as Latin-1 (ISO-8859-1), convert it: iconv -f latin1 -t utf-8 data.csv > data-utf8.csv");
+  }
+
+  @Test
+  void aCsvSavedByExcelWithAByteOrderMarkKeepsItsFirstColumnName() throws Exception {
+    String csv = "\ufeff" + rows(40).replaceFirst("^x,", "sepal_length,");
+    Cli.Result r = run(csv, "label");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(Runs.step(r, "ingest").get("outputs").get("columns").fieldNames()).toIterable().containsExactlyInAnyOrder("sepal_length", "y", "label");
+  }
+
+  @Test
   void raggedRowGivesItsLine() throws Exception {
     String csv = rows(5) + "6,7\n" + rows(3).substring("x,y,label\n".length());
     assertFailedCleanly(run(csv, "label"), "data.csv:7:", "ragged row: 2 fields, expected 3");

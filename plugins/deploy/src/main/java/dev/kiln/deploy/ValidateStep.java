@@ -1,5 +1,7 @@
 package dev.kiln.deploy;
 
+import static dev.kiln.api.Html.escape;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.api.Artifact;
 import dev.kiln.api.InvalidInput;
@@ -16,7 +18,6 @@ import dev.kiln.tribuo.data.Schema;
 import dev.kiln.tribuo.data.Table;
 import dev.kiln.tribuo.data.Task;
 import dev.kiln.tribuo.eval.Evaluation;
-import static dev.kiln.tribuo.eval.Report.esc;
 import dev.kiln.tribuo.train.ModelBundle;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -328,19 +329,19 @@ final class ValidateStep implements StepType<ValidateStep.Params> {
   }
 
   static String html(String model, boolean blessed, Integer champion, List<Check> checks, Map<String, Double> metrics) {
-    StringBuilder b = new StringBuilder("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Validation of ").append(esc(model))
+    StringBuilder b = new StringBuilder("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Validation of ").append(escape(model))
         .append("</title>\n<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 10px;text-align:left}")
         .append(".passed{color:#1a7f37}.failed{color:#cf222e;font-weight:bold}.skipped{color:#888}</style></head><body>\n<h1>")
-        .append(esc(model)).append(": ").append(blessed ? "<span class=\"passed\">blessed</span>" : "<span class=\"failed\">not blessed</span>").append("</h1>\n<p>")
+        .append(escape(model)).append(": ").append(blessed ? "<span class=\"passed\">blessed</span>" : "<span class=\"failed\">not blessed</span>").append("</h1>\n<p>")
         .append(champion == null ? "No champion yet: judged on absolute checks." : "Compared with version " + champion + ".").append("</p>\n<table><tr><th>check</th><th>status</th><th>value</th><th>expected</th><th>detail</th></tr>\n");
     for (Check c : checks) {
       String st = c.passed() == null ? "skipped" : c.passed() ? "passed" : "failed";
-      b.append("<tr><td>").append(esc(c.name())).append("</td><td class=\"").append(st).append("\">").append(st).append("</td><td>")
-          .append(c.value() == null ? "" : fmt(c.value())).append("</td><td>").append(esc(String.valueOf(c.expected() == null ? "" : c.expected())))
-          .append("</td><td>").append(esc(c.detail() == null ? "" : c.detail())).append("</td></tr>\n");
+      b.append("<tr><td>").append(escape(c.name())).append("</td><td class=\"").append(st).append("\">").append(st).append("</td><td>")
+          .append(c.value() == null ? "" : fmt(c.value())).append("</td><td>").append(escape(String.valueOf(c.expected() == null ? "" : c.expected())))
+          .append("</td><td>").append(escape(c.detail() == null ? "" : c.detail())).append("</td></tr>\n");
     }
     b.append("</table>\n<h2>Candidate metrics on the holdout</h2>\n<table>");
-    metrics.forEach((k, v) -> b.append("<tr><td>").append(esc(k)).append("</td><td>").append(fmt(v)).append("</td></tr>"));
+    metrics.forEach((k, v) -> b.append("<tr><td>").append(escape(k)).append("</td><td>").append(fmt(v)).append("</td></tr>"));
     return b.append("</table>\n</body></html>\n").toString();
   }
 }

@@ -114,20 +114,39 @@ final class TrainStep implements StepType<TrainStep.Params> {
    * The model with its provenance's training time set to {@link #MODEL_TIME}: everything else a
    * Tribuo model serialises is a function of the data, trainer and seed, so a deterministic
    * trainer gives byte-identical models and {@code kiln reproduce} can compare hashes (as
-   * reproducible builds do with SOURCE_DATE_EPOCH). When it ran is in the run store.
+   * reproducible builds do with SOURCE_DATE_EPOCH). When it ran is in the run store. An ensemble
+   * (random forest) gets the fixed time too, and so does each member and the members' provenance
+   * the ensemble's own provenance lists.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   static Model<?> reproducible(Model<?> m) {
     org.tribuo.provenance.ModelProvenance p = m.getProvenance();
     Map<String, com.oracle.labs.mlrg.olcut.provenance.Provenance> instance = new LinkedHashMap<>();
     p.getInstanceProvenance().forEach(pair -> instance.put(pair.getA(), pair.getB()));
-    org.tribuo.provenance.ModelProvenance fixed = new org.tribuo.provenance.ModelProvenance(p.getClassName(), MODEL_TIME, p.getDatasetProvenance(), p.getTrainerProvenance(), instance);
     try {
+      if (m instanceof org.tribuo.ensemble.EnsembleModel<?> ensemble) {
+        List<Model> members = new ArrayList<>();
+        List<org.tribuo.provenance.ModelProvenance> memberProvenance = new ArrayList<>();
+        for (Model<?> member : ensemble.getModels()) {
+          Model<?> fixedMember = reproducible(member);
+          members.add(fixedMember);
+          memberProvenance.add(fixedMember.getProvenance());
+        }
+        var fixed = new org.tribuo.provenance.EnsembleModelProvenance(p.getClassName(), MODEL_TIME, p.getDatasetProvenance(), p.getTrainerProvenance(), instance,
+            new com.oracle.labs.mlrg.olcut.provenance.ListProvenance<>(memberProvenance));
+        java.lang.reflect.Method copy = org.tribuo.ensemble.EnsembleModel.class.getDeclaredMethod("copy", String.class, org.tribuo.provenance.EnsembleModelProvenance.class, List.class);
+        copy.setAccessible(true);
+        return (Model<?>) copy.invoke(m, m.getName(), fixed, members);
+      }
+      var fixed = new org.tribuo.provenance.ModelProvenance(p.getClassName(), MODEL_TIME, p.getDatasetProvenance(), p.getTrainerProvenance(), instance);
       java.lang.reflect.Method copy = Model.class.getDeclaredMethod("copy", String.class, org.tribuo.provenance.ModelProvenance.class);
       copy.setAccessible(true);
       return (Model<?>) copy.invoke(m, m.getName(), fixed);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return m; // a Tribuo without copy(name, provenance): the model keeps its wall-clock time
+    } catch (NoSuchMethodException e) {
+      return m; // a Tribuo without these copy methods: the model keeps its wall-clock time
+    } catch (ReflectiveOperationException e) {
+      // not swallowed: a silent fallback is how random forests kept their wall-clock times
+      throw new RuntimeException("cannot set the training time of a " + m.getClass().getSimpleName() + " to a fixed one", e);
     }
   }
 

@@ -152,7 +152,7 @@ final class TuneStep implements StepType<TuneStep.Params> {
         Output.value("best-trial", "the best trial's number"),
         Output.value("metric", "the objective metric as the trainer reports it (e.g. cv.roc-auc)"),
         Output.value("completed", "how many trials completed"),
-        Output.artifact("trials", "every trial (CSV): number, state, value, seconds, cached, parameters"),
+        Output.artifact("trials", "every trial (CSV): number, state, value, parameters (durations and cache hits are in the step log and kiln show)"),
         Output.artifact("history", "every trial with its intermediate values (JSON)"),
         Output.value("plots", "plot name -> PNG: history, param-<name>, parallel-coordinates"),
         Output.artifact("report", "an HTML page with the plots and the best trials"));
@@ -504,7 +504,12 @@ final class TuneStep implements StepType<TuneStep.Params> {
     Files.writeString(csv, Report.csv(space, all), StandardCharsets.UTF_8);
     Path json = dir.resolve("history.json");
     List<Object> trialsJson = new ArrayList<>();
-    for (Trial t : all) trialsJson.add(toMap(t));
+    for (Trial t : all) {
+      Map<String, Object> m = toMap(t);
+      m.remove("millis"); // the run's, not the result's (see Report.csv): the history stays byte-reproducible
+      m.remove("cached");
+      trialsJson.add(m);
+    }
     Map<String, Object> hist = new LinkedHashMap<>();
     hist.put("metric", metric);
     hist.put("direction", max ? "maximize" : "minimize");

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.core.io.NumberInput;
 import dev.kiln.api.InvalidInput;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,12 +56,64 @@ public final class TableReader {
     if (Files.size(path) == 0) throw new InvalidInput(shownName + ": the file is empty\n  hint: a CSV needs a header line and at least one row");
     String format = o.format() != null ? o.format() : shownName.endsWith(".jsonl") || shownName.endsWith(".ndjson") ? "jsonl" : "csv";
     var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(path), decoder), 1 << 16);
+    try (BufferedReader in = withoutByteOrderMark(new BufferedReader(new InputStreamReader(Files.newInputStream(path), decoder), 1 << 16));
         Rows rows = format.equals("jsonl") ? Rows.jsonLines(shownName, in, SAMPLE) : Rows.csv(shownName, in, o.delimiter(), o.quote(), 1)) {
       return read(rows, o, shownName);
     } catch (CharacterCodingException e) {
-      throw new InvalidInput(shownName + ": not UTF-8 text\n  hint: convert the file to UTF-8 (iconv -t UTF-8)");
+      throw notUtf8(path, shownName);
     }
+  }
+
+  /** {@code in} past a leading U+FEFF (the byte order mark Excel and Notepad write), which would otherwise start the first column's name. */
+  static BufferedReader withoutByteOrderMark(BufferedReader in) throws IOException {
+    in.mark(1);
+    if (in.read() != '\uFEFF') in.reset();
+    return in;
+  }
+
+  /** The error for a file that is not UTF-8, at the line and column (in characters) of its first invalid byte. */
+  static InvalidInput notUtf8(Path path, String shownName) throws IOException {
+    var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer bytes = ByteBuffer.allocate(1 << 16);
+    CharBuffer chars = CharBuffer.allocate(1 << 16);
+    long line = 1;
+    long col = 1;
+    try (InputStream in = Files.newInputStream(path)) {
+      boolean eof = false;
+      while (true) {
+        if (!eof) {
+          int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+          if (n < 0) eof = true;
+          else bytes.position(bytes.position() + n);
+        }
+        bytes.flip();
+        CoderResult r = decoder.decode(bytes, chars, eof);
+        chars.flip();
+        while (chars.hasRemaining()) {
+          char c = chars.get();
+          if (c == '\n') {
+            line++;
+            col = 1;
+          } else if (!Character.isLowSurrogate(c)) {
+            col++;
+          }
+        }
+        chars.clear();
+        if (r.isError()) {
+          String bad = String.format(Locale.ROOT, "0x%02X", bytes.get(bytes.position()) & 0xff);
+          return new InvalidInput(shownName + ":" + line + ":" + col + ": not UTF-8: invalid byte " + bad + iconvHint(shownName));
+        }
+        bytes.compact();
+        if (eof && r.isUnderflow()) break;
+      }
+    }
+    return new InvalidInput(shownName + ": not UTF-8" + iconvHint(shownName));
+  }
+
+  private static String iconvHint(String shownName) {
+    int dot = shownName.lastIndexOf('.');
+    String converted = dot > shownName.lastIndexOf('/') && dot > 0 ? shownName.substring(0, dot) + "-utf8" + shownName.substring(dot) : shownName + "-utf8";
+    return "\n  hint: the file must be UTF-8; if it was saved as Latin-1 (ISO-8859-1), convert it: iconv -f latin1 -t utf-8 " + shownName + " > " + converted;
   }
 
   private static Table read(Rows rows, Options o, String file) throws IOException, InvalidInput {
@@ -165,7 +221,7 @@ public final class TableReader {
       distinct.add(v);
       totalLength += v.length();
       if (v.indexOf(' ') >= 0) spaces = true;
-      if (isNumber(v)) numeric++;
+      if (isNumber(v) || isNonFiniteWord(v)) numeric++; // "inf" must not make a number column categorical: it is rejected when read
     }
     if (present == 0) return ColumnType.CATEGORICAL;
     if (numeric == present) {
@@ -189,6 +245,19 @@ public final class TableReader {
     } catch (NumberFormatException e) {
       return false;
     }
+  }
+
+  private static final Pattern NON_FINITE_WORD = Pattern.compile("(?i)[+-]?(inf|infinity|nan)");
+
+  /** Spellings of infinity and not-a-number that spreadsheets and numpy write. */
+  static boolean isNonFiniteWord(String v) {
+    return v.length() <= 9 && NON_FINITE_WORD.matcher(v).matches();
+  }
+
+  /** The error for a value of a numeric column that is infinite, not a number, or beyond a double's range. */
+  static InvalidInput notFinite(String file, long line, int col, String name, String v) {
+    return new InvalidInput(file + ":" + line + ":" + col + ": column \"" + name + "\" is numeric, found \"" + shorten(v) + "\", which is not a finite number"
+        + "\n  hint: numbers must be finite (at most about 1.8e308 in magnitude); if \"" + shorten(v) + "\" marks an unknown value, list it under missing: (e.g. missing: ['', NA, '" + shorten(v) + "'])");
   }
 
   /** Collects typed columns row by row. */
@@ -247,9 +316,11 @@ public final class TableReader {
             try {
               d = NumberInput.parseDouble(v, true);
             } catch (NumberFormatException e) {
+              if (isNonFiniteWord(v)) throw notFinite(file, line, c + 1, names[c], v);
               throw new InvalidInput(file + ":" + line + ":" + (c + 1) + ": column \"" + names[c] + "\" is numeric, found \"" + shorten(v) + "\""
                   + "\n  hint: declare it another type (columns: {" + names[c] + ": categorical}) or list \"" + shorten(v) + "\" under missing:");
             }
+            if (!Double.isFinite(d)) throw notFinite(file, line, c + 1, names[c], v);
           }
           nums[c][rows] = d;
         } else {
