@@ -104,6 +104,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   public Integer call() throws Exception {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
+    // a body is held in one array while it is parsed
+    if (maxBody < 1 || maxBody > Integer.MAX_VALUE - 8) throw new Errors.UsageProblem("--max-body-bytes must be between 1 and " + (Integer.MAX_VALUE - 8) + ", found " + maxBody);
     Map<String, Served> served = new LinkedHashMap<>();
     for (String t : targets) {
       Served s = parse(t);
@@ -153,8 +155,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       }
       json(ctx, 200, Map.of("models", list));
     });
-    app.post("/v1/models/{name}/predict", ctx -> predict(ctx, served.get(ctx.pathParam("name")), served.keySet()));
-    app.exception(Exception.class, (e, ctx) -> json(ctx, 500, Map.of("error", "internal error: " + e)));
+    app.post("/v1/models/{name}/predict", ctx -> predict(ctx, served.get(ctx.pathParam("name")), served.keySet(), err));
+    app.exception(Exception.class, (e, ctx) -> internalError(ctx, e, err));
 
     ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "kiln-serve-alias-poll");
@@ -254,33 +256,37 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     out.flush();
   }
 
-  private void predict(Context ctx, Served s, Set<String> names) {
+  private void predict(Context ctx, Served s, Set<String> names, java.io.PrintWriter err) {
     long t0 = System.nanoTime();
-    String label = s == null ? "" : s.name;
-    int status = 200;
     try {
       if (s == null) {
-        status = 404;
-        json(ctx, status, Map.of("error", "no model \"" + ctx.pathParam("name") + "\" is served here", "served", names));
+        json(ctx, 404, Map.of("error", "no model \"" + ctx.pathParam("name") + "\" is served here", "served", names));
         return;
       }
       Current c = s.current;
       List<Map<String, Object>> rows;
       boolean csv = String.valueOf(ctx.contentType()).toLowerCase(java.util.Locale.ROOT).contains("csv");
       try {
-        rows = csv ? csvRows(ctx.body()) : jsonRows(ctx.body());
-      } catch (io.javalin.http.HttpResponseException e) {
-        status = e.getStatus();
-        json(ctx, status, Map.of("error", status == 413 ? "the body is larger than " + maxBody + " bytes; send fewer rows per request" : e.getMessage()));
+        byte[] body = RequestBody.read(ctx.req(), maxBody);
+        if (body == null) {
+          json(ctx, 413, Map.of("error", "the body is larger than " + maxBody + " bytes; send fewer rows per request"));
+          return;
+        }
+        String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        rows = csv ? csvRows(text) : jsonRows(text);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        var at = e.getLocation();
+        json(ctx, 400, Map.of("error", "the body is not CSV with a header row: " + e.getOriginalMessage() + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ")")));
         return;
-      } catch (InvalidInput | java.io.IOException | RuntimeException e) {
-        status = 400;
-        json(ctx, status, Map.of("error", csv ? "the body is not CSV with a header row: " + e.getMessage() : e.getMessage()));
+      } catch (InvalidInput e) {
+        json(ctx, 400, Map.of("error", e.getMessage()));
+        return;
+      } catch (java.io.IOException e) {
+        json(ctx, 400, Map.of("error", "the body could not be read to its end (the connection failed)"));
         return;
       }
       if (rows.isEmpty()) {
-        status = 400;
-        json(ctx, status, Map.of("error", "no rows to predict", "hint", "send {\"rows\": [{...}, ...]}, a JSON array of rows, one row object, or CSV with a header"));
+        json(ctx, 400, Map.of("error", "no rows to predict", "hint", "send {\"rows\": [{...}, ...]}, a JSON array of rows, one row object, or CSV with a header"));
         return;
       }
       try {
@@ -292,26 +298,35 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         body.put("predictions", preds);
         json(ctx, 200, body);
       } catch (ModelRuntime.InvalidRow e) {
-        status = 400;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", e.summary());
         body.put("field", e.field());
         if (e.hint() != null) body.put("hint", e.hint());
-        json(ctx, status, body);
+        json(ctx, 400, body);
       } catch (InvalidInput e) {
         // Kiln's messages put a hint on a line of its own: "...\n  hint: ..."
-        status = 400;
         String msg = e.getMessage();
         int h = msg.indexOf("\n  hint: ");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", h < 0 ? msg : msg.substring(0, h));
         if (h >= 0) body.put("hint", msg.substring(h + "\n  hint: ".length()));
-        json(ctx, status, body);
+        json(ctx, 400, body);
       }
+    } catch (RuntimeException e) {
+      internalError(ctx, e, err);
     } finally {
-      requests.labelValues(label, Integer.toString(status)).inc();
-      if (s != null) latency.labelValues(label).observe((System.nanoTime() - t0) / 1e9);
+      // the status actually sent, whatever path set it
+      requests.labelValues(s == null ? "" : s.name, Integer.toString(ctx.statusCode())).inc();
+      if (s != null) latency.labelValues(s.name).observe((System.nanoTime() - t0) / 1e9);
     }
+  }
+
+  /** A 500 that says nothing of the exception (its class and message stay in the server's log, on stderr). */
+  static void internalError(Context ctx, Exception e, java.io.PrintWriter err) {
+    err.println("kiln serve: internal error answering " + ctx.method() + " " + ctx.path() + ":");
+    e.printStackTrace(err);
+    err.flush();
+    json(ctx, 500, Map.of("error", "internal error; the server's log has the details"));
   }
 
   static List<Map<String, Object>> jsonRows(String body) throws InvalidInput {
@@ -338,7 +353,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     for (JsonNode r : rows) {
       if (!r.isObject()) throw new InvalidInput("row " + i + " is not an object of field -> value");
       Map<String, Object> m = new LinkedHashMap<>();
-      r.fields().forEachRemaining(e -> m.put(e.getKey(), Json.plain(e.getValue())));
+      // an integer too long for a long is a double (possibly infinite), not its low 64 bits
+      r.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().isIntegralNumber() && !e.getValue().canConvertToLong() ? e.getValue().doubleValue() : Json.plain(e.getValue())));
       out.add(m);
       i++;
     }
@@ -349,7 +365,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     CsvMapper mapper = new CsvMapper();
     List<Map<String, Object>> out = new ArrayList<>();
     try (MappingIterator<Map<String, Object>> it = mapper.readerFor(Map.class).with(CsvSchema.emptySchema().withHeader()).readValues(body)) {
-      while (it.hasNext()) out.add(it.next());
+      while (it.hasNextValue()) out.add(it.nextValue()); // the checked forms: hasNext() wraps a parse error in a RuntimeException
     }
     return out;
   }

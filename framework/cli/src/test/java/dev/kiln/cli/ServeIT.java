@@ -275,6 +275,128 @@ class ServeIT {
     assertThat(Files.exists(elsewhere.resolve(".kiln/kiln.mv.db"))).as("serving a bundle needs no store").isFalse();
   }
 
+  static final String BUNDLE = """
+      name: bundle
+      steps:
+        ingest:
+          uses: tribuo/ingest
+          with: {data: data/iris.csv, target: species, split: {test: 0.4, seed: 3}}
+        features:
+          uses: tribuo/features
+          with: {data: "${{ steps.ingest.outputs.train }}", scale: standard}
+        train:
+          uses: tribuo/train
+          with: {data: "${{ steps.ingest.outputs.train }}", transform: "${{ steps.features.outputs.transform }}", algorithm: logistic-regression, seed: 1}
+        export:
+          uses: kiln/export
+          with: {model: "${{ steps.train.outputs.model }}", name: iris, onnx: "off"}
+      """;
+  static final String ROW = "{\"sepal_length\": 5.1, \"sepal_width\": 3.5, \"petal_length\": 1.4, \"petal_width\": 0.2}";
+
+  /** Trains a logistic regression on standardised iris features and exports it to {@code iris-bundle.zip} in {@link #dir}. */
+  private Cli exportBundle() throws Exception {
+    Files.createDirectories(dir.resolve("data"));
+    Files.copy(Path.of("../../data/iris.csv"), dir.resolve("data/iris.csv"));
+    Files.writeString(dir.resolve("bundle.yaml"), BUNDLE);
+    Cli cli = Cli.in(dir);
+    Cli.Result run = cli.run("run", "bundle.yaml", "--export", "export.bundle=iris-bundle.zip");
+    assertThat(run.exit()).as(run.err()).isZero();
+    return cli;
+  }
+
+  /**
+   * A chunked body carries no Content-Length, so the limit must hold on the bytes read: a chunked
+   * body over --max-body-bytes is a 413 (valid rows or not), and the server keeps serving.
+   */
+  @Test
+  void aChunkedBodyOverTheLimitIsRefusedWith413AndTheServerKeepsServing() throws Exception {
+    Cli cli = exportBundle();
+    String base = start(cli, dir, "iris-bundle.zip", "--max-body-bytes", "65536");
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    String url = base + "/v1/models/iris/predict";
+    byte[] rows = ("[" + (ROW + ",").repeat(3000) + ROW + "]").getBytes(StandardCharsets.UTF_8);
+    assertThat(rows.length).isGreaterThan(65536 * 3);
+    HttpResponse<String> chunked = chunked(http, url, () -> new java.io.ByteArrayInputStream(rows));
+    assertThat(chunked.statusCode()).as(chunked.body().substring(0, Math.min(300, chunked.body().length()))).isEqualTo(413);
+    assertThat(Json.read(chunked.body()).path("error").asText()).isEqualTo("the body is larger than 65536 bytes; send fewer rows per request");
+    // a body just under the limit, chunked, is read and scored
+    byte[] small = ("[" + (ROW + ",").repeat(9) + ROW + "]").getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> fits = chunked(http, url, () -> new java.io.ByteArrayInputStream(small));
+    assertThat(fits.statusCode()).as(fits.body()).isEqualTo(200);
+    assertThat(Json.read(fits.body()).path("predictions")).hasSize(10);
+    // and the server still answers after refusing
+    HttpResponse<String> after = post(HttpClient.newHttpClient(), url, "application/json", ROW);
+    assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
+    assertThat(get(http, base + "/metrics").body()).contains("kiln_serve_requests_total{model=\"iris\",status=\"413\"} 1.0");
+
+    Cli.Result zero = cli.run("serve", "iris-bundle.zip", "--max-body-bytes", "0");
+    assertThat(zero.exit()).isEqualTo(2);
+    assertThat(zero.err()).isEqualTo("kiln: error: --max-body-bytes must be between 1 and 2147483639, found 0\n");
+  }
+
+  private static HttpResponse<String> chunked(HttpClient http, String url, java.util.function.Supplier<java.io.InputStream> body) throws Exception {
+    // ofInputStream has no length, so the client sends Transfer-Encoding: chunked
+    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofInputStream(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Numbers a double cannot hold (1e400), and finite ones that overflow in the model's feature
+   * scaling or its arithmetic, are a 400 naming the row and field, never a 500 with an exception's
+   * text; /metrics counts the status that was sent.
+   */
+  @Test
+  void nonFiniteNumbersAreA400NamingTheRowAndFieldAndCountedAs400() throws Exception {
+    Cli cli = exportBundle();
+    String base = start(cli, dir, "iris-bundle.zip");
+    HttpClient http = HttpClient.newHttpClient();
+    String url = base + "/v1/models/iris/predict";
+    assertThat(post(http, url, "application/json", ROW).statusCode()).isEqualTo(200);
+    String hint = "numbers must be finite: a JSON number beyond ±1.7976931348623157E308 (e.g. 1e400) reads as infinite; send null for a missing value";
+    Map<String, String> infinite = Map.of(
+        "1e400", "row 1: field \"sepal_length\" must be a finite number, found Infinity",
+        "-1e400", "row 1: field \"sepal_length\" must be a finite number, found -Infinity",
+        "1" + "0".repeat(400), "row 1: field \"sepal_length\" must be a finite number, found Infinity");
+    for (var e : infinite.entrySet()) {
+      HttpResponse<String> r = post(http, url, "application/json", "[" + ROW + "," + ROW.replace("5.1", e.getKey()) + "]");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+      JsonNode body = Json.read(r.body());
+      assertThat(body.path("error").asText()).isEqualTo(e.getValue());
+      assertThat(body.path("field").asText()).isEqualTo("sepal_length");
+      assertThat(body.path("hint").asText()).isEqualTo(hint);
+    }
+    // finite, but (x - mean) / sd overflows in the feature transform
+    HttpResponse<String> max = post(http, url, "application/json", ROW.replace("5.1", "1.7976931348623157e308"));
+    assertThat(max.statusCode()).as(max.body()).isEqualTo(400);
+    assertThat(Json.read(max.body()).path("error").asText())
+        .isEqualTo("row 0: field \"sepal_length\" is out of the model's range: 1.7976931348623157E308 overflows its feature transform");
+    assertThat(Json.read(max.body()).path("field").asText()).isEqualTo("sepal_length");
+    assertThat(Json.read(max.body()).path("hint").asText()).isEqualTo("send values near the range of the training data");
+    // finite after scaling, but the model's own arithmetic overflows
+    HttpResponse<String> huge = post(http, url, "application/json", ROW.replace("5.1", "-1e308"));
+    assertThat(huge.statusCode()).as(huge.body()).isEqualTo(400);
+    assertThat(Json.read(huge.body()).path("error").asText())
+        .isEqualTo("row 0: the model cannot score this row: its arithmetic overflows; field \"sepal_length\" (-1.0E308) is the furthest outside the training data");
+    assertThat(Json.read(huge.body()).path("field").asText()).isEqualTo("sepal_length");
+    // CSV text that parses to infinity
+    HttpResponse<String> csv = post(http, url, "text/csv", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n4.9,Infinity,1.4,0.2\n");
+    assertThat(csv.statusCode()).as(csv.body()).isEqualTo(400);
+    assertThat(Json.read(csv.body()).path("error").asText()).isEqualTo("row 1: field \"sepal_width\" must be a finite number, found \"Infinity\"");
+    assertThat(Json.read(csv.body()).path("field").asText()).isEqualTo("sepal_width");
+    // a ragged CSV row: Jackson's message without its parser internals
+    HttpResponse<String> ragged = post(http, url, "text/csv", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2,9\n");
+    assertThat(ragged.statusCode()).as(ragged.body()).isEqualTo(400);
+    assertThat(Json.read(ragged.body()).path("error").asText()).startsWith("the body is not CSV with a header row: ").contains("line 2");
+    for (HttpResponse<String> r : List.of(max, huge, csv, ragged)) {
+      assertThat(r.body()).as("no exception text in a response").doesNotContain("Exception").doesNotContain("java.").doesNotContain("Source:");
+    }
+
+    String metrics = get(http, base + "/metrics").body();
+    assertThat(metrics).contains("kiln_serve_requests_total{model=\"iris\",status=\"200\"} 1.0")
+        .contains("kiln_serve_requests_total{model=\"iris\",status=\"400\"} 7.0")
+        .doesNotContain("status=\"500\"");
+  }
+
   private static Map<String, byte[]> unzip(Path zip) throws Exception {
     Map<String, byte[]> out = new java.util.LinkedHashMap<>();
     try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
@@ -288,10 +410,11 @@ class ServeIT {
     return start(cli, dir, "iris@champion");
   }
 
-  private String start(Cli cli, Path in, String target) throws Exception {
+  private String start(Cli cli, Path in, String target, String... options) throws Exception {
     Path jar = Path.of("target/kiln-cli.jar").toAbsolutePath();
-    ProcessBuilder pb = new ProcessBuilder(ResumeAfterKillIT.javaBin(), "-jar", jar.toString(), "serve", target, "--port", "0", "--poll-ms", "200")
-        .directory(in.toFile()).redirectErrorStream(true);
+    List<String> command = new ArrayList<>(List.of(ResumeAfterKillIT.javaBin(), "-jar", jar.toString(), "serve", target, "--port", "0", "--poll-ms", "200"));
+    command.addAll(List.of(options));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(in.toFile()).redirectErrorStream(true);
     pb.environment().putAll(cli.env());
     server = pb.start();
     BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
