@@ -217,10 +217,21 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     return new Current(version, sha, rt.load(home.artifacts().path(a), name + " version " + version));
   }
 
-  /** A kiln/export bundle: the runtime for the media type its manifest names loads the zip itself. */
+  /** A kiln/export bundle, checked against its manifest already: the runtime for the media type its manifest names loads the zip itself. */
   private Current loadBundle(Served s) throws Exception {
     ExportManifest m = s.bundle;
-    return new Current(0, m.sourceSha256(), runtimeFor(m.modelMediaType(), m.file() + " holds").load(m.file(), m.file().toString()));
+    try {
+      return new Current(0, m.sourceSha256(), runtimeFor(m.modelMediaType(), m.file() + " holds").load(m.file(), m.file().toString()));
+    } catch (InvalidInput e) {
+      throw new Errors.UsageProblem(withoutHint(e) + "\n  hint: export the model again with this version of Kiln");
+    }
+  }
+
+  /** A runtime's message without its hint, which speaks to pipeline authors. */
+  private static String withoutHint(InvalidInput e) {
+    String msg = e.getMessage();
+    int h = msg.indexOf("\n  hint: ");
+    return h < 0 ? msg : msg.substring(0, h);
   }
 
   /** The installed runtime that loads {@code mediaType}; {@code what} starts the sentence when there is none. */

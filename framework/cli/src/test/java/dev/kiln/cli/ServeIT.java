@@ -397,6 +397,81 @@ class ServeIT {
         .doesNotContain("status=\"500\"");
   }
 
+  /**
+   * A zip bomb (an entry of a few hundred MB of zeros in a zip of a few hundred KB) is refused
+   * before it is inflated whole: exit 2, a message naming the entry and the limit, no stack trace.
+   */
+  @Test
+  void aBundleWithAnEntryOverTheLimitIsRefused() throws Exception {
+    Path bomb = dir.resolve("bomb.zip");
+    try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(bomb))) {
+      zip.putNextEntry(new java.util.zip.ZipEntry("kiln-export.json"));
+      zip.write("{\"format\": \"kiln-export/1\", \"name\": \"iris\", \"model-media-type\": \"application/vnd.kiln.model+zip\", \"files\": {\"model.tribuo\": \"0\"}}"
+          .getBytes(StandardCharsets.UTF_8));
+      zip.putNextEntry(new java.util.zip.ZipEntry("model.tribuo"));
+      byte[] zeros = new byte[1 << 20];
+      for (int i = 0; i < 300; i++) zip.write(zeros); // 300 MiB, over the 256 MiB limit
+      zip.closeEntry();
+    }
+    assertThat(Files.size(bomb)).isLessThan(1 << 20);
+    Cli.Result refused = serveRefused(Cli.in(dir), "bomb.zip");
+    assertThat(refused.exit()).as(refused.err()).isEqualTo(2);
+    assertThat(refused.err()).contains("kiln: error: " + bomb + ": refused: entry \"model.tribuo\" inflates to more than 268435456 bytes (256 MiB), "
+        + "the limit for one bundle entry; the file is damaged or was not written by kiln/export").doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  /** Every entry of a bundle must have the SHA-256 its manifest lists: a changed entry is refused, exit 2, naming it. */
+  @Test
+  void aBundleWhoseEntryDoesNotMatchItsManifestIsRefused() throws Exception {
+    Cli cli = exportBundle();
+    Map<String, byte[]> files = unzip(dir.resolve("iris-bundle.zip"));
+    byte[] card = files.get("card.json");
+    files.put("card.json", (new String(card, StandardCharsets.UTF_8) + " ").getBytes(StandardCharsets.UTF_8));
+    zip(dir.resolve("tampered.zip"), files);
+    Cli.Result tampered = serveRefused(cli, "tampered.zip");
+    assertThat(tampered.exit()).as(tampered.err()).isEqualTo(2);
+    assertThat(tampered.err()).contains("kiln: error: " + dir.resolve("tampered.zip") + ": refused: entry \"card.json\" does not match the SHA-256 kiln-export.json lists for it; "
+        + "the bundle was changed or damaged after export: export the model again").doesNotContain("Exception");
+
+    files.put("card.json", card);
+    files.put("extra.bin", new byte[] {1, 2, 3});
+    zip(dir.resolve("extra.zip"), files);
+    Cli.Result extra = serveRefused(cli, "extra.zip");
+    assertThat(extra.exit()).as(extra.err()).isEqualTo(2);
+    assertThat(extra.err()).contains("kiln: error: " + dir.resolve("extra.zip") + ": refused: entry \"extra.bin\" is not listed in kiln-export.json; "
+        + "the bundle was changed or damaged after export: export the model again");
+
+    files.remove("extra.bin");
+    files.remove("README.md");
+    zip(dir.resolve("short.zip"), files);
+    Cli.Result missing = serveRefused(cli, "short.zip");
+    assertThat(missing.exit()).as(missing.err()).isEqualTo(2);
+    assertThat(missing.err()).contains("kiln: error: " + dir.resolve("short.zip") + ": refused: kiln-export.json lists \"README.md\", which is not in the zip; "
+        + "the bundle was changed or damaged after export: export the model again");
+
+    // every file as the manifest says, but the model in it cannot be read
+    Map<String, byte[]> unreadable = unzip(dir.resolve("iris-bundle.zip"));
+    byte[] garbage = "not a Tribuo model".getBytes(StandardCharsets.UTF_8);
+    unreadable.put("model.tribuo", garbage);
+    var manifest = (com.fasterxml.jackson.databind.node.ObjectNode) Json.read(new String(unreadable.get("kiln-export.json"), StandardCharsets.UTF_8));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) manifest.get("files")).put("model.tribuo", dev.kiln.engine.artifact.ArtifactStore.hash(garbage));
+    unreadable.put("kiln-export.json", Json.write(manifest).getBytes(StandardCharsets.UTF_8));
+    zip(dir.resolve("unreadable.zip"), unreadable);
+    Cli.Result unread = serveRefused(cli, "unreadable.zip");
+    assertThat(unread.exit()).as(unread.err()).isEqualTo(2);
+    assertThat(unread.err()).contains("kiln: error: " + dir.resolve("unreadable.zip") + ": not a Kiln model bundle (model.tribuo is not a Tribuo model this version can read: ")
+        .contains("\n  hint: export the model again with this version of Kiln\n").doesNotContain("internal error");
+  }
+
+  private static void zip(Path to, Map<String, byte[]> files) throws Exception {
+    try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(to))) {
+      for (var e : files.entrySet()) {
+        zip.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+        zip.write(e.getValue());
+      }
+    }
+  }
+
   private static Map<String, byte[]> unzip(Path zip) throws Exception {
     Map<String, byte[]> out = new java.util.LinkedHashMap<>();
     try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
@@ -440,6 +515,33 @@ class ServeIT {
       }
     }
     throw new AssertionError("kiln serve did not start:\n" + seen);
+  }
+
+  /** Starts kiln serve in {@link #dir} expecting it to refuse: its exit code and everything it printed (as err); fails if it starts listening instead. */
+  private Cli.Result serveRefused(Cli cli, String target) throws Exception {
+    Path jar = Path.of("target/kiln-cli.jar").toAbsolutePath();
+    ProcessBuilder pb = new ProcessBuilder(ResumeAfterKillIT.javaBin(), "-jar", jar.toString(), "serve", target, "--port", "0")
+        .directory(dir.toFile()).redirectErrorStream(true);
+    pb.environment().putAll(cli.env());
+    server = pb.start();
+    Process p = server;
+    Thread timeout = new Thread(() -> {
+      try {
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+      } catch (InterruptedException ignored) {
+        // the test ended
+      }
+    });
+    timeout.setDaemon(true);
+    timeout.start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    StringBuilder seen = new StringBuilder();
+    String line;
+    while ((line = out.readLine()) != null) {
+      seen.append(line).append('\n');
+      if (line.startsWith("listening on ")) throw new AssertionError("kiln serve " + target + " started instead of refusing:\n" + seen);
+    }
+    return new Cli.Result(p.waitFor(), "", seen.toString());
   }
 
   static HttpResponse<String> get(HttpClient http, String url) throws Exception {

@@ -150,4 +150,26 @@ class TribuoBadInputTest {
     assertThat(r.exit()).as(r.err()).isEqualTo(2);
     assertThat(r.err()).contains("p.yaml:9:", "knn has no hyperparameter \"max-depth\"", "valid: k, distance");
   }
+
+  @Test
+  void aModelZipWithAnEntryOverTheLimitFailsTheStepBeforeReadingItWhole() throws Exception {
+    Files.writeString(dir.resolve("data.csv"), rows(20));
+    try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(dir.resolve("bomb.zip")))) {
+      zip.putNextEntry(new java.util.zip.ZipEntry("README.md"));
+      byte[] zeros = new byte[1 << 20];
+      for (int i = 0; i < 257; i++) zip.write(zeros); // 257 MiB of zeros in a zip of about 250 KB
+    }
+    Files.writeString(dir.resolve("p.yaml"), """
+        name: bomb
+        steps:
+          predict:
+            uses: tribuo/predict
+            with: {model: bomb.zip, data: data.csv}
+        """);
+    Cli.Result r = cli.run("run", "p.yaml", "--json");
+    assertThat(r.exit()).as(r.err()).isEqualTo(2);
+    assertThat(Runs.step(r, "predict").get("error").asText()).contains("bomb.zip: entry README.md inflates to more than 268435456 bytes (256 MiB), "
+        + "the limit for one model bundle entry; the file is damaged or was not written by Kiln\n  hint: pass the model output of tribuo/train");
+    assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
 }
