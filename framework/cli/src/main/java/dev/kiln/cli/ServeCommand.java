@@ -120,7 +120,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       }
       ModelVersion v = resolveFromStore(s);
       if (embedded && s.alias != null) new AliasPointer(s.name, s.alias, v.version(), v.artifactSha256(), v.mediaType()).write(home.dir());
-      s.current = load(s.name, v.version(), v.artifactSha256(), v.mediaType());
+      s.current = load(s.name, v.version(), v.artifactSha256(), v.mediaType(), v.runId());
       versionGauge.labelValues(s.name, s.alias == null ? "" : s.alias).set(v.version());
     }
     // the embedded H2 database admits one process: let go of it, and watch alias pointers instead
@@ -210,11 +210,35 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         : s.name + " has no version " + s.pinned + "; `kiln models " + s.name + "` lists them"));
   }
 
-  private Current load(String name, int version, String sha, String mediaType) throws Exception {
-    ModelRuntime rt = runtimeFor(mediaType, name + " version " + version + " is");
-    Artifact a = home.artifacts().find(sha, mediaType, name + "-v" + version)
-        .orElseThrow(() -> new Errors.UsageProblem(name + " version " + version + ": its artifact " + sha + " is not in " + home.artifacts().root() + "; serve from the KILN_HOME it was trained in"));
-    return new Current(version, sha, rt.load(home.artifacts().path(a), name + " version " + version));
+  /** Loads a registered version; {@code runId}, the run that registered it, may be null (an alias pointer does not say). */
+  private Current load(String name, int version, String sha, String mediaType, String runId) throws Exception {
+    String shown = name + " version " + version;
+    ModelRuntime rt = runtimeFor(mediaType, shown + " is");
+    Path file = home.artifacts().root().resolve(sha);
+    Path aside = file.resolveSibling(sha + ".corrupt");
+    String hint = "\n  hint: restore it from a backup of KILN_HOME, rebuild it with "
+        + (runId != null ? "`kiln reproduce " + runId + "` (the run that registered it)" : "`kiln reproduce RUN` (the run that registered it; `kiln models " + name + "` shows it)")
+        + ", or serve another version";
+    Optional<Artifact> found = home.artifacts().find(sha, mediaType, name + "-v" + version);
+    if (found.isEmpty() && Files.exists(aside)) {
+      throw new Errors.UsageProblem(shown + ": its model file " + file + " is damaged: it failed its hash check earlier and was moved aside to " + aside + hint);
+    }
+    Artifact a = found.orElseThrow(() -> new Errors.UsageProblem(shown + ": its artifact " + sha + " is not in " + home.artifacts().root() + "; serve from the KILN_HOME it was trained in"));
+    if (!home.artifacts().isIntact(a)) {
+      try {
+        home.artifacts().path(a); // the store's rule for a damaged file: moved aside, so nothing reads it again
+      } catch (java.io.IOException expected) {
+        // the message says where it went
+      }
+      throw new Errors.UsageProblem(shown + ": its model file " + file + " is damaged: its content does not match the SHA-256 the registry recorded"
+          + (Files.exists(aside) ? "; it was moved aside to " + aside : "") + hint);
+    }
+    try {
+      return new Current(version, sha, rt.load(home.artifacts().path(a), shown + " (" + file + ")"));
+    } catch (InvalidInput e) {
+      // intact (its hash matches) but unreadable: written by another version of the plugin
+      throw new Errors.UsageProblem(withoutHint(e) + "\n  hint: serve it with the Kiln version that trained it, or train and register the model again");
+    }
   }
 
   /** A kiln/export bundle, checked against its manifest already: the runtime for the media type its manifest names loads the zip itself. */
@@ -244,6 +268,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     int version;
     String sha;
     String media;
+    String runId = null;
     if (embedded) {
       Optional<AliasPointer> p = AliasPointer.read(home.dir(), s.name, s.alias);
       if (p.isEmpty()) return;
@@ -256,10 +281,11 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       version = v.get().version();
       sha = v.get().artifactSha256();
       media = v.get().mediaType();
+      runId = v.get().runId();
     }
     Current now = s.current;
     if (now.version() == version && now.sha256().equals(sha)) return;
-    Current next = load(s.name, version, sha, media);
+    Current next = load(s.name, version, sha, media, runId);
     s.current = next;
     swaps.labelValues(s.name).inc();
     versionGauge.labelValues(s.name, s.alias).set(version);

@@ -463,6 +463,48 @@ class ServeIT {
         .contains("\n  hint: export the model again with this version of Kiln\n").doesNotContain("internal error");
   }
 
+  static final String REGISTER = """
+      name: reg
+      steps:
+        ingest:
+          uses: tribuo/ingest
+          with: {data: data/iris.csv, target: species, split: {test: 0.4, seed: 3}}
+        train:
+          uses: tribuo/train
+          with: {data: "${{ steps.ingest.outputs.train }}", algorithm: cart, seed: 1}
+        register:
+          uses: kiln/register
+          with: {model: "${{ steps.train.outputs.model }}", name: iris}
+      """;
+
+  /** A registered model whose file in the store was damaged: exit 2 naming the version and the file, and what to do; the same when started again. */
+  @Test
+  void aDamagedRegisteredModelIsRefusedNamingTheVersionAndItsFile() throws Exception {
+    Files.createDirectories(dir.resolve("data"));
+    Files.copy(Path.of("../../data/iris.csv"), dir.resolve("data/iris.csv"));
+    Files.writeString(dir.resolve("reg.yaml"), REGISTER);
+    Cli cli = Cli.in(dir);
+    Cli.Result run = cli.run("run", "reg.yaml");
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(cli.run("promote", "iris", "1", "--force", "--reason", "test").exit()).isZero();
+    String sha = Json.read(cli.run("models", "iris", "--json").out()).path("versions").get(0).path("artifact").asText();
+    Path file = dir.resolve(".kiln/artifacts").resolve(sha);
+    byte[] b = Files.readAllBytes(file);
+    b[b.length / 2] ^= 0x55;
+    Files.write(file, b);
+
+    String runId = Json.read(cli.run("models", "iris", "--json").out()).path("versions").get(0).path("run").asText();
+    String hint = "  hint: restore it from a backup of KILN_HOME, rebuild it with `kiln reproduce " + runId + "` (the run that registered it), or serve another version";
+    Cli.Result damaged = serveRefused(cli, "iris@champion");
+    assertThat(damaged.exit()).as(damaged.err()).isEqualTo(2);
+    assertThat(damaged.err()).contains("kiln: error: iris version 1: its model file " + file + " is damaged: its content does not match the SHA-256 the registry recorded; "
+        + "it was moved aside to " + file + ".corrupt").contains(hint).doesNotContain("internal error").doesNotContain("Exception");
+    Cli.Result again = serveRefused(cli, "iris:1");
+    assertThat(again.exit()).as(again.err()).isEqualTo(2);
+    assertThat(again.err()).contains("kiln: error: iris version 1: its model file " + file + " is damaged: it failed its hash check earlier and was moved aside to "
+        + file + ".corrupt").contains(hint);
+  }
+
   private static void zip(Path to, Map<String, byte[]> files) throws Exception {
     try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(to))) {
       for (var e : files.entrySet()) {
