@@ -172,4 +172,31 @@ class TribuoBadInputTest {
         + "the limit for one model bundle entry; the file is damaged or was not written by Kiln\n  hint: pass the model output of tribuo/train");
     assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
   }
+
+  @Test
+  void aRowTheModelCannotScoreFailsBatchPredictionNamingTheRow() throws Exception {
+    Files.copy(Path.of("../../data/iris.csv"), dir.resolve("iris.csv"));
+    Files.writeString(dir.resolve("huge.csv"), "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n-1e308,3.5,1.4,0.2\n");
+    Files.writeString(dir.resolve("p.yaml"), """
+        name: overflow
+        steps:
+          ingest:
+            uses: tribuo/ingest
+            with: {data: iris.csv, target: species, split: {test: 0.4, seed: 3}}
+          features:
+            uses: tribuo/features
+            with: {data: "${{ steps.ingest.outputs.train }}", scale: standard}
+          train:
+            uses: tribuo/train
+            with: {data: "${{ steps.ingest.outputs.train }}", transform: "${{ steps.features.outputs.transform }}", algorithm: logistic-regression, seed: 1}
+          predict:
+            uses: tribuo/predict
+            with: {model: "${{ steps.train.outputs.model }}", data: huge.csv}
+        """);
+    Cli.Result r = cli.run("run", "p.yaml", "--json");
+    assertThat(r.exit()).as(r.err()).isEqualTo(2);
+    assertThat(Runs.step(r, "predict").get("error").asText()).contains("huge.csv: the model gives no prediction for row 1 (counting from 0): its arithmetic overflows"
+        + "\n  hint: check that row's numbers against the range of the training data");
+    assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
 }
