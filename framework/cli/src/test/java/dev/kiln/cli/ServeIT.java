@@ -283,7 +283,7 @@ class ServeIT {
           with: {data: data/iris.csv, target: species, split: {test: 0.4, seed: 3}}
         features:
           uses: tribuo/features
-          with: {data: "${{ steps.ingest.outputs.train }}", scale: standard}
+          with: {data: "${{ steps.ingest.outputs.train }}", scale: standard, derive: {ratio: "petal_length / petal_width"}}
         train:
           uses: tribuo/train
           with: {data: "${{ steps.ingest.outputs.train }}", transform: "${{ steps.features.outputs.transform }}", algorithm: logistic-regression, seed: 1}
@@ -293,7 +293,7 @@ class ServeIT {
       """;
   static final String ROW = "{\"sepal_length\": 5.1, \"sepal_width\": 3.5, \"petal_length\": 1.4, \"petal_width\": 0.2}";
 
-  /** Trains a logistic regression on standardised iris features and exports it to {@code iris-bundle.zip} in {@link #dir}. */
+  /** Trains a logistic regression on standardised iris features (and a derived ratio) and exports it to {@code iris-bundle.zip} in {@link #dir}. */
   private Cli exportBundle() throws Exception {
     Files.createDirectories(dir.resolve("data"));
     Files.copy(Path.of("../../data/iris.csv"), dir.resolve("data/iris.csv"));
@@ -378,6 +378,11 @@ class ServeIT {
     assertThat(Json.read(huge.body()).path("error").asText())
         .isEqualTo("row 0: the model cannot score this row: its arithmetic overflows; field \"sepal_length\" (-1.0E308) is the furthest outside the training data");
     assertThat(Json.read(huge.body()).path("field").asText()).isEqualTo("sepal_length");
+    // finite fields, but a derived feature is not
+    HttpResponse<String> ratio = post(http, url, "application/json", ROW.replace("1.4", "1e300").replace("0.2", "1e-10"));
+    assertThat(ratio.statusCode()).as(ratio.body()).isEqualTo(400);
+    assertThat(Json.read(ratio.body()).path("error").asText()).isEqualTo("row 0: derived feature \"ratio\" (petal_length / petal_width) is not a finite number");
+    assertThat(Json.read(ratio.body()).path("field").asText()).isEqualTo("ratio");
     // CSV text that parses to infinity
     HttpResponse<String> csv = post(http, url, "text/csv", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n4.9,Infinity,1.4,0.2\n");
     assertThat(csv.statusCode()).as(csv.body()).isEqualTo(400);
@@ -387,13 +392,13 @@ class ServeIT {
     HttpResponse<String> ragged = post(http, url, "text/csv", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2,9\n");
     assertThat(ragged.statusCode()).as(ragged.body()).isEqualTo(400);
     assertThat(Json.read(ragged.body()).path("error").asText()).startsWith("the body is not CSV with a header row: ").contains("line 2");
-    for (HttpResponse<String> r : List.of(max, huge, csv, ragged)) {
+    for (HttpResponse<String> r : List.of(max, huge, ratio, csv, ragged)) {
       assertThat(r.body()).as("no exception text in a response").doesNotContain("Exception").doesNotContain("java.").doesNotContain("Source:");
     }
 
     String metrics = get(http, base + "/metrics").body();
     assertThat(metrics).contains("kiln_serve_requests_total{model=\"iris\",status=\"200\"} 1.0")
-        .contains("kiln_serve_requests_total{model=\"iris\",status=\"400\"} 7.0")
+        .contains("kiln_serve_requests_total{model=\"iris\",status=\"400\"} 8.0")
         .doesNotContain("status=\"500\"");
   }
 

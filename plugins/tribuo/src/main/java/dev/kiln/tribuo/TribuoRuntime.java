@@ -122,7 +122,6 @@ final class TribuoRuntime implements ModelRuntime {
         for (int c = 0; c < columns.size(); c++) if (columns.get(c).name().equals(column)) return c;
         return -1;
       }
-
     };
   }
 
