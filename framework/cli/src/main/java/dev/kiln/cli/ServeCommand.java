@@ -174,7 +174,12 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       }
     }, pollMs, pollMs, TimeUnit.MILLISECONDS);
 
-    app.start(host, port);
+    try {
+      app.start(host, port);
+    } catch (io.javalin.util.JavalinBindException e) {
+      poller.shutdownNow();
+      throw new Errors.UsageProblem("cannot listen on " + host + ":" + port + ": the port is in use; stop what holds it, or pick another with --port (0 picks a free one)");
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       poller.shutdownNow();

@@ -329,6 +329,13 @@ class ServeIT {
     assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
     assertThat(get(http, base + "/metrics").body()).contains("kiln_serve_requests_total{model=\"iris\",status=\"413\"} 1.0");
 
+    // a second server on the same port: a message, not an internal error
+    String port = base.substring(base.lastIndexOf(':') + 1);
+    Cli.Result busy = serveRefused(cli, "iris-bundle.zip", "--port", port);
+    assertThat(busy.exit()).as(busy.err()).isEqualTo(2);
+    assertThat(busy.err()).contains("kiln: error: cannot listen on 127.0.0.1:" + port + ": the port is in use; stop what holds it, or pick another with --port (0 picks a free one)")
+        .doesNotContain("internal error");
+
     Cli.Result zero = cli.run("serve", "iris-bundle.zip", "--max-body-bytes", "0");
     assertThat(zero.exit()).isEqualTo(2);
     assertThat(zero.err()).isEqualTo("kiln: error: --max-body-bytes must be between 1 and 2147483639, found 0\n");
@@ -565,30 +572,35 @@ class ServeIT {
   }
 
   /** Starts kiln serve in {@link #dir} expecting it to refuse: its exit code and everything it printed (as err); fails if it starts listening instead. */
-  private Cli.Result serveRefused(Cli cli, String target) throws Exception {
+  private Cli.Result serveRefused(Cli cli, String target, String... options) throws Exception {
     Path jar = Path.of("target/kiln-cli.jar").toAbsolutePath();
-    ProcessBuilder pb = new ProcessBuilder(ResumeAfterKillIT.javaBin(), "-jar", jar.toString(), "serve", target, "--port", "0")
-        .directory(dir.toFile()).redirectErrorStream(true);
+    List<String> command = new ArrayList<>(List.of(ResumeAfterKillIT.javaBin(), "-jar", jar.toString(), "serve", target));
+    command.addAll(options.length > 0 ? List.of(options) : List.of("--port", "0"));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     pb.environment().putAll(cli.env());
-    server = pb.start();
-    Process p = server;
-    Thread timeout = new Thread(() -> {
-      try {
-        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
-      } catch (InterruptedException ignored) {
-        // the test ended
+    Process p = pb.start();
+    try {
+      // waitFor below has no timeout: a server that hangs while loading is stopped after two minutes
+      Thread timeout = new Thread(() -> {
+        try {
+          if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+        } catch (InterruptedException ignored) {
+          // the test ended
+        }
+      });
+      timeout.setDaemon(true);
+      timeout.start();
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      StringBuilder seen = new StringBuilder();
+      String line;
+      while ((line = out.readLine()) != null) {
+        seen.append(line).append('\n');
+        if (line.startsWith("listening on ")) throw new AssertionError("kiln serve " + target + " started instead of refusing:\n" + seen);
       }
-    });
-    timeout.setDaemon(true);
-    timeout.start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    StringBuilder seen = new StringBuilder();
-    String line;
-    while ((line = out.readLine()) != null) {
-      seen.append(line).append('\n');
-      if (line.startsWith("listening on ")) throw new AssertionError("kiln serve " + target + " started instead of refusing:\n" + seen);
+      return new Cli.Result(p.waitFor(), "", seen.toString());
+    } finally {
+      p.destroyForcibly();
     }
-    return new Cli.Result(p.waitFor(), "", seen.toString());
   }
 
   static HttpResponse<String> get(HttpClient http, String url) throws Exception {
