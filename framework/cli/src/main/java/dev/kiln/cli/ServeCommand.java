@@ -104,6 +104,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   public Integer call() throws Exception {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
+    // a body is held in one array while it is parsed
+    if (maxBody < 1 || maxBody > Integer.MAX_VALUE - 8) throw new Errors.UsageProblem("--max-body-bytes must be between 1 and " + (Integer.MAX_VALUE - 8) + ", found " + maxBody);
     Map<String, Served> served = new LinkedHashMap<>();
     for (String t : targets) {
       Served s = parse(t);
@@ -118,7 +120,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       }
       ModelVersion v = resolveFromStore(s);
       if (embedded && s.alias != null) new AliasPointer(s.name, s.alias, v.version(), v.artifactSha256(), v.mediaType()).write(home.dir());
-      s.current = load(s.name, v.version(), v.artifactSha256(), v.mediaType());
+      s.current = load(s.name, v.version(), v.artifactSha256(), v.mediaType(), v.runId());
       versionGauge.labelValues(s.name, s.alias == null ? "" : s.alias).set(v.version());
     }
     // the embedded H2 database admits one process: let go of it, and watch alias pointers instead
@@ -153,8 +155,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       }
       json(ctx, 200, Map.of("models", list));
     });
-    app.post("/v1/models/{name}/predict", ctx -> predict(ctx, served.get(ctx.pathParam("name")), served.keySet()));
-    app.exception(Exception.class, (e, ctx) -> json(ctx, 500, Map.of("error", "internal error: " + e)));
+    app.post("/v1/models/{name}/predict", ctx -> predict(ctx, served.get(ctx.pathParam("name")), served.keySet(), err));
+    app.exception(Exception.class, (e, ctx) -> internalError(ctx, e, err));
 
     ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "kiln-serve-alias-poll");
@@ -172,7 +174,12 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       }
     }, pollMs, pollMs, TimeUnit.MILLISECONDS);
 
-    app.start(host, port);
+    try {
+      app.start(host, port);
+    } catch (io.javalin.util.JavalinBindException e) {
+      poller.shutdownNow();
+      throw new Errors.UsageProblem("cannot listen on " + host + ":" + port + ": the port is in use; stop what holds it, or pick another with --port (0 picks a free one)");
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       poller.shutdownNow();
@@ -208,17 +215,52 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         : s.name + " has no version " + s.pinned + "; `kiln models " + s.name + "` lists them"));
   }
 
-  private Current load(String name, int version, String sha, String mediaType) throws Exception {
-    ModelRuntime rt = runtimeFor(mediaType, name + " version " + version + " is");
-    Artifact a = home.artifacts().find(sha, mediaType, name + "-v" + version)
-        .orElseThrow(() -> new Errors.UsageProblem(name + " version " + version + ": its artifact " + sha + " is not in " + home.artifacts().root() + "; serve from the KILN_HOME it was trained in"));
-    return new Current(version, sha, rt.load(home.artifacts().path(a), name + " version " + version));
+  /** Loads a registered version; {@code runId}, the run that registered it, may be null (an alias pointer does not say). */
+  private Current load(String name, int version, String sha, String mediaType, String runId) throws Exception {
+    String shown = name + " version " + version;
+    ModelRuntime rt = runtimeFor(mediaType, shown + " is");
+    Path file = home.artifacts().root().resolve(sha);
+    Path aside = file.resolveSibling(sha + ".corrupt");
+    String hint = "\n  hint: restore it from a backup of KILN_HOME, rebuild it with "
+        + (runId != null ? "`kiln reproduce " + runId + "` (the run that registered it)" : "`kiln reproduce RUN` (the run that registered it; `kiln models " + name + "` shows it)")
+        + ", or serve another version";
+    Optional<Artifact> found = home.artifacts().find(sha, mediaType, name + "-v" + version);
+    if (found.isEmpty() && Files.exists(aside)) {
+      throw new Errors.UsageProblem(shown + ": its model file " + file + " is damaged: it failed its hash check earlier and was moved aside to " + aside + hint);
+    }
+    Artifact a = found.orElseThrow(() -> new Errors.UsageProblem(shown + ": its artifact " + sha + " is not in " + home.artifacts().root() + "; serve from the KILN_HOME it was trained in"));
+    if (!home.artifacts().isIntact(a)) {
+      try {
+        home.artifacts().path(a); // the store's rule for a damaged file: moved aside, so nothing reads it again
+      } catch (java.io.IOException expected) {
+        // the message says where it went
+      }
+      throw new Errors.UsageProblem(shown + ": its model file " + file + " is damaged: its content does not match the SHA-256 the registry recorded"
+          + (Files.exists(aside) ? "; it was moved aside to " + aside : "") + hint);
+    }
+    try {
+      return new Current(version, sha, rt.load(home.artifacts().path(a), shown + " (" + file + ")"));
+    } catch (InvalidInput e) {
+      // intact (its hash matches) but unreadable: written by another version of the plugin
+      throw new Errors.UsageProblem(withoutHint(e) + "\n  hint: serve it with the Kiln version that trained it, or train and register the model again");
+    }
   }
 
-  /** A kiln/export bundle: the runtime for the media type its manifest names loads the zip itself. */
+  /** A kiln/export bundle, checked against its manifest already: the runtime for the media type its manifest names loads the zip itself. */
   private Current loadBundle(Served s) throws Exception {
     ExportManifest m = s.bundle;
-    return new Current(0, m.sourceSha256(), runtimeFor(m.modelMediaType(), m.file() + " holds").load(m.file(), m.file().toString()));
+    try {
+      return new Current(0, m.sourceSha256(), runtimeFor(m.modelMediaType(), m.file() + " holds").load(m.file(), m.file().toString()));
+    } catch (InvalidInput e) {
+      throw new Errors.UsageProblem(withoutHint(e) + "\n  hint: export the model again with this version of Kiln");
+    }
+  }
+
+  /** A runtime's message without its hint, which speaks to pipeline authors. */
+  private static String withoutHint(InvalidInput e) {
+    String msg = e.getMessage();
+    int h = msg.indexOf("\n  hint: ");
+    return h < 0 ? msg : msg.substring(0, h);
   }
 
   /** The installed runtime that loads {@code mediaType}; {@code what} starts the sentence when there is none. */
@@ -231,6 +273,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     int version;
     String sha;
     String media;
+    String runId = null;
     if (embedded) {
       Optional<AliasPointer> p = AliasPointer.read(home.dir(), s.name, s.alias);
       if (p.isEmpty()) return;
@@ -243,10 +286,11 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       version = v.get().version();
       sha = v.get().artifactSha256();
       media = v.get().mediaType();
+      runId = v.get().runId();
     }
     Current now = s.current;
     if (now.version() == version && now.sha256().equals(sha)) return;
-    Current next = load(s.name, version, sha, media);
+    Current next = load(s.name, version, sha, media, runId);
     s.current = next;
     swaps.labelValues(s.name).inc();
     versionGauge.labelValues(s.name, s.alias).set(version);
@@ -254,33 +298,37 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     out.flush();
   }
 
-  private void predict(Context ctx, Served s, Set<String> names) {
+  private void predict(Context ctx, Served s, Set<String> names, java.io.PrintWriter err) {
     long t0 = System.nanoTime();
-    String label = s == null ? "" : s.name;
-    int status = 200;
     try {
       if (s == null) {
-        status = 404;
-        json(ctx, status, Map.of("error", "no model \"" + ctx.pathParam("name") + "\" is served here", "served", names));
+        json(ctx, 404, Map.of("error", "no model \"" + ctx.pathParam("name") + "\" is served here", "served", names));
         return;
       }
       Current c = s.current;
       List<Map<String, Object>> rows;
       boolean csv = String.valueOf(ctx.contentType()).toLowerCase(java.util.Locale.ROOT).contains("csv");
       try {
-        rows = csv ? csvRows(ctx.body()) : jsonRows(ctx.body());
-      } catch (io.javalin.http.HttpResponseException e) {
-        status = e.getStatus();
-        json(ctx, status, Map.of("error", status == 413 ? "the body is larger than " + maxBody + " bytes; send fewer rows per request" : e.getMessage()));
+        byte[] body = RequestBody.read(ctx.req(), maxBody);
+        if (body == null) {
+          json(ctx, 413, Map.of("error", "the body is larger than " + maxBody + " bytes; send fewer rows per request"));
+          return;
+        }
+        String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        rows = csv ? csvRows(text) : jsonRows(text);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        var at = e.getLocation();
+        json(ctx, 400, Map.of("error", "the body is not CSV with a header row: " + e.getOriginalMessage() + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ")")));
         return;
-      } catch (InvalidInput | java.io.IOException | RuntimeException e) {
-        status = 400;
-        json(ctx, status, Map.of("error", csv ? "the body is not CSV with a header row: " + e.getMessage() : e.getMessage()));
+      } catch (InvalidInput e) {
+        json(ctx, 400, Map.of("error", e.getMessage()));
+        return;
+      } catch (java.io.IOException e) {
+        json(ctx, 400, Map.of("error", "the body could not be read to its end (the connection failed)"));
         return;
       }
       if (rows.isEmpty()) {
-        status = 400;
-        json(ctx, status, Map.of("error", "no rows to predict", "hint", "send {\"rows\": [{...}, ...]}, a JSON array of rows, one row object, or CSV with a header"));
+        json(ctx, 400, Map.of("error", "no rows to predict", "hint", "send {\"rows\": [{...}, ...]}, a JSON array of rows, one row object, or CSV with a header"));
         return;
       }
       try {
@@ -292,26 +340,35 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         body.put("predictions", preds);
         json(ctx, 200, body);
       } catch (ModelRuntime.InvalidRow e) {
-        status = 400;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", e.summary());
         body.put("field", e.field());
         if (e.hint() != null) body.put("hint", e.hint());
-        json(ctx, status, body);
+        json(ctx, 400, body);
       } catch (InvalidInput e) {
         // Kiln's messages put a hint on a line of its own: "...\n  hint: ..."
-        status = 400;
         String msg = e.getMessage();
         int h = msg.indexOf("\n  hint: ");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", h < 0 ? msg : msg.substring(0, h));
         if (h >= 0) body.put("hint", msg.substring(h + "\n  hint: ".length()));
-        json(ctx, status, body);
+        json(ctx, 400, body);
       }
+    } catch (RuntimeException e) {
+      internalError(ctx, e, err);
     } finally {
-      requests.labelValues(label, Integer.toString(status)).inc();
-      if (s != null) latency.labelValues(label).observe((System.nanoTime() - t0) / 1e9);
+      // the status actually sent, whatever path set it
+      requests.labelValues(s == null ? "" : s.name, Integer.toString(ctx.statusCode())).inc();
+      if (s != null) latency.labelValues(s.name).observe((System.nanoTime() - t0) / 1e9);
     }
+  }
+
+  /** A 500 that says nothing of the exception (its class and message stay in the server's log, on stderr). */
+  static void internalError(Context ctx, Exception e, java.io.PrintWriter err) {
+    err.println("kiln serve: internal error answering " + ctx.method() + " " + ctx.path() + ":");
+    e.printStackTrace(err);
+    err.flush();
+    json(ctx, 500, Map.of("error", "internal error; the server's log has the details"));
   }
 
   static List<Map<String, Object>> jsonRows(String body) throws InvalidInput {
@@ -338,7 +395,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     for (JsonNode r : rows) {
       if (!r.isObject()) throw new InvalidInput("row " + i + " is not an object of field -> value");
       Map<String, Object> m = new LinkedHashMap<>();
-      r.fields().forEachRemaining(e -> m.put(e.getKey(), Json.plain(e.getValue())));
+      // an integer too long for a long is a double (possibly infinite), not its low 64 bits
+      r.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().isIntegralNumber() && !e.getValue().canConvertToLong() ? e.getValue().doubleValue() : Json.plain(e.getValue())));
       out.add(m);
       i++;
     }
@@ -349,7 +407,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     CsvMapper mapper = new CsvMapper();
     List<Map<String, Object>> out = new ArrayList<>();
     try (MappingIterator<Map<String, Object>> it = mapper.readerFor(Map.class).with(CsvSchema.emptySchema().withHeader()).readValues(body)) {
-      while (it.hasNext()) out.add(it.next());
+      while (it.hasNextValue()) out.add(it.nextValue()); // the checked forms: hasNext() wraps a parse error in a RuntimeException
     }
     return out;
   }

@@ -180,4 +180,53 @@ class TribuoBadInputTest {
     assertThat(r.exit()).as(r.err()).isEqualTo(2);
     assertThat(r.err()).contains("p.yaml:9:", "knn has no hyperparameter \"max-depth\"", "valid: k, distance");
   }
+
+  @Test
+  void aModelZipWithAnEntryOverTheLimitFailsTheStepBeforeReadingItWhole() throws Exception {
+    Files.writeString(dir.resolve("data.csv"), rows(20));
+    try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(dir.resolve("bomb.zip")))) {
+      zip.putNextEntry(new java.util.zip.ZipEntry("README.md"));
+      byte[] zeros = new byte[1 << 20];
+      for (int i = 0; i < 257; i++) zip.write(zeros); // 257 MiB of zeros in a zip of about 250 KB
+    }
+    Files.writeString(dir.resolve("p.yaml"), """
+        name: bomb
+        steps:
+          predict:
+            uses: tribuo/predict
+            with: {model: bomb.zip, data: data.csv}
+        """);
+    Cli.Result r = cli.run("run", "p.yaml", "--json");
+    assertThat(r.exit()).as(r.err()).isEqualTo(2);
+    assertThat(Runs.step(r, "predict").get("error").asText()).contains("bomb.zip: entry README.md inflates to more than 268435456 bytes (256 MiB), "
+        + "the limit for one model bundle entry; the file is damaged or was not written by Kiln\n  hint: pass the model output of tribuo/train");
+    assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void aRowTheModelCannotScoreFailsBatchPredictionNamingTheRow() throws Exception {
+    Files.copy(Path.of("../../data/iris.csv"), dir.resolve("iris.csv"));
+    Files.writeString(dir.resolve("huge.csv"), "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n-1e308,3.5,1.4,0.2\n");
+    Files.writeString(dir.resolve("p.yaml"), """
+        name: overflow
+        steps:
+          ingest:
+            uses: tribuo/ingest
+            with: {data: iris.csv, target: species, split: {test: 0.4, seed: 3}}
+          features:
+            uses: tribuo/features
+            with: {data: "${{ steps.ingest.outputs.train }}", scale: standard}
+          train:
+            uses: tribuo/train
+            with: {data: "${{ steps.ingest.outputs.train }}", transform: "${{ steps.features.outputs.transform }}", algorithm: logistic-regression, seed: 1}
+          predict:
+            uses: tribuo/predict
+            with: {model: "${{ steps.train.outputs.model }}", data: huge.csv}
+        """);
+    Cli.Result r = cli.run("run", "p.yaml", "--json");
+    assertThat(r.exit()).as(r.err()).isEqualTo(2);
+    assertThat(Runs.step(r, "predict").get("error").asText()).contains("huge.csv: the model gives no prediction for row 1 (counting from 0): its arithmetic overflows"
+        + "\n  hint: check that row's numbers against the range of the training data");
+    assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
 }

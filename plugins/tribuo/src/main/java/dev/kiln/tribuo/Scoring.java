@@ -33,16 +33,45 @@ final class Scoring {
     return b.transform().input().task() == Task.CLASSIFICATION && b.model().generatesProbabilities();
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
+  /**
+   * The model gave no output for a row: its arithmetic overflowed (a value far outside the training
+   * data makes a score infinite, then NaN, and Tribuo picks no label).
+   */
+  static final class NoPrediction extends InvalidInput {
+    private static final long serialVersionUID = 1L;
+    private final int row;
+
+    NoPrediction(String shown, int row) {
+      super(shown + ": the model gives no prediction for row " + row + " (counting from 0): its arithmetic overflows"
+          + "\n  hint: check that row's numbers against the range of the training data");
+      this.row = row;
+    }
+
+    int row() {
+      return row;
+    }
+  }
+
   static List<Scored> score(ModelBundle bundle, Table data, String shown) throws InvalidInput {
+    return score(bundle, bundle.transform().apply(data, shown), shown);
+  }
+
+  /**
+   * Scores rows already encoded by the bundle's transform.
+   *
+   * @throws NoPrediction for the first row the model gives no output for
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static List<Scored> score(ModelBundle bundle, Transform.Encoded encoded, String shown) throws InvalidInput {
     Transform tf = bundle.transform();
-    Transform.Encoded enc = tf.apply(data, shown);
-    enc = new Transform.Encoded(enc.featureNames(), enc.index(), enc.value(), null, null);
+    Transform.Encoded enc = new Transform.Encoded(encoded.featureNames(), encoded.index(), encoded.value(), null, null);
     List<Example> examples = (List) TribuoData.examples(tf, enc);
     List<Prediction> preds = ((Model) bundle.model()).predict(examples);
     boolean probs = probabilities(bundle);
     List<Scored> out = new ArrayList<>(preds.size());
-    for (Prediction pr : preds) {
+    for (int r = 0; r < preds.size(); r++) {
+      Prediction pr = preds.get(r);
+      if (pr.getOutput() == null) throw new NoPrediction(shown, r);
       switch (tf.input().task()) {
         case CLASSIFICATION -> {
           Map<String, Double> p = null;

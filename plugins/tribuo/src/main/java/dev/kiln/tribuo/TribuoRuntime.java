@@ -37,6 +37,7 @@ final class TribuoRuntime implements ModelRuntime {
     for (int c = 0; c < required.length; c++) required[c] = wanted.contains(columns.get(c));
     Schema schema = new Schema(columns, null, tf.input().task(), null);
     List<Field> fields = wanted.stream().map(c -> new Field(c.name(), c.type().yamlName())).toList();
+    List<String> featureColumns = tf.featureColumns();
     return new Loaded() {
       @Override
       public List<Field> inputs() {
@@ -64,8 +65,23 @@ final class TribuoRuntime implements ModelRuntime {
             data[c] = v;
           }
         }
+        Transform.Encoded enc = tf.apply(new Table(schema, data, n), "request");
+        // a finite number can still overflow: in the feature transform ((x - mean) / sd) or in the model's arithmetic
+        for (int r = 0; r < n; r++) {
+          for (int i = 0; i < enc.value()[r].length; i++) {
+            if (!Double.isFinite(enc.value()[r][i])) throw outOfRange(r, featureColumns.get(enc.index()[r][i]), data);
+          }
+        }
+        List<Scoring.Scored> scored;
+        try {
+          scored = Scoring.score(bundle, enc, "request");
+        } catch (Scoring.NoPrediction e) {
+          throw overflows(e.row(), enc, data);
+        }
         List<Map<String, Object>> out = new ArrayList<>(n);
-        for (Scoring.Scored s : Scoring.score(bundle, new Table(schema, data, n), "request")) {
+        for (int r = 0; r < n; r++) {
+          Scoring.Scored s = scored.get(r);
+          if (!finite(s)) throw overflows(r, enc, data);
           Map<String, Object> m = new LinkedHashMap<>();
           m.put("prediction", s.prediction());
           if (s.probabilities() != null) m.put("probabilities", s.probabilities());
@@ -74,7 +90,45 @@ final class TribuoRuntime implements ModelRuntime {
         }
         return out;
       }
+
+      private InvalidRow outOfRange(int row, String column, Object[] data) {
+        String problem = columnIndex(column) < 0 ? "derived feature " + derived(column) + " is not a finite number"
+            : "field \"" + column + "\" is out of the model's range: " + value(row, column, data) + " overflows its feature transform";
+        return new InvalidRow(row, column, problem, "send values near the range of the training data");
+      }
+
+      /** The model's arithmetic overflowed on a row: names the column whose feature is furthest from zero, the likely cause. */
+      private InvalidRow overflows(int row, Transform.Encoded enc, Object[] data) {
+        String problem = "the model cannot score this row: its arithmetic overflows";
+        if (enc.value()[row].length == 0) return new InvalidRow(row, null, problem, "send values near the range of the training data");
+        int worst = 0;
+        for (int i = 1; i < enc.value()[row].length; i++) if (Math.abs(enc.value()[row][i]) > Math.abs(enc.value()[row][worst])) worst = i;
+        String column = featureColumns.get(enc.index()[row][worst]);
+        String what = columnIndex(column) < 0 ? "derived feature " + derived(column) : "field \"" + column + "\" (" + value(row, column, data) + ")";
+        return new InvalidRow(row, column, problem + "; " + what + " is the furthest outside the training data", "send values near the range of the training data");
+      }
+
+      private String value(int row, String column, Object[] data) {
+        Object v = data[columnIndex(column)];
+        return v instanceof double[] d ? Values.format(d[row]) : "\"" + ((String[]) v)[row] + "\"";
+      }
+
+      private String derived(String column) {
+        return "\"" + column + "\" (" + tf.derived().stream().filter(d -> d.name().equals(column)).map(Transform.Derived::expr).findFirst().orElse("") + ")";
+      }
+
+      /** The column of the request table, or -1 for a column the transform derives. */
+      private int columnIndex(String column) {
+        for (int c = 0; c < columns.size(); c++) if (columns.get(c).name().equals(column)) return c;
+        return -1;
+      }
     };
+  }
+
+  private static boolean finite(Scoring.Scored s) {
+    if (s.prediction() instanceof Double d && !Double.isFinite(d)) return false;
+    if (s.score() != null && !Double.isFinite(s.score())) return false;
+    return s.probabilities() == null || s.probabilities().values().stream().allMatch(Double::isFinite);
   }
 
   private static double number(Map<String, Object> row, int r, String field, boolean required, boolean strings) throws InvalidInput {
@@ -84,16 +138,24 @@ final class TribuoRuntime implements ModelRuntime {
     }
     Object v = row.get(field);
     if (v == null) return Double.NaN;
-    if (v instanceof Number num) return num.doubleValue();
+    if (v instanceof Number num) return finite(num.doubleValue(), r, field, Double.toString(num.doubleValue()));
     if (v instanceof String s && strings) {
       if (MISSING.contains(s.trim())) return Double.NaN;
+      double d;
       try {
-        return Double.parseDouble(s.trim());
+        d = Double.parseDouble(s.trim());
       } catch (NumberFormatException e) {
         throw wrongType(r, field, "a number", "\"" + s + "\"");
       }
+      return finite(d, r, field, "\"" + s + "\"");
     }
     throw wrongType(r, field, "a number", v instanceof String s ? "the string \"" + s + "\"" : describe(v));
+  }
+
+  private static double finite(double d, int r, String field, String found) throws InvalidRow {
+    if (Double.isFinite(d)) return d;
+    throw new InvalidRow(r, field, "field \"" + field + "\" must be a finite number, found " + found,
+        "numbers must be finite: a JSON number beyond ±1.7976931348623157E308 (e.g. 1e400) reads as infinite; send null for a missing value");
   }
 
   private static String text(Map<String, Object> row, int r, String field, boolean required, ColumnType type) throws InvalidInput {

@@ -326,6 +326,20 @@ public record Transform(
     return out;
   }
 
+  /** The column (input or derived) each feature of {@link #featureNames()} comes from, in the same order. */
+  public List<String> featureColumns() {
+    List<String> out = new ArrayList<>();
+    for (ColumnStep c : columns) {
+      int n = switch (c.kind()) {
+        case "numeric" -> 1;
+        case "categorical", "binned" -> "ordinal".equals(c.encoding()) ? 1 : c.categories().size();
+        default -> c.text().vocabulary().size();
+      };
+      for (int i = 0; i < n; i++) out.add(c.name());
+    }
+    return out;
+  }
+
   /** Applies to rows read with {@link #input()}'s schema (the target may be absent). */
   public Encoded apply(Table raw, String file) throws InvalidInput {
     for (Schema.Column c : input.columns()) {

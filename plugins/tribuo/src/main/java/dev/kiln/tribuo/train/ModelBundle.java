@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -27,6 +28,9 @@ public record ModelBundle(Model<?> model, Transform transform, Map<String, Objec
   public static final String MEDIA_TYPE = "application/vnd.kiln.model+zip";
   private static final FileTime FIXED = FileTime.fromMillis(946684800000L);
   private static final ObjectMapper JSON = DatasetFile.json();
+  private static final java.util.Set<String> FILES = java.util.Set.of("model.tribuo", "transform.json", "card.json");
+  /** The most one entry may inflate to: a zip bomb (GiBs of zeros in a small zip) is refused before it is read whole. */
+  public static final long MAX_ENTRY_BYTES = 256L << 20;
 
   public void write(Path out) throws IOException {
     try (OutputStream os = Files.newOutputStream(out);
@@ -50,31 +54,46 @@ public record ModelBundle(Model<?> model, Transform transform, Map<String, Objec
 
   /** Only the card of a bundle, without deserialising the model. */
   public static Map<String, Object> readCard(Path file, String shownName) throws IOException, InvalidInput {
-    try (InputStream in = Files.newInputStream(file);
-        ZipInputStream zip = new ZipInputStream(in)) {
-      ZipEntry e;
-      while ((e = zip.getNextEntry()) != null) {
-        if (e.getName().equals("card.json")) return JSON.readValue(zip.readAllBytes(), new TypeReference<Map<String, Object>>() {});
-      }
-    } catch (java.util.zip.ZipException ex) {
-      throw new InvalidInput(shownName + ": not a Kiln model bundle (" + ex.getMessage() + ")\n  hint: pass the model output of tribuo/train");
-    }
-    throw new InvalidInput(shownName + ": not a Kiln model bundle (no card.json)\n  hint: pass the model output of tribuo/train");
+    byte[] card = entries(file, shownName, "card.json"::equals).get("card.json");
+    if (card == null) throw new InvalidInput(shownName + ": not a Kiln model bundle (no card.json)\n  hint: pass the model output of tribuo/train");
+    return JSON.readValue(card, new TypeReference<Map<String, Object>>() {});
   }
 
   public static ModelBundle read(Path file, String shownName) throws IOException, InvalidInput {
-    return of(entries(file, shownName), shownName);
+    return of(entries(file, shownName, FILES::contains), shownName);
   }
 
   /** A bundle's zip entries, name -> bytes, in zip order. */
   public static Map<String, byte[]> entries(Path file, String shownName) throws IOException, InvalidInput {
+    return entries(file, shownName, name -> true);
+  }
+
+  /** The entries {@code keep} accepts; the others are read past (within the limit) and dropped. */
+  private static Map<String, byte[]> entries(Path file, String shownName, Predicate<String> keep) throws IOException, InvalidInput {
     Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
     try (InputStream in = Files.newInputStream(file);
         ZipInputStream zip = new ZipInputStream(in)) {
       ZipEntry e;
-      while ((e = zip.getNextEntry()) != null) out.put(e.getName(), zip.readAllBytes());
-    } catch (java.util.zip.ZipException ex) {
-      throw new InvalidInput(shownName + ": not a Kiln model bundle (" + ex.getMessage() + ")\n  hint: pass the model output of tribuo/train");
+      byte[] buf = new byte[64 << 10];
+      while ((e = zip.getNextEntry()) != null) {
+        String name = e.getName();
+        if (!seen.add(name)) throw notABundle(shownName, "entry " + name + " is in the zip twice");
+        ByteArrayOutputStream kept = keep.test(name) ? new ByteArrayOutputStream() : null;
+        long size = 0;
+        int n;
+        while ((n = zip.read(buf)) > 0) {
+          size += n;
+          if (size > MAX_ENTRY_BYTES) {
+            throw new InvalidInput(shownName + ": entry " + name + " inflates to more than " + MAX_ENTRY_BYTES + " bytes (" + (MAX_ENTRY_BYTES >> 20)
+                + " MiB), the limit for one model bundle entry; the file is damaged or was not written by Kiln\n  hint: pass the model output of tribuo/train");
+          }
+          if (kept != null) kept.write(buf, 0, n);
+        }
+        if (kept != null) out.put(name, kept.toByteArray());
+      }
+    } catch (java.util.zip.ZipException | java.io.EOFException ex) {
+      throw notABundle(shownName, ex.getMessage());
     }
     return out;
   }
@@ -85,10 +104,28 @@ public record ModelBundle(Model<?> model, Transform transform, Map<String, Objec
     byte[] transform = entries.get("transform.json");
     byte[] card = entries.get("card.json");
     if (model == null || transform == null || card == null) {
-      throw new InvalidInput(shownName + ": not a Kiln model bundle (model.tribuo, transform.json and card.json expected)\n  hint: pass the model output of tribuo/train");
+      throw notABundle(shownName, "model.tribuo, transform.json and card.json expected");
     }
-    return new ModelBundle(Model.deserializeFromStream(new java.io.ByteArrayInputStream(model)), JSON.readValue(transform, Transform.class),
-        JSON.readValue(card, new TypeReference<Map<String, Object>>() {}));
+    Model<?> m;
+    try {
+      m = Model.deserializeFromStream(new java.io.ByteArrayInputStream(model));
+    } catch (IOException | RuntimeException e) {
+      // Tribuo reports a damaged protobuf with exceptions of many kinds
+      throw notABundle(shownName, "model.tribuo is not a Tribuo model this version can read: " + e.getMessage());
+    }
+    Transform tf;
+    Map<String, Object> c;
+    try {
+      tf = JSON.readValue(transform, Transform.class);
+      c = JSON.readValue(card, new TypeReference<Map<String, Object>>() {});
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw notABundle(shownName, "transform.json or card.json is not valid: " + e.getOriginalMessage());
+    }
+    return new ModelBundle(m, tf, c);
+  }
+
+  private static InvalidInput notABundle(String shownName, String why) {
+    return new InvalidInput(shownName + ": not a Kiln model bundle (" + why + ")\n  hint: pass the model output of tribuo/train");
   }
 
 }
