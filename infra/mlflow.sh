@@ -44,6 +44,8 @@ default_permission = READ
 database_uri = sqlite:///$dir/basic_auth.db
 admin_username = admin
 authorization_function = mlflow.server.auth:authenticate_request_basic_auth
+# checking a password (PBKDF2) on every request makes a test server several times slower
+auth_cache_ttl_seconds = 600
 INI
     fi
     # its own session, so stop can end the server with its workers
