@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -47,5 +48,17 @@ class BenchSmokeIT {
     assertThat(ended).as(script + " --smoke ran over 120 s:\n" + text).isTrue();
     assertThat(p.exitValue()).as(script + " --smoke:\n" + text).isZero();
     assertThat(text).contains(script + ": smoke ok");
+  }
+
+  @Test
+  void aBenchThatMayNotBuildSaysHowToBuildWhatIsMissing() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", "source bench/lib.sh; JAR=/nonexistent/kiln-cli.jar; bench_build").directory(ROOT.toFile()).redirectErrorStream(true);
+    pb.environment().put("KILN_BENCH_NO_BUILD", "1");
+    Process p = pb.start();
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(1);
+    assertThat(text).isEqualTo("bench: the CLI jar or the bench classes are missing and KILN_BENCH_NO_BUILD=1; build with"
+        + " mvn -B -DskipTests package -pl framework/cli,plugins/tune,plugins/mlflow -am\n");
   }
 }

@@ -68,7 +68,11 @@ final class MlflowCredentials {
     return v == null || v.isBlank() ? null : v;
   }
 
-  /** What the MLflow Java client sends: the same header, and for insecure TLS its trust-self-signed, no-hostname-check client. */
+  /**
+   * What the MLflow Java client sends: the same header, and for insecure TLS its own client that
+   * skips the host name check and trusts self-signed certificates (a chain of one) besides the
+   * JDK's CAs; Kiln's own requests accept any certificate, as Python's {@code verify=False} does.
+   */
   BasicMlflowHostCreds hostCreds(String base) {
     return new BasicMlflowHostCreds(base, username, password, token, insecureTls);
   }
