@@ -1,8 +1,10 @@
 // Engine overhead with no-op steps. Run through bench/run.sh (it builds the classpath).
-//   java -cp <kiln-cli.jar:lib/*> bench/EngineOverhead.java [reps]
+//   java -cp <kiln-cli.jar:lib/*> bench/EngineOverhead.java [reps] [sizes, e.g. 10,100,1000]
 // Prints one line per case: shape, steps, kind, time to load+validate+plan, wall time of the run,
 // per-step overhead, and the time of an all-cached re-run. Each case runs in a fresh KILN_HOME.
+import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
+import dev.kiln.api.KilnPlugin;
 import dev.kiln.engine.Engine;
 import dev.kiln.engine.KilnHome;
 import dev.kiln.engine.builtin.BuiltinPlugin;
@@ -21,14 +23,24 @@ import java.util.Map;
 public class EngineOverhead {
   public static void main(String[] args) throws Exception {
     int reps = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-    Engine engine = Guice.createInjector(new BuiltinPlugin()).getInstance(Engine.class);
+    List<Integer> sizes = args.length > 1 ? java.util.Arrays.stream(args[1].split(",")).map(Integer::valueOf).toList() : List.of(10, 100, 1000);
+    // the engine takes the trackers and data-versioning systems as sets, as the CLI's injector has them (empty here: no plugins)
+    Engine engine = Guice.createInjector(new BuiltinPlugin(), new AbstractModule() {
+      @Override
+      protected void configure() {
+        KilnPlugin.trackerBinder(binder());
+        KilnPlugin.dataVersioningBinder(binder());
+        KilnPlugin.modelRuntimeBinder(binder());
+      }
+    }).getInstance(Engine.class);
     Path tmp = Files.createTempDirectory("kiln-bench");
     // warm-up: JIT and class loading, not measured
-    for (int i = 0; i < 3; i++) measure(engine, tmp, "chain", 100, "values");
+    int warm = sizes.get(sizes.size() - 1) >= 100 ? 100 : sizes.get(0);
+    for (int i = 0; i < Math.min(3, reps); i++) measure(engine, tmp, "chain", warm, "values");
     System.out.println("shape  steps  kind     plan_ms  run_ms  per_step_ms  cached_run_ms  per_step_cached_ms");
     for (String kind : List.of("values", "command")) {
       for (String shape : List.of("chain", "fan")) {
-        for (int n : List.of(10, 100, 1000)) {
+        for (int n : sizes) {
           List<double[]> results = new ArrayList<>();
           for (int r = 0; r < reps; r++) results.add(measure(engine, tmp, shape, n, kind));
           results.sort(Comparator.comparingDouble(x -> x[1]));
@@ -36,6 +48,9 @@ public class EngineOverhead {
           System.out.printf("%-6s %5d  %-7s %8.1f %7.1f %12.3f %14.1f %19.3f%n", shape, n, kind, m[0], m[1], m[1] / n, m[2], m[2] / n);
         }
       }
+    }
+    try (var files = Files.walk(tmp)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     }
   }
 

@@ -1,25 +1,55 @@
 #!/usr/bin/env bash
 # Starts or stops a throw-away MLflow tracking server for tests, bound to 127.0.0.1 only:
 # SQLite backend store and proxied artifact storage, both in DIR.
-#   infra/mlflow.sh start DIR PORT   -> prints the tracking URI on stdout once /health answers
+#   infra/mlflow.sh start DIR PORT [--basic-auth]   -> prints the tracking URI on stdout once /health answers
 #   infra/mlflow.sh stop DIR
-# MLflow comes from infra/.venv (infra/venv.sh installs the pinned version when missing).
+# --basic-auth starts MLflow's basic-auth app (`mlflow server --app-name basic-auth`): every request
+# needs a user's credentials. Its user store is DIR/basic_auth.db (config DIR/basic_auth.ini); the admin
+# is `admin` with the password in MLFLOW_AUTH_ADMIN_PASSWORD (at least 12 characters), else a random
+# one written to DIR/admin-password (mode 600). New users get READ on everything (default_permission).
+# MLflow comes from infra/.venv (infra/venv.sh installs the pinned version, with its auth extra, when missing).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MLFLOW_VERSION=3.17.2
-cmd=${1:?usage: mlflow.sh start DIR PORT | stop DIR}
+cmd=${1:?usage: mlflow.sh start DIR PORT [--basic-auth] | stop DIR}
 dir=${2:?directory}
 
 case "$cmd" in
   start)
     port=${3:?port}
-    if ! "$ROOT/infra/.venv/bin/python" -c "import mlflow, sys; sys.exit(mlflow.__version__ != '$MLFLOW_VERSION')" 2>/dev/null; then
-      echo "mlflow.sh: installing mlflow==$MLFLOW_VERSION into infra/.venv ..." >&2
-      "$ROOT/infra/venv.sh" "mlflow==$MLFLOW_VERSION" >&2
+    auth=()
+    case "${4:-}" in
+      "") ;;
+      --basic-auth) auth=(--app-name basic-auth) ;;
+      *) echo "usage: mlflow.sh start DIR PORT [--basic-auth]" >&2; exit 2 ;;
+    esac
+    # the basic-auth app needs the auth extra (Flask-WTF)
+    if ! "$ROOT/infra/.venv/bin/python" -c "import mlflow, flask_wtf, sys; sys.exit(mlflow.__version__ != '$MLFLOW_VERSION')" 2>/dev/null; then
+      echo "mlflow.sh: installing mlflow[auth]==$MLFLOW_VERSION into infra/.venv ..." >&2
+      "$ROOT/infra/venv.sh" "mlflow[auth]==$MLFLOW_VERSION" >&2
     fi
     mkdir -p "$dir/artifacts"
+    if [[ ${#auth[@]} -gt 0 ]]; then
+      random() { "$ROOT/infra/.venv/bin/python" -c 'import secrets; print(secrets.token_urlsafe(24))'; }
+      if [[ -z "${MLFLOW_AUTH_ADMIN_PASSWORD:-}" ]]; then
+        (umask 077; random > "$dir/admin-password")
+        MLFLOW_AUTH_ADMIN_PASSWORD=$(cat "$dir/admin-password")
+      fi
+      export MLFLOW_AUTH_ADMIN_PASSWORD
+      export MLFLOW_AUTH_CONFIG_PATH="$dir/basic_auth.ini"
+      export MLFLOW_FLASK_SERVER_SECRET_KEY="${MLFLOW_FLASK_SERVER_SECRET_KEY:-$(random)}"
+      cat > "$MLFLOW_AUTH_CONFIG_PATH" <<INI
+[mlflow]
+default_permission = READ
+database_uri = sqlite:///$dir/basic_auth.db
+admin_username = admin
+authorization_function = mlflow.server.auth:authenticate_request_basic_auth
+# checking a password (PBKDF2) on every request makes a test server several times slower
+auth_cache_ttl_seconds = 600
+INI
+    fi
     # its own session, so stop can end the server with its workers
-    setsid "$ROOT/infra/.venv/bin/mlflow" server --host 127.0.0.1 --port "$port" \
+    setsid "$ROOT/infra/.venv/bin/mlflow" server --host 127.0.0.1 --port "$port" "${auth[@]}" \
       --backend-store-uri "sqlite:///$dir/mlflow.db" --artifacts-destination "$dir/artifacts" \
       --workers 1 > "$dir/server.log" 2>&1 < /dev/null &
     echo $! > "$dir/pid"
@@ -45,5 +75,5 @@ case "$cmd" in
       rm -f "$dir/pid"
     fi
     ;;
-  *) echo "usage: mlflow.sh start DIR PORT | stop DIR" >&2; exit 2 ;;
+  *) echo "usage: mlflow.sh start DIR PORT [--basic-auth] | stop DIR" >&2; exit 2 ;;
 esac

@@ -23,9 +23,9 @@ else
   echo "WARNING: PostgreSQL did not start; its store tests will be skipped" >&2
 fi
 
-echo "== MLflow tracking server (infra/.venv, started per test by infra/mlflow.sh)"
-if ! infra/.venv/bin/python -c "import mlflow, sys; sys.exit(mlflow.__version__ != '3.17.2')" 2>/dev/null; then
-  if ! infra/venv.sh mlflow==3.17.2 > /dev/null; then
+echo "== MLflow tracking server (infra/.venv, started per test by infra/mlflow.sh; the auth extra for --basic-auth)"
+if ! infra/.venv/bin/python -c "import mlflow, flask_wtf, sys; sys.exit(mlflow.__version__ != '3.17.2')" 2>/dev/null; then
+  if ! infra/venv.sh "mlflow[auth]==3.17.2" > /dev/null; then
     if [[ "${CI:-}" == "true" ]]; then echo "cannot install MLflow and CI=true: failing" >&2; exit 1; fi
     echo "WARNING: MLflow did not install; MlflowIT will be reported as aborted" >&2
   fi

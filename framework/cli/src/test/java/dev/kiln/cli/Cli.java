@@ -24,6 +24,13 @@ record Cli(Path cwd, Map<String, String> env) {
     return new Cli(cwd, e);
   }
 
+  /** This environment without {@code key} (e.g. credentials the machine running the tests has set). */
+  Cli without(String key) {
+    Map<String, String> e = new HashMap<>(env);
+    e.remove(key);
+    return new Cli(cwd, e);
+  }
+
   Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

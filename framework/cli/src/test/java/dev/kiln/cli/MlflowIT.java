@@ -209,8 +209,112 @@ class MlflowIT {
     }
   }
 
-  /** Each step once as an MLflow run; every metric's full history equal to Kiln's store, each point once. */
+  static final String ADMIN_PASSWORD = "admin-Pw-0xC0FFEE-42";
+  static final String WRONG_PASSWORD = "wrong-Pw-0xBADBAD-17";
+  static final String BOB_PASSWORD = "bob-Pw-0xFACADE-99";
+
+  /**
+   * Against MLflow's basic-auth app: with the right credentials (MLFLOW_TRACKING_USERNAME/PASSWORD)
+   * everything is delivered, artifacts and the registry mirror included. Wrong, missing or
+   * insufficient credentials are a configuration error said at once (no waiting for an outage to
+   * pass), naming the variables; nothing is claimed delivered, the events stay in the outbox, and
+   * `kiln sync` with the right credentials delivers them. No password or Authorization header
+   * reaches the output, Kiln's home (store, logs, outbox) or MLflow. (A bearer token is left to
+   * MlflowCredentialsTest: the basic-auth app with its credential cache on answers one with a 500.)
+   */
+  @Test
+  void credentialsFromTheEnvironmentAreSentAndRefusedOnesAreAConfigurationError() throws Exception {
+    try (MlflowServer server = MlflowServer.startWithBasicAuth(serverDir, ADMIN_PASSWORD)) {
+      Cli anonymous = project(0, 3, server.uri).without("MLFLOW_TRACKING_USERNAME").without("MLFLOW_TRACKING_PASSWORD").without("MLFLOW_TRACKING_TOKEN")
+          .without("MLFLOW_TRACKING_INSECURE_TLS").with("KILN_TRACKING_WAIT_MS", "60000");
+      Cli admin = anonymous.with("MLFLOW_TRACKING_USERNAME", "admin").with("MLFLOW_TRACKING_PASSWORD", ADMIN_PASSWORD).with("KILN_TRACKING_WAIT_MS", "180000");
+      List<Cli.Result> results = new ArrayList<>();
+
+      // the right credentials: everything delivered
+      Cli.Result ok = admin.run("run", "p.yaml");
+      results.add(ok);
+      assertThat(ok.exit()).as(ok.err()).isZero();
+      assertThat(ok.err()).contains("tracking: MLflow run " + server.uri + "/#/experiments/");
+      String okRun = runId(ok);
+      verifyEverythingOnce(server, okRun, 20);
+      String parentId = id(only(server.runsOf(okRun), ""));
+      assertThat(new String(server.download(parentId, "pipeline/p.yaml"), StandardCharsets.UTF_8)).isEqualTo(Files.readString(dir.resolve("p.yaml")));
+      String trainId = id(only(server.runsOf(okRun), "train"));
+      assertThat(server.artifacts(trainId, "")).anyMatch(p -> p.startsWith("model/"));
+      dev.kiln.api.ModelRegistryMirror mirror = new dev.kiln.mlflow.MlflowTracker().registry(dir.resolve(".kiln"),
+          Map.of("MLFLOW_TRACKING_URI", server.uri, "MLFLOW_TRACKING_USERNAME", "admin", "MLFLOW_TRACKING_PASSWORD", ADMIN_PASSWORD));
+      String v1 = mirror.createVersion("iris-auth", okRun, "train", "model", Map.of());
+      mirror.setAlias("iris-auth", "champion", v1);
+      assertThat(mirror.versionOf("iris-auth", "champion")).isEqualTo(v1);
+
+      // refused credentials: said at once with what to set or check, never "delivered"
+      String[] refusals = {
+        "MLflow at " + server.uri + " rejected the username and password in MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD (HTTP 401 on experiments/search): check them",
+        "MLflow at " + server.uri + " requires authentication (HTTP 401 on experiments/search) and no credentials are set:"
+            + " set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD (basic auth) or MLFLOW_TRACKING_TOKEN (bearer token)",
+        "MLflow at " + server.uri + " denied runs/create to the user in MLFLOW_TRACKING_USERNAME (HTTP 403): grant that user permission on the"
+            + " experiment (EDIT) or the model (EDIT), or set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD of a user who has it"};
+      server.createUser("bob", BOB_PASSWORD); // READ only: may look, may not write to the admin's experiment
+      Cli[] wrong = {
+        anonymous.with("MLFLOW_TRACKING_USERNAME", "admin").with("MLFLOW_TRACKING_PASSWORD", WRONG_PASSWORD),
+        anonymous,
+        anonymous.with("MLFLOW_TRACKING_USERNAME", "bob").with("MLFLOW_TRACKING_PASSWORD", BOB_PASSWORD)};
+      List<String> refusedRuns = new ArrayList<>();
+      for (int i = 0; i < wrong.length; i++) {
+        long t0 = System.nanoTime();
+        Cli.Result r = wrong[i].run("run", "p.yaml");
+        long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+        results.add(r);
+        assertThat(r.exit()).as(r.err()).isZero(); // the pipeline itself succeeded; its record is in Kiln's store
+        String runId = runId(r);
+        refusedRuns.add(runId);
+        assertThat(r.err()).doesNotContain("tracking: MLflow run");
+        assertThat(r.err()).contains("tracking: MLflow configuration error: " + refusals[i] + "; ");
+        assertThat(r.err()).containsPattern("; \\d+ of \\d+ events not delivered, kept in \\S+" + runId + " - `kiln sync` delivers them once that is fixed");
+        assertThat(seconds).as("a refusal is not an outage to wait out (KILN_TRACKING_WAIT_MS=60000)").isLessThan(40);
+        assertThat(server.runsOf(runId)).as("nothing of a refused run in MLflow").isEmpty();
+      }
+
+      // kiln sync says the same, exits 1; with the right credentials it delivers what was kept
+      Cli.Result refusedSync = wrong[0].run("sync");
+      results.add(refusedSync);
+      assertThat(refusedSync.exit()).isEqualTo(1);
+      assertThat(refusedSync.out()).contains(refusedRuns.get(0) + ": not delivered (" + refusals[0] + ");");
+      Cli.Result sync = admin.run("sync");
+      results.add(sync);
+      assertThat(sync.exit()).as(sync.out() + sync.err()).isZero();
+      for (String runId : refusedRuns) {
+        assertThat(sync.out()).contains(runId + ": delivered");
+        verifyEverythingOnce(server, runId, 0);
+      }
+
+      // no credential anywhere: output, Kiln's home (store, logs, outbox), MLflow
+      List<String> secrets = List.of(ADMIN_PASSWORD, WRONG_PASSWORD, BOB_PASSWORD, basic("admin", ADMIN_PASSWORD), basic("admin", WRONG_PASSWORD), basic("bob", BOB_PASSWORD));
+      for (Cli.Result r : results) for (String s : secrets) assertThat(r.out() + r.err()).doesNotContain(s);
+      try (var files = Files.walk(dir)) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+          for (String s : secrets) assertThat(text).as(f + " holds a credential").doesNotContain(s);
+        }
+      }
+      List<String> all = new ArrayList<>(refusedRuns);
+      all.add(okRun);
+      for (String runId : all) {
+        for (JsonNode x : server.runsOf(runId)) for (String s : secrets) assertThat(x.toString()).doesNotContain(s);
+      }
+    }
+  }
+
+  private static String basic(String user, String password) {
+    return java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
   private void verifyEverythingOnce(MlflowServer server, String runId) throws Exception {
+    verifyEverythingOnce(server, runId, 20);
+  }
+
+  /** Each step once as an MLflow run; every metric's full history equal to Kiln's store, each point once (more than {@code minPoints}). */
+  private void verifyEverythingOnce(MlflowServer server, String runId, int minPoints) throws Exception {
     List<JsonNode> runs = server.runsOf(runId);
     Map<String, List<JsonNode>> byKey = runs.stream().collect(Collectors.groupingBy(x -> MlflowServer.tag(x, "kiln.step_key")));
     try (KilnHome home = home()) {
@@ -237,7 +341,7 @@ class MlflowIT {
           points += mine.size();
         }
       }
-      assertThat(points).isGreaterThan(20);
+      assertThat(points).isGreaterThanOrEqualTo(minPoints);
     }
   }
 

@@ -25,18 +25,23 @@ import org.mlflow.tracking.MlflowHttpException;
  * and what the client cannot do through our own HTTP client — artifact upload and download
  * through the server's proxied artifact API ({@code /api/2.0/mlflow-artifacts/artifacts/...}),
  * dataset inputs ({@code runs/log-inputs}) and the registry's writes. Counts every request, so the
- * benchmark can report them.
+ * benchmark can report them. Both send the credentials of {@link MlflowCredentials}; a 401 or 403
+ * from either is an {@link MlflowAccessDenied} saying what to set or check.
  */
 final class MlflowApi implements AutoCloseable {
   private final String base;
   private final MlflowClient client;
   private final HttpClient http;
+  private final MlflowCredentials credentials;
   final AtomicLong requests = new AtomicLong();
 
-  MlflowApi(String trackingUri) {
+  MlflowApi(String trackingUri, MlflowCredentials credentials) {
     this.base = trackingUri.replaceAll("/+$", "");
-    this.client = new MlflowClient(base);
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    this.credentials = credentials;
+    this.client = new MlflowClient(credentials.hostCreds(base));
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    if (credentials.insecureTls()) b.sslContext(MlflowCredentials.trustingEverything());
+    this.http = b.build();
   }
 
   String base() {
@@ -58,8 +63,8 @@ final class MlflowApi implements AutoCloseable {
     }
     requests.incrementAndGet();
     try {
-      return client.createExperiment(name);
-    } catch (MlflowHttpException race) {
+      return call("experiments/create", () -> client.createExperiment(name));
+    } catch (MlflowHttpException race) { // a refusal (401, 403) is an MlflowAccessDenied and goes past
       return byName(name).orElseThrow(() -> race).getExperimentId(); // created concurrently
     }
   }
@@ -68,14 +73,14 @@ final class MlflowApi implements AutoCloseable {
   private Optional<Service.Experiment> byName(String name) {
     requests.incrementAndGet();
     String filter = "name = '" + name.replace("'", "\\'") + "'";
-    return client.searchExperiments(filter, Service.ViewType.ALL, 10, List.of()).getItems().stream().filter(x -> x.getName().equals(name)).findFirst();
+    return call("experiments/search", () -> client.searchExperiments(filter, Service.ViewType.ALL, 10, List.of())).getItems().stream().filter(x -> x.getName().equals(name)).findFirst();
   }
 
   /** The run tagged with this Kiln run id and step key, if an earlier delivery created it. */
   Optional<Service.RunInfo> findRun(String experimentId, String kilnRunId, String stepKey) {
     requests.incrementAndGet();
     String filter = "tags.`kiln.run_id` = '" + kilnRunId + "' and tags.`kiln.step_key` = '" + stepKey.replace("'", "\\'") + "'";
-    List<Service.RunInfo> found = client.searchRuns(List.of(experimentId), filter);
+    List<Service.RunInfo> found = call("runs/search", () -> client.searchRuns(List.of(experimentId), filter));
     return found.stream().findFirst();
   }
 
@@ -84,24 +89,30 @@ final class MlflowApi implements AutoCloseable {
     tags.forEach((k, v) -> b.addTags(Service.RunTag.newBuilder().setKey(k).setValue(v)));
     if (tags.containsKey("mlflow.user")) b.setUserId(tags.get("mlflow.user"));
     requests.incrementAndGet();
-    return client.createRun(b.build());
+    return call("runs/create", () -> client.createRun(b.build()));
   }
 
   void logBatch(String runId, List<Service.Metric> metrics, List<Service.Param> params, List<Service.RunTag> tags) {
     requests.incrementAndGet();
-    client.logBatch(runId, metrics, params, tags);
+    call("runs/log-batch", () -> {
+      client.logBatch(runId, metrics, params, tags);
+      return null;
+    });
   }
 
   void terminate(String runId, Service.RunStatus status, long endTime) {
     requests.incrementAndGet();
-    client.setTerminated(runId, status, endTime);
+    call("runs/update", () -> {
+      client.setTerminated(runId, status, endTime);
+      return null;
+    });
   }
 
   void logInputs(String runId, JsonNode datasets) {
     ObjectNode body = Outbox.JSON.createObjectNode().put("run_id", runId);
     body.set("datasets", datasets);
     requests.incrementAndGet();
-    client.sendPost("runs/log-inputs", body.toString());
+    call("runs/log-inputs", () -> client.sendPost("runs/log-inputs", body.toString()));
   }
 
   /** Uploads a file to {@code <artifact root>/<path>} through the server's artifact proxy. */
@@ -127,12 +138,12 @@ final class MlflowApi implements AutoCloseable {
 
   String post(String endpoint, JsonNode body) {
     requests.incrementAndGet();
-    return client.sendPost(endpoint, body.toString());
+    return call(endpoint, () -> client.sendPost(endpoint, body.toString()));
   }
 
   String patch(String endpoint, JsonNode body) {
     requests.incrementAndGet();
-    return client.sendPatch(endpoint, body.toString());
+    return call(endpoint, () -> client.sendPatch(endpoint, body.toString()));
   }
 
   /** GET through our own client: the Java client retries a 404 with sleeps, and a missing alias is a plain 404. */
@@ -144,10 +155,23 @@ final class MlflowApi implements AutoCloseable {
     return new String(sendBytes(req, what).body(), StandardCharsets.UTF_8);
   }
 
+  /** A request of the Java client; a 401 or 403 becomes an {@link MlflowAccessDenied}. */
+  private <T> T call(String what, java.util.function.Supplier<T> request) {
+    try {
+      return request.get();
+    } catch (MlflowHttpException e) {
+      if (MlflowAccessDenied.isRefusal(e.getStatusCode())) throw new MlflowAccessDenied(e.getStatusCode(), credentials.refusal(e.getStatusCode(), base, what));
+      throw e;
+    }
+  }
+
   private HttpResponse<byte[]> sendBytes(HttpRequest req, String what) throws IOException {
     requests.incrementAndGet();
+    HttpRequest.Builder withAuth = HttpRequest.newBuilder(req, (name, value) -> true);
+    credentials.authorization().ifPresent(h -> withAuth.setHeader("Authorization", h));
     try {
-      HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> r = http.send(withAuth.build(), HttpResponse.BodyHandlers.ofByteArray());
+      if (MlflowAccessDenied.isRefusal(r.statusCode())) throw new MlflowAccessDenied(r.statusCode(), credentials.refusal(r.statusCode(), base, what));
       if (r.statusCode() / 100 != 2) {
         String body = new String(r.body(), StandardCharsets.UTF_8);
         throw new MlflowHttpException(r.statusCode(), what + " failed", body.length() > 300 ? body.substring(0, 300) : body);

@@ -21,16 +21,23 @@ import org.mlflow.tracking.MlflowHttpException;
 final class MlflowRegistry implements ModelRegistryMirror {
   private final Path home;
   private final String uri;
+  private final Map<String, String> env;
 
-  MlflowRegistry(Path home, String uri) {
+  /** {@code env} gives the credentials, read at each call: a configuration problem is that call's failure, which Kiln reports as a warning. */
+  MlflowRegistry(Path home, String uri, Map<String, String> env) {
     this.home = home;
     this.uri = uri;
+    this.env = Map.copyOf(env);
+  }
+
+  private MlflowApi api() {
+    return new MlflowApi(uri, MlflowCredentials.from(env));
   }
 
   @Override
   public String createVersion(String model, String runId, String stepKey, String artifactPath, Map<String, String> tags) {
     Path dir = Outbox.root(home).resolve(runId);
-    try (MlflowApi api = new MlflowApi(uri)) {
+    try (MlflowApi api = api()) {
       Delivery.deliver(dir, api);
       ObjectNode state = Delivery.state(dir);
       JsonNode run = state.path("runs").path(stepKey);
@@ -55,14 +62,14 @@ final class MlflowRegistry implements ModelRegistryMirror {
 
   @Override
   public void setAlias(String model, String alias, String version) {
-    try (MlflowApi api = new MlflowApi(uri)) {
+    try (MlflowApi api = api()) {
       api.post("registered-models/alias", Outbox.JSON.createObjectNode().put("name", model).put("alias", alias).put("version", version));
     }
   }
 
   @Override
   public void deleteAlias(String model, String alias) {
-    try (MlflowApi api = new MlflowApi(uri)) {
+    try (MlflowApi api = api()) {
       api.delete("registered-models/alias", Map.of("name", model, "alias", alias));
     } catch (MlflowHttpException e) {
       if (e.getStatusCode() != 404 && !String.valueOf(e.getBodyMessage()).contains("not found")) throw e;
@@ -73,7 +80,7 @@ final class MlflowRegistry implements ModelRegistryMirror {
 
   @Override
   public String versionOf(String model, String alias) {
-    try (MlflowApi api = new MlflowApi(uri)) {
+    try (MlflowApi api = api()) {
       String q = "registered-models/alias?name=" + URLEncoder.encode(model, StandardCharsets.UTF_8) + "&alias=" + URLEncoder.encode(alias, StandardCharsets.UTF_8);
       return Outbox.JSON.readTree(api.get(q)).path("model_version").path("version").asText(null);
     } catch (MlflowHttpException e) {

@@ -19,7 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Mirrors Kiln runs to MLflow: the pipeline run is an MLflow run, each step a child run
  * ({@code mlflow.parentRunId}) and each tuning trial a child of its step. Nothing is sent from the
  * run's threads: every event goes to the run's {@link Outbox} first, and a background thread
- * delivers it, so a slow or absent server never slows or fails a run.
+ * delivers it, so a slow or absent server never slows or fails a run. Requests carry the
+ * credentials MLflow's clients read from the environment ({@link MlflowCredentials}); a server
+ * that refuses them (401, 403) is a configuration error: delivery stops at once and says which
+ * variables to set or check, and the events wait in the outbox for {@code kiln sync}.
  */
 public final class MlflowTracker implements Tracker {
   static final int MAX_KEY = 250;
@@ -54,25 +57,31 @@ public final class MlflowTracker implements Tracker {
   public RunTracker open(TrackedRun run) {
     String uri = uri(run.env());
     if (uri == null) return null;
-    return new MlflowRunTracker(run, uri);
+    return new MlflowRunTracker(run, uri, MlflowCredentials.from(run.env()));
   }
 
   @Override
   public dev.kiln.api.ModelRegistryMirror registry(Path home, Map<String, String> env) {
     String uri = uri(env);
-    return uri == null ? null : new MlflowRegistry(home, uri);
+    return uri == null ? null : new MlflowRegistry(home, uri, env);
   }
 
   @Override
   public List<SyncLine> sync(Path home, Map<String, String> env) {
     List<SyncLine> lines = new ArrayList<>();
     String override = env.get("KILN_SYNC_TRACKING_URI");
+    MlflowCredentials credentials;
+    try {
+      credentials = MlflowCredentials.from(env);
+    } catch (IllegalArgumentException e) {
+      return List.of(new SyncLine("not delivered: " + e.getMessage(), false));
+    }
     try {
       for (Path dir : Outbox.runs(home)) {
         Delivery.Result before = Delivery.status(dir);
         if (before.finished() && before.delivered() == before.total()) continue;
         String uri = override != null ? override : Outbox.JSON.readTree(dir.resolve("meta.json").toFile()).path("trackingUri").asText();
-        try (MlflowApi api = new MlflowApi(uri)) {
+        try (MlflowApi api = new MlflowApi(uri, credentials)) {
           Delivery.Result r = Delivery.deliver(dir, api);
           lines.add(new SyncLine(dir.getFileName() + ": delivered " + (r.delivered() - before.delivered()) + " events to " + uri
               + (r.finished() ? "" : " (the run has not finished; the rest follows when it does)"), true));
@@ -88,6 +97,7 @@ public final class MlflowTracker implements Tracker {
   }
 
   static String reason(Throwable e) {
+    if (e instanceof MlflowAccessDenied) return e.getMessage(); // says what to do; holds no credential
     Throwable c = e;
     while (c.getCause() != null && c.getCause() != c) c = c.getCause();
     String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
@@ -105,14 +115,16 @@ public final class MlflowTracker implements Tracker {
     private volatile boolean finished;
     private volatile boolean stop;
     private volatile String lastError;
+    /** Why the server refused Kiln's credentials (401, 403); delivery has stopped. */
+    private volatile String refused;
     private final Thread deliverer;
     private final MlflowApi api;
 
-    MlflowRunTracker(TrackedRun run, String uri) {
+    MlflowRunTracker(TrackedRun run, String uri, MlflowCredentials credentials) {
       this.run = run;
       this.uri = uri;
       this.outbox = Outbox.open(run.home(), run.runId(), uri);
-      this.api = new MlflowApi(uri);
+      this.api = new MlflowApi(uri, credentials);
       ObjectNode open = event("open", "").put("name", run.pipeline() + " " + run.runId()).put("start", run.startedAt())
           .put("experiment", run.experiment() != null ? run.experiment() : run.pipeline());
       ObjectNode tags = open.putObject("tags");
@@ -198,7 +210,7 @@ public final class MlflowTracker implements Tracker {
           var st = Delivery.state(outbox.dir());
           r = new Delivery.Result(st.path("delivered").asLong(), outbox.lastSeq(), st.path("finished").asBoolean());
           boolean done = r.delivered() >= outbox.lastSeq() && (!finished || r.finished());
-          if (done || System.currentTimeMillis() >= deadline) break;
+          if (done || refused != null || System.currentTimeMillis() >= deadline) break;
           wake();
           Thread.sleep(50);
         }
@@ -236,6 +248,10 @@ public final class MlflowTracker implements Tracker {
         return "tracking: MLflow run" + link + " (" + outbox.lastSeq() + " events, " + api.requests.get() + " requests"
             + (rejected == 0 ? ")" : "; " + rejected + " events refused by the server, listed in " + outbox.dir().resolve("state.json") + ")");
       }
+      if (refused != null) {
+        return "tracking: MLflow configuration error: " + refused + "; " + pending + " of " + outbox.lastSeq() + " events not delivered, kept in " + outbox.dir()
+            + " - `kiln sync` delivers them once that is fixed";
+      }
       return "tracking: MLflow at " + uri + " " + (lastError == null ? "is slow" : "unreachable (" + lastError + ")") + "; " + pending + " of " + outbox.lastSeq()
           + " events kept in " + outbox.dir() + " - the next run or `kiln sync` delivers them";
     }
@@ -257,6 +273,9 @@ public final class MlflowTracker implements Tracker {
           lastError = null;
           backoff = 500;
           await(2000);
+        } catch (MlflowAccessDenied e) {
+          refused = e.getMessage(); // retrying cannot help until the configuration changes
+          return;
         } catch (IOException | RuntimeException e) {
           lastError = reason(e);
           await(backoff);

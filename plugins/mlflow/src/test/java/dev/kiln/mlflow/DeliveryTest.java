@@ -61,7 +61,7 @@ class DeliveryTest {
     metrics.putArray("metrics").addArray().add("loss").add(0.25).add(3).add(1000L);
     o.append(metrics);
 
-    Delivery.Result r = Delivery.deliver(o.dir(), new MlflowApi(uri));
+    Delivery.Result r = Delivery.deliver(o.dir(), new MlflowApi(uri, MlflowCredentials.NONE));
 
     assertThat(r.delivered()).isEqualTo(4);
     String all = String.join("\n", accepted);
@@ -73,7 +73,7 @@ class DeliveryTest {
     assertThat(rejected.get(0).path("error").asText()).contains("400").contains("Changing param values");
     // delivering again sends nothing twice
     int before = accepted.size();
-    Delivery.deliver(o.dir(), new MlflowApi(uri));
+    Delivery.deliver(o.dir(), new MlflowApi(uri, MlflowCredentials.NONE));
     assertThat(accepted).hasSize(before);
   }
 }
