@@ -23,7 +23,13 @@ class StoreKillIT {
 
   /** The child process: opens (creating or migrating) the store, then exits. */
   public static void main(String[] args) {
-    List<String> locations = args.length > 1 && args[1].equals("v5") ? WITH_V5 : List.of(JdbcRunStore.MIGRATIONS);
+    if (args[1].equals("pg")) {
+      try (JdbcRunStore s = JdbcRunStore.open(args[0], null, null, 2, WITH_V5)) {
+        s.listRuns(1);
+      }
+      return;
+    }
+    List<String> locations = args[1].equals("v5") ? WITH_V5 : List.of(JdbcRunStore.MIGRATIONS);
     try (JdbcRunStore s = JdbcRunStore.h2(Path.of(args[0]), locations)) {
       s.listRuns(1);
     }
@@ -56,6 +62,39 @@ class StoreKillIT {
         assertThat(s.listRuns(10)).as("kill %d", i).hasSize(1);
       }
     });
+  }
+
+  /**
+   * PostgreSQL runs each migration in a transaction, so a kill rolls it back: the same later
+   * migration, killed at random instants of the child's life, on copies of a populated database.
+   */
+  @Test
+  void onPostgresqlAKillDuringALaterMigrationLeavesTheStoreAndItsRuns() throws Exception {
+    String admin = PostgresRunStoreIT.url();
+    try (JdbcRunStore s = JdbcRunStore.open(database(admin, "kiln_kill_base", null), null, null, 2)) {
+      s.createRun(new RunRecord("20261202-000000-bbbbbb", "p", "p.yaml", "name: p", "0".repeat(64), "{}", RunStatus.SUCCEEDED, 1000, 1000L, 2000L, null, null, null, 0));
+    }
+    for (int i = 0; i < 30; i++) {
+      String url = database(admin, "kiln_kill_" + i, "kiln_kill_base");
+      List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+          "-cp", System.getProperty("java.class.path"), StoreKillIT.class.getName(), url, "pg");
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Thread.sleep(300 + new Random(20261202L * 17 + i).nextInt(1700));
+      p.destroyForcibly();
+      p.waitFor(30, TimeUnit.SECONDS);
+      try (JdbcRunStore s = JdbcRunStore.open(url, null, null, 2, WITH_V5)) {
+        assertThat(s.listRuns(10)).as("kill %d", i).hasSize(1);
+      }
+    }
+  }
+
+  /** A new database (a copy of {@code template} when given) on the test server; its JDBC URL. */
+  private static String database(String adminUrl, String name, String template) throws java.sql.SQLException {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(adminUrl); java.sql.Statement st = c.createStatement()) {
+      st.execute("DROP DATABASE IF EXISTS " + name);
+      st.execute("CREATE DATABASE " + name + (template == null ? "" : " TEMPLATE " + template));
+    }
+    return adminUrl.replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
   }
 
   interface Trial {
