@@ -63,9 +63,9 @@ final class H2Files {
    * store that cannot be migrated is left as it is, unless it holds no runs (a store a kill left
    * half-created by an older Kiln): that one is set aside and created anew.
    */
-  static void migrateCopy(Path dir, List<String> locations) {
+  static void migrateCopy(Path dir, List<String> locations, List<Long> owners) {
     Path db = database(dir, NAME);
-    exclusive(dir);
+    exclusive(dir, owners);
     try {
       Files.copy(db, database(dir, NEW), StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
@@ -92,14 +92,15 @@ final class H2Files {
     moveIntoPlace(dir);
   }
 
-  /** Fails when another process has the store open: a migration needs it alone. */
-  private static void exclusive(Path dir) {
+  /** Fails when another process has the store open (naming the pids of live runs): a migration needs it alone. */
+  private static void exclusive(Path dir, List<Long> owners) {
     JdbcDataSource ds = dataSource(dir, NAME);
     try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
       st.execute("SHUTDOWN");
     } catch (SQLException e) {
       if (e.getErrorCode() == ALREADY_OPEN) {
-        throw new StoreException.Damaged("another Kiln process is using " + dir + ", and the run store must be migrated to this Kiln's schema first",
+        String who = owners.isEmpty() ? "another Kiln process" : "another Kiln process (pid " + owners.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + ")";
+        throw new StoreException.Damaged(who + " is using " + dir + ", and the run store must be migrated to this Kiln's schema first",
             "let the other process finish (or stop it), then run this command again", e);
       }
       throw new StoreException("cannot open the run store " + database(dir, NAME) + ": " + e.getMessage(), e);

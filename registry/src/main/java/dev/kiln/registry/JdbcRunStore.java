@@ -54,8 +54,9 @@ public final class JdbcRunStore implements RunStore {
       if (!Files.exists(H2Files.database(dir, H2Files.NAME))) H2Files.create(dir, locations);
       JdbcRunStore store = open(H2Files.url(dir, H2Files.NAME, true), null, null, 4, List.of());
       if (pending(store.dataSource, locations)) {
+        List<Long> owners = store.liveOwners();
         store.close();
-        H2Files.migrateCopy(dir, locations);
+        H2Files.migrateCopy(dir, locations, owners);
         store = open(H2Files.url(dir, H2Files.NAME, true), null, null, 4, List.of());
       }
       return store;
@@ -108,6 +109,25 @@ public final class JdbcRunStore implements RunStore {
 
   private static Flyway flyway(DataSource ds, List<String> locations) {
     return config(ds, locations).load();
+  }
+
+  /** The live processes of this machine that own a RUNNING run: who else may be using the store. */
+  private List<Long> liveOwners() {
+    try {
+      return read("list running runs", c -> {
+        List<Long> pids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT owner_pid FROM runs WHERE status = 'RUNNING' AND owner_pid IS NOT NULL");
+             ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            long pid = rs.getLong(1);
+            if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) pids.add(pid);
+          }
+        }
+        return pids;
+      });
+    } catch (StoreException e) {
+      return List.of(); // only used to name them in a message
+    }
   }
 
   /** True when the store lacks migrations that this Kiln has. */

@@ -29,6 +29,16 @@ class StoreKillIT {
       }
       return;
     }
+    if (args[1].equals("hold")) { // a Kiln process with a live run, holding the store
+      try (JdbcRunStore s = JdbcRunStore.h2(Path.of(args[0]))) {
+        s.createRun(new RunRecord("20261202-000000-cccccc", "p", "p.yaml", "name: p", "0".repeat(64), "{}", RunStatus.RUNNING, 1000, 1000L, null, null, ProcessHandle.current().pid(), "localhost", 0));
+        System.out.println("holding");
+        Thread.sleep(60_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return;
+    }
     List<String> locations = args[1].equals("v5") ? WITH_V5 : List.of(JdbcRunStore.MIGRATIONS);
     try (JdbcRunStore s = JdbcRunStore.h2(Path.of(args[0]), locations)) {
       s.listRuns(1);
@@ -62,6 +72,30 @@ class StoreKillIT {
         assertThat(s.listRuns(10)).as("kill %d", i).hasSize(1);
       }
     });
+  }
+
+  @Test
+  void aMigrationWhileAnotherProcessHoldsTheStoreNamesItAndChangesNothing() throws Exception {
+    Path home = tmp.resolve("held");
+    Files.createDirectories(home);
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"), StoreKillIT.class.getName(), home.toString(), "hold")
+        .redirectErrorStream(true).start();
+    try {
+      var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+      for (String line = out.readLine(); line != null && !line.equals("holding"); line = out.readLine()) {
+        // Flyway's log lines
+      }
+      assertThat(p.isAlive()).isTrue();
+      StoreException.Damaged e = org.junit.jupiter.api.Assertions.assertThrows(StoreException.Damaged.class, () -> JdbcRunStore.h2(home, WITH_V5));
+      assertThat(e.getMessage()).isEqualTo("another Kiln process (pid " + p.pid() + ") is using " + home.toAbsolutePath() + ", and the run store must be migrated to this Kiln's schema first");
+      assertThat(e.hint()).isEqualTo("let the other process finish (or stop it), then run this command again");
+      try (JdbcRunStore s = JdbcRunStore.h2(home)) { // without the new migration it is shared as usual
+        assertThat(s.listRuns(10)).hasSize(1);
+      }
+    } finally {
+      p.destroyForcibly();
+      p.waitFor(30, TimeUnit.SECONDS);
+    }
   }
 
   /**
