@@ -127,7 +127,7 @@ class ShellInjectionTest {
         """, "-p", "n=a[$(touch pwned)]");
     assertThat(r.exit()).isEqualTo(1);
     assertNoMarker();
-    assertThat(Runs.step(r, "sum").get("error").asText()).isEqualTo("run: a value inside $(( )) must be a number, found \"a[$(touch pwned)]\"");
+    assertThat(Runs.step(r, "sum").get("error").asText()).isEqualTo("run: a value inside $(( )) must be an integer, found \"a[$(touch pwned)]\"");
   }
 
   @Test

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * <p>The reference is written to fit where the expression stands, so that the quoting the user
  * wrote keeps its meaning: {@code "${KILN_EXPR_1}"} unquoted (one word), {@code ${KILN_EXPR_1}}
  * inside double quotes and here-documents, {@code '"${KILN_EXPR_1}"'} inside single quotes.
- * Inside {@code $(( ))} a value must be a number. Inside a quoted here-document ({@code <<'EOF'})
+ * Inside {@code $(( ))} a value must be an integer (shell arithmetic has no other numbers). Inside a quoted here-document ({@code <<'EOF'})
  * nothing expands, so the value is pasted as text unless it holds the closing delimiter line.
  */
 final class ShellScript {
@@ -30,7 +30,7 @@ final class ShellScript {
   }
 
   static final String PREFIX = "KILN_EXPR_";
-  private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+  private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
 
   private enum Ctx { UNQUOTED, SINGLE, DOUBLE, COMMAND, BACKTICK, ARITH, BRACE, HEREDOC, QUOTED_HEREDOC }
 
@@ -59,7 +59,7 @@ final class ShellScript {
         case SINGLE -> out.append("'\"${").append(name).append("}\"'");
         case DOUBLE, BRACE, HEREDOC -> out.append("${").append(name).append('}');
         case ARITH -> {
-          if (!NUMBER.matcher(value.strip()).matches()) throw new Unsafe("a value inside $(( )) must be a number, found \"" + abbreviate(value) + "\"");
+          if (!INTEGER.matcher(value.strip()).matches()) throw new Unsafe("a value inside $(( )) must be an integer, found \"" + abbreviate(value) + "\"");
           out.append("${").append(name).append('}');
         }
         case QUOTED_HEREDOC -> {
