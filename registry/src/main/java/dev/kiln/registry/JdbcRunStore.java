@@ -20,9 +20,9 @@ public final class JdbcRunStore implements RunStore {
   private final HikariDataSource dataSource;
   private final boolean embeddedH2;
 
-  private JdbcRunStore(HikariDataSource dataSource) {
+  private JdbcRunStore(HikariDataSource dataSource, boolean embeddedH2) {
     this.dataSource = dataSource;
-    this.embeddedH2 = dataSource.getJdbcUrl().startsWith("jdbc:h2:file:");
+    this.embeddedH2 = embeddedH2;
   }
 
   /** Opens (and migrates) the embedded H2 database under {@code home}. */
@@ -49,17 +49,45 @@ public final class JdbcRunStore implements RunStore {
     // the auto-server listens on the loopback interface only
     if (System.getProperty("h2.bindAddress") == null) System.setProperty("h2.bindAddress", "127.0.0.1");
     Path dir = home.toAbsolutePath();
-    try (StoreLock lock = StoreLock.acquire(dir)) {
+    try (StoreLock lock = StoreLock.acquire(dir, StoreLock.STORE)) {
       H2Files.removeLeftovers(dir);
       if (!Files.exists(H2Files.database(dir, H2Files.NAME))) H2Files.create(dir, locations);
-      JdbcRunStore store = open(H2Files.url(dir, H2Files.NAME, true), null, null, 4, List.of());
+      JdbcRunStore store = shared(dir);
       if (pending(store.dataSource, locations)) {
         List<Long> owners = store.liveOwners();
         store.close();
         H2Files.migrateCopy(dir, locations, owners);
-        store = open(H2Files.url(dir, H2Files.NAME, true), null, null, 4, List.of());
+        store = shared(dir);
       }
       return store;
+    }
+  }
+
+  /**
+   * The embedded store in H2's automatic mixed mode, each physical connection opened under the
+   * {@link StoreLock}. Opening is tried again while another process is taking over serving the
+   * store (H2 then reports its lock file as in use or recently modified).
+   */
+  private static JdbcRunStore shared(Path dir) {
+    org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+    h2.setURL(H2Files.url(dir, H2Files.NAME, true));
+    for (int attempt = 1; ; attempt++) {
+      HikariConfig cfg = new HikariConfig();
+      cfg.setDataSource(new LockedDataSource(h2, dir));
+      try {
+        return open(cfg, h2.getURL(), 4, List.of());
+      } catch (StoreException e) {
+        Throwable root = e;
+        while (root.getCause() != null) root = root.getCause();
+        boolean takeover = root instanceof SQLException sql && (sql.getErrorCode() == 8000 || sql.getErrorCode() == 90020);
+        if (!takeover || attempt == 4) throw e;
+        try {
+          Thread.sleep(300L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
     }
   }
 
@@ -74,6 +102,10 @@ public final class JdbcRunStore implements RunStore {
     cfg.setJdbcUrl(url);
     if (user != null) cfg.setUsername(user);
     if (password != null) cfg.setPassword(password);
+    return open(cfg, url, poolSize, locations);
+  }
+
+  private static JdbcRunStore open(HikariConfig cfg, String url, int poolSize, List<String> locations) {
     cfg.setMaximumPoolSize(poolSize);
     cfg.setMinimumIdle(1);
     cfg.setPoolName("kiln-store");
@@ -93,7 +125,7 @@ public final class JdbcRunStore implements RunStore {
         throw new StoreException("cannot migrate the run store at " + redact(url) + ": " + rootMessage(e), e);
       }
     }
-    return new JdbcRunStore(ds);
+    return new JdbcRunStore(ds, url.startsWith("jdbc:h2:file:"));
   }
 
   static void migrate(DataSource ds, List<String> locations) {
@@ -172,7 +204,7 @@ public final class JdbcRunStore implements RunStore {
       try {
         return tx1(what, durable, work);
       } catch (StoreException e) {
-        if (!embeddedH2 || attempt == 5 || !(e.getCause() instanceof SQLException sql) || !HANDOVER.contains(sql.getErrorCode())) throw e;
+        if (!embeddedH2 || attempt == 5 || !(e.getCause() instanceof SQLException sql) || !(HANDOVER.contains(sql.getErrorCode()) || sql instanceof java.sql.SQLTransientConnectionException)) throw e;
         // the process serving the shared store exited under us: the transaction did not commit;
         // H2 reconnects (this process or another now serves the store), so do it again
         try {
@@ -185,7 +217,7 @@ public final class JdbcRunStore implements RunStore {
     }
   }
 
-  /** H2's errors when the process serving a shared store exits: closed at its shutdown, connection broken, closed. */
+  /** H2's errors when the process serving a shared store exits: closed at its shutdown, connection broken, closed (and no connection in time, above). */
   private static final java.util.Set<Integer> HANDOVER = java.util.Set.of(90121, 90067, 90098);
 
   private <T> T tx1(String what, boolean durable, Work<T> work) {
