@@ -133,7 +133,7 @@ public final class Engine {
     RunListener both = RunListener.both(listener, tracking);
     RunExecutor executor = new RunExecutor(home.store(), home.artifacts(), registry, home.dir(), options, both).withDataVersioning(dataSystems)
         .withMirrors(mirrors(home, options.env()));
-    tracking.maskingWith(executor);
+    tracking.maskingWith(executor.secrets());
     onStart.accept(executor);
     both.runStarted(run.id(), plan, resumed);
     RunOutcome outcome = null;

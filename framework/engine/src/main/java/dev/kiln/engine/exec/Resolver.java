@@ -37,19 +37,19 @@ public final class Resolver {
   private final Map<String, Map<String, Object>> stepOutputs;
   private final Map<String, String> env;
   private final Function<Artifact, Path> artifactPath;
-  private final Set<String> secretValues;
+  private final SecretMask secrets;
 
   /**
    * @param stepOutputs step id -> output name -> value (a list over instances for matrix steps)
-   * @param secretValues collects the values of every secret resolved, for masking
+   * @param secrets collects the values of every secret resolved, for masking
    */
-  public Resolver(Map<String, Object> params, Map<String, Object> matrix, Map<String, Map<String, Object>> stepOutputs, Map<String, String> env, Function<Artifact, Path> artifactPath, Set<String> secretValues) {
+  public Resolver(Map<String, Object> params, Map<String, Object> matrix, Map<String, Map<String, Object>> stepOutputs, Map<String, String> env, Function<Artifact, Path> artifactPath, SecretMask secrets) {
     this.params = params;
     this.matrix = matrix;
     this.stepOutputs = stepOutputs;
     this.env = env;
     this.artifactPath = artifactPath;
-    this.secretValues = secretValues;
+    this.secrets = secrets;
   }
 
   public Node resolve(Node n) {
@@ -196,7 +196,7 @@ public final class Resolver {
       case "secrets": {
         String v = env.get(p.get(1));
         if (v == null) throw new ResolveError("secret " + p.get(1) + " is not set; export " + p.get(1) + " in the environment Kiln runs in");
-        if (!v.isEmpty()) secretValues.add(v);
+        secrets.add(v);
         return v;
       }
       case "steps": {

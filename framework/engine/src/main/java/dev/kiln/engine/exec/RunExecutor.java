@@ -68,15 +68,11 @@ public final class RunExecutor {
   private final RunOptions options;
   private final RunListener listener;
   private final AtomicBoolean cancelled = new AtomicBoolean();
-  private final Set<String> secretValues = ConcurrentHashMap.newKeySet();
-  private final Map<String, String> implementationHashes = new ConcurrentHashMap<>();
+  private final SecretMask secrets = new SecretMask();
+  private final CacheKeys cacheKeys = new CacheKeys(secrets);
   private final Set<Future<?>> running = ConcurrentHashMap.newKeySet();
   private final Set<String> invalidInput = ConcurrentHashMap.newKeySet();
-  private List<dev.kiln.api.DataVersioning> dataSystems = List.of();
-  /** Versions of tracked project files, resolved once per run (file -> version). */
-  private final Map<String, java.util.Optional<dev.kiln.api.DataVersioning.DataVersion>> dataVersions = new ConcurrentHashMap<>();
-  /** Tracked files whose version this run has recorded (each once, however many steps read it). */
-  private final Set<String> recordedVersions = ConcurrentHashMap.newKeySet();
+  private InputFiles inputFiles;
   private List<dev.kiln.api.ModelRegistryMirror> mirrors = List.of();
   private volatile String currentRun;
 
@@ -87,6 +83,7 @@ public final class RunExecutor {
     this.home = home;
     this.options = options;
     this.listener = listener;
+    this.inputFiles = new InputFiles(store, artifacts, options, listener, secrets, List.of());
   }
 
   /** Registries (MLflow's) that model versions registered during the run are mirrored to. */
@@ -97,7 +94,7 @@ public final class RunExecutor {
 
   /** The data-versioning systems (DVC) asked about every project file a step reads. */
   public RunExecutor withDataVersioning(java.util.Collection<dev.kiln.api.DataVersioning> systems) {
-    this.dataSystems = List.copyOf(systems);
+    this.inputFiles = new InputFiles(store, artifacts, options, listener, secrets, List.copyOf(systems));
     return this;
   }
 
@@ -290,7 +287,7 @@ public final class RunExecutor {
     long started = System.currentTimeMillis();
     int attemptBase = prev == null ? 0 : prev.attempt();
     Map<String, String> env = new LinkedHashMap<>(options.env());
-    Resolver resolver = new Resolver(plan.params(), inst.matrix(), outputs, env, this::pathOrFail, secretValues);
+    Resolver resolver = new Resolver(plan.params(), inst.matrix(), outputs, env, this::pathOrFail, secrets);
     // 1. condition
     try {
       if (spec.condition() != null && !resolver.condition(spec.condition())) {
@@ -318,7 +315,7 @@ public final class RunExecutor {
         return failedBeforeStart(runId, inst, spec, attemptBase, started, msg);
       }
       // 3. cache key
-      CacheKey key = cacheKey(type, with, imported, declaredEnv);
+      CacheKey key = cacheKeys.of(type, with, imported, declaredEnv, inputFiles);
       if (spec.cache() && type.cacheable() && options.useCache()) {
         StepRunRecord[] hit = reuse(runId, inst, spec.uses(), attemptBase, key, started, imported, with);
         if (hit != null) {
@@ -462,7 +459,7 @@ public final class RunExecutor {
     long now = System.currentTimeMillis();
     result.metrics().forEach((k, v) -> metrics.add(new MetricRecord(runId, inst.key(), mask(k), 0, v, now)));
     // a value that holds a secret is stored, shown and passed on masked, like a log line
-    StepRunRecord r = new StepRunRecord(runId, inst.key(), inst.stepId(), uses, RunStatus.SUCCEEDED, attempt, key.digest(), key.componentsJson(), started, now, null, Json.encodeOutputs(maskValues(outs)), null);
+    StepRunRecord r = new StepRunRecord(runId, inst.key(), inst.stepId(), uses, RunStatus.SUCCEEDED, attempt, key.digest(), key.componentsJson(), started, now, null, Json.encodeOutputs(secrets.maskValues(outs)), null);
     List<Artifact> all = new ArrayList<>(produced.values());
     all.addAll(imported.values());
     store.completeStep(r, artifactRecords(all, now), lineage(runId, inst.key(), imported, inputsOf(with), outs), metrics);
@@ -479,15 +476,8 @@ public final class RunExecutor {
 
       @Override
       public Artifact importFile(String file, Location at) {
-        Path p = options.projectDir().resolve(file);
         try {
-          dev.kiln.api.DataVersioning.DataVersion version = dataVersion(file);
-          Artifact a = version == null ? null : knownContent(version, p);
-          if (a == null) a = artifacts.put(p, MediaTypes.guess(p));
-          if (version != null && recordedVersions.add(version.path())) {
-            store.recordDataVersion(new dev.kiln.registry.DataVersionRecord(currentRun, version.path(), version.system(), version.hash(), version.size(),
-                version.source(), version.descriptor(), version.modified(), a.sha256(), System.currentTimeMillis()));
-          }
+          Artifact a = inputFiles.importFile(currentRun, file);
           imported.put(file, a);
           return a;
         } catch (java.nio.file.NoSuchFileException e) {
@@ -499,52 +489,6 @@ public final class RunExecutor {
         }
       }
     };
-  }
-
-  /** The version of a project file a data-versioning system tracks (made present), or null; asked once per run. */
-  private dev.kiln.api.DataVersioning.DataVersion dataVersion(String file) {
-    if (dataSystems.isEmpty()) return null;
-    String normal = options.projectDir().relativize(options.projectDir().resolve(file).normalize()).toString().replace('\\', '/');
-    return dataVersions.computeIfAbsent(normal, f -> {
-      for (dev.kiln.api.DataVersioning system : dataSystems) {
-        try {
-          dev.kiln.api.DataVersioning.DataVersion v = system.resolve(options.projectDir(), f, options.env());
-          if (v != null) {
-            if (v.modified()) listener.stepLog("", f + " differs from the version " + v.source() + " records (" + v.label() + "); the run reads the workspace copy. Version it with `" + system.name() + " add " + f + "`");
-            else listener.stepLog("", f + ": " + v.label() + " (" + v.source() + ")");
-            return java.util.Optional.of(v);
-          }
-        } catch (dev.kiln.api.DataVersioning.DataUnavailable e) {
-          throw new UncheckedIOException(new IOException(mask(e.getMessage())));
-        }
-      }
-      return java.util.Optional.empty();
-    }).orElse(null);
-  }
-
-  /**
-   * The artifact of a tracked file whose content an earlier run already stored: the system's hash
-   * names it, so the file is not read and hashed again; null when unknown.
-   */
-  private Artifact knownContent(dev.kiln.api.DataVersioning.DataVersion v, Path file) throws IOException {
-    if (v.modified()) return null;
-    java.util.Optional<String> sha = store.sha256OfDataVersion(v.system(), v.hash());
-    if (sha.isEmpty() || !artifacts.contains(sha.get())) return null;
-    long size = Files.size(file);
-    if (v.size() >= 0 && size != v.size()) return null;
-    return new Artifact(sha.get(), size, MediaTypes.guess(file), file.getFileName().toString());
-  }
-
-  /** The cache key of bound params: canonical params (secrets masked), input hashes, declared env. */
-  private CacheKey cacheKey(StepType<?> type, MapNode with, Map<String, Artifact> imported, Map<String, String> declaredEnv) {
-    Map<String, String> inputs = new java.util.TreeMap<>();
-    Object canonical = maskAll(canonical(with, inputs));
-    imported.forEach((path, a) -> {
-      inputs.put("file:" + path, a.sha256());
-      dev.kiln.api.DataVersioning.DataVersion v = dataVersion(path);
-      if (v != null) inputs.put(v.system() + ":" + v.path(), v.label());
-    });
-    return CacheKey.of(type.name() + "@" + type.version(), implementationHash(type), canonical, inputs, declaredEnv);
   }
 
   /**
@@ -583,32 +527,6 @@ public final class RunExecutor {
     return edges;
   }
 
-  /** Params as canonical JSON-able values: artifacts by hash, secrets masked. */
-  private static Object canonical(Node n, Map<String, String> inputs) {
-    if (n instanceof ValueNode v) {
-      if (v.hasShownForm()) return v.redacted();
-      return canonicalValue(v.value());
-    }
-    if (n instanceof MapNode m) {
-      Map<String, Object> out = new java.util.TreeMap<>();
-      m.entries().forEach((k, e) -> out.put(k, canonical(e.value(), inputs)));
-      return out;
-    }
-    if (n instanceof dev.kiln.engine.yaml.ListNode l) return l.items().stream().map(i -> canonical(i, inputs)).toList();
-    return ((dev.kiln.engine.yaml.ScalarNode) n).value();
-  }
-
-  private static Object canonicalValue(Object v) {
-    if (v instanceof Artifact a) return "sha256:" + a.sha256();
-    if (v instanceof List<?> l) return l.stream().map(RunExecutor::canonicalValue).toList();
-    if (v instanceof Map<?, ?> m) {
-      Map<String, Object> out = new java.util.TreeMap<>();
-      m.forEach((k, x) -> out.put(String.valueOf(k), canonicalValue(x)));
-      return out;
-    }
-    return v;
-  }
-
   private Path pathOrFail(Artifact a) {
     try {
       return artifacts.path(a);
@@ -617,64 +535,14 @@ public final class RunExecutor {
     }
   }
 
-  /** The step type's version plus a hash of its compiled code: a changed implementation misses the cache. */
-  /**
-   * A hash of the step type's code: every class file in its package and the packages below it, in
-   * the jar or directory it was loaded from, so a change to any helper the step uses invalidates
-   * its cache entries (not only a change to the step class itself).
-   */
-  private String implementationHash(StepType<?> type) {
-    return implementationHashes.computeIfAbsent(type.name(), n -> {
-      Class<?> c = type.getClass();
-      String prefix = c.getPackageName().replace('.', '/') + "/";
-      try {
-        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-        java.security.CodeSource src = c.getProtectionDomain().getCodeSource();
-        Path loc = src == null ? null : Path.of(src.getLocation().toURI());
-        java.util.TreeMap<String, byte[]> classes = new java.util.TreeMap<>();
-        if (loc != null && Files.isDirectory(loc)) {
-          Path root = loc.resolve(prefix);
-          try (var files = Files.walk(root)) {
-            for (Path f : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) classes.put(loc.relativize(f).toString(), Files.readAllBytes(f));
-          }
-        } else if (loc != null) {
-          try (java.util.jar.JarFile jar = new java.util.jar.JarFile(loc.toFile())) {
-            for (var e : java.util.Collections.list(jar.entries())) {
-              if (e.getName().startsWith(prefix) && e.getName().endsWith(".class")) {
-                try (InputStream in = jar.getInputStream(e)) {
-                  classes.put(e.getName(), in.readAllBytes());
-                }
-              }
-            }
-          }
-        }
-        if (classes.isEmpty()) {
-          try (InputStream in = c.getClassLoader().getResourceAsStream(c.getName().replace('.', '/') + ".class")) {
-            return in == null ? "unknown" : ArtifactStore.hash(in.readAllBytes()).substring(0, 16);
-          }
-        }
-        for (var e : classes.entrySet()) {
-          md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
-          md.update(e.getValue());
-        }
-        return java.util.HexFormat.of().formatHex(md.digest()).substring(0, 16);
-      } catch (IOException | java.net.URISyntaxException | java.security.NoSuchAlgorithmException | RuntimeException e) {
-        return "unknown";
-      }
-    });
-  }
-
-  /** True once the run has resolved a secret. */
-  public boolean hasSecrets() {
-    return !secretValues.isEmpty();
+  /** The secret values this run has resolved, and masking with them. */
+  public SecretMask secrets() {
+    return secrets;
   }
 
   /** {@code s} with every secret value this run resolved replaced by {@code ***}. */
-  public String mask(String s) {
-    if (s == null) return null;
-    String out = s;
-    for (String secret : secretValues) out = out.replace(secret, "***");
-    return out;
+  private String mask(String s) {
+    return secrets.mask(s);
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -717,7 +585,7 @@ public final class RunExecutor {
       String msg = problems.sorted().stream().map(pr -> pr.path() + ": " + pr.message() + (pr.hint() == null ? "" : " (" + pr.hint() + ")")).reduce((a, b) -> a + "; " + b).orElse("cannot bind params");
       return childFailed(parent, inst, uses, started, "invalid params: " + msg);
     }
-    CacheKey ck = cacheKey(type, node, imported, parent.declaredEnv);
+    CacheKey ck = cacheKeys.of(type, node, imported, parent.declaredEnv, inputFiles);
     if (parent.spec.cache() && type.cacheable() && options.useCache()) {
       StepRunRecord[] hit = reuse(parent.runId, inst, uses, 0, ck, started, imported, node);
       if (hit != null) {
@@ -795,32 +663,6 @@ public final class RunExecutor {
       for (MetricRecord m : metrics) out.put(m.name(), m.value());
     }
     return out;
-  }
-
-  /** Output values with every secret masked, keeping their order; artifacts as they are. */
-  @SuppressWarnings("unchecked")
-  <T> T maskValues(T v) {
-    if (secretValues.isEmpty()) return v;
-    if (v instanceof String str) return (T) mask(str);
-    if (v instanceof List<?> l) return (T) l.stream().map(this::maskValues).toList();
-    if (v instanceof Map<?, ?> m) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      m.forEach((k, x) -> out.put(mask(String.valueOf(k)), maskValues(x)));
-      return (T) out;
-    }
-    return v;
-  }
-
-  /** Every string in a value tree masked (map keys sorted): a child's params are plain values, so a secret passed down is masked by its value. */
-  Object maskAll(Object v) {
-    if (v instanceof String str) return mask(str);
-    if (v instanceof List<?> l) return l.stream().map(this::maskAll).toList();
-    if (v instanceof Map<?, ?> m) {
-      Map<String, Object> out = new java.util.TreeMap<>();
-      m.forEach((k, x) -> out.put(String.valueOf(k), maskAll(x)));
-      return out;
-    }
-    return v;
   }
 
   /** The context of one attempt of one instance. */

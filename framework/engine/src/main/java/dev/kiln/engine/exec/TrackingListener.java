@@ -29,7 +29,7 @@ public final class TrackingListener implements RunListener {
   private final RunOptions options;
   private final List<Tracker.RunTracker> open = new ArrayList<>();
   private final Map<String, Tracker.TrackedStep> started = new ConcurrentHashMap<>();
-  private volatile RunExecutor executor;
+  private volatile SecretMask secrets;
 
   private final java.util.function.Consumer<String> notice;
 
@@ -41,20 +41,20 @@ public final class TrackingListener implements RunListener {
     this.options = options;
   }
 
-  /** The executor of the run: it knows the secrets the run resolves, and masks them. */
-  public void maskingWith(RunExecutor executor) {
-    this.executor = executor;
+  /** The secrets the run resolves (its executor's), to mask what is tracked. */
+  public void maskingWith(SecretMask secrets) {
+    this.secrets = secrets;
   }
 
   private String mask(String s) {
-    RunExecutor e = executor;
-    return e == null ? s : e.mask(s);
+    SecretMask m = secrets;
+    return m == null ? s : m.mask(s);
   }
 
   @SuppressWarnings("unchecked")
   private Map<String, Object> maskAll(Map<String, Object> m) {
-    RunExecutor e = executor;
-    return e == null ? m : (Map<String, Object>) e.maskAll(m);
+    SecretMask masks = secrets;
+    return masks == null ? m : (Map<String, Object>) masks.maskSorted(m);
   }
 
   @Override
@@ -162,8 +162,8 @@ public final class TrackingListener implements RunListener {
 
   /** True when the file contains a secret value this run resolved; files over 64 MB are not read and go out as they are. */
   private boolean holdsSecret(java.nio.file.Path file, long size) throws IOException {
-    RunExecutor e = executor;
-    if (size > 64L << 20 || e == null || !e.hasSecrets()) return false;
+    SecretMask e = secrets;
+    if (size > 64L << 20 || e == null || !e.any()) return false;
     String text = new String(java.nio.file.Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
     String utf8 = new String(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), java.nio.charset.StandardCharsets.UTF_8);
     return !e.mask(text).equals(text) || !e.mask(utf8).equals(utf8);

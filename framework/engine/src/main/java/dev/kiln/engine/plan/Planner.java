@@ -60,7 +60,7 @@ public final class Planner {
   private static Object value(Node v, Map<String, Object> params, StepSpec s, Problems problems) {
     Resolver paramsOnly = new Resolver(params, Map.of(), Map.of(), Map.of(), a -> {
       throw new IllegalStateException("no artifacts exist while planning");
-    }, new java.util.HashSet<>());
+    }, new dev.kiln.engine.exec.SecretMask());
     Node resolved = paramsOnly.resolve(v);
     return resolved instanceof ValueNode vn ? vn.value() : Values.plain(resolved);
   }
