@@ -80,9 +80,9 @@ public final class JdbcRunStore implements RunStore {
         Throwable root = e;
         while (root.getCause() != null) root = root.getCause();
         boolean takeover = root instanceof SQLException sql && (sql.getErrorCode() == 8000 || sql.getErrorCode() == 90020);
-        if (!takeover || attempt == 4) throw e;
+        if (!takeover || attempt == 6) throw e;
         try {
-          Thread.sleep(300L * attempt);
+          Thread.sleep(300L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextLong(300));
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
           throw e;
@@ -164,10 +164,22 @@ public final class JdbcRunStore implements RunStore {
 
   /** True when the store lacks migrations that this Kiln has. */
   private static boolean pending(DataSource ds, List<String> locations) {
-    try {
-      return flyway(ds, locations).info().pending().length > 0;
-    } catch (RuntimeException e) {
-      throw new StoreException("cannot read the run store's schema version: " + rootMessage(e), e);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return flyway(ds, locations).info().pending().length > 0;
+      } catch (RuntimeException e) {
+        Throwable root = e;
+        while (root.getCause() != null) root = root.getCause();
+        if (attempt == 6 || !(root instanceof SQLException sql) || !HANDOVER.contains(sql.getErrorCode())) {
+          throw new StoreException("cannot read the run store's schema version: " + rootMessage(e), e);
+        }
+        try {
+          Thread.sleep(300L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextLong(300)); // another process is taking over serving the store
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new StoreException("cannot read the run store's schema version: interrupted", e);
+        }
+      }
     }
   }
 
@@ -204,11 +216,12 @@ public final class JdbcRunStore implements RunStore {
       try {
         return tx1(what, durable, work);
       } catch (StoreException e) {
-        if (!embeddedH2 || attempt == 5 || !(e.getCause() instanceof SQLException sql) || !(HANDOVER.contains(sql.getErrorCode()) || sql instanceof java.sql.SQLTransientConnectionException)) throw e;
-        // the process serving the shared store exited under us: the transaction did not commit;
-        // H2 reconnects (this process or another now serves the store), so do it again
+        if (!embeddedH2 || attempt == 8 || e instanceof CommitUnknown || !(e.getCause() instanceof SQLException sql) || !(HANDOVER.contains(sql.getErrorCode()) || sql instanceof java.sql.SQLTransientConnectionException)) throw e;
+        // the process serving the shared store exited under us before the commit, so the
+        // transaction did not take effect; H2 reconnects (this process or another now serves the
+        // store), so do it again. A failed commit is not retried: it may have taken effect.
         try {
-          Thread.sleep(100L * attempt);
+          Thread.sleep(150L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextLong(150)); // jitter: processes taking over do not retry in step
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
           throw e;
@@ -217,15 +230,32 @@ public final class JdbcRunStore implements RunStore {
     }
   }
 
-  /** H2's errors when the process serving a shared store exits: closed at its shutdown, connection broken, closed (and no connection in time, above). */
-  private static final java.util.Set<Integer> HANDOVER = java.util.Set.of(90121, 90067, 90098);
+  /** A commit that failed: it may or may not have taken effect, so it is never done again. */
+  private static final class CommitUnknown extends StoreException {
+    private static final long serialVersionUID = 1L;
+
+    CommitUnknown(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * H2's errors when the process serving a shared store exits: closed at its shutdown, connection
+   * broken, closed; and, while another process takes over, its lock file in use or recently
+   * modified (and no connection in time, above).
+   */
+  private static final java.util.Set<Integer> HANDOVER = java.util.Set.of(90121, 90067, 90098, 8000, 90020);
 
   private <T> T tx1(String what, boolean durable, Work<T> work) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
         T t = work.run(c);
-        c.commit();
+        try {
+          c.commit();
+        } catch (SQLException e) {
+          throw new CommitUnknown("run store: cannot " + what + ": the commit failed, and whether it took effect is unknown: " + e.getMessage(), e);
+        }
         if (durable && embeddedH2) {
           try (var st = c.createStatement()) {
             st.execute("CHECKPOINT");

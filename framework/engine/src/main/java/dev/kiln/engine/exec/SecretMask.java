@@ -13,11 +13,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * masked with what is known at the time it is written.
  */
 public final class SecretMask {
-  private final Set<String> values = ConcurrentHashMap.newKeySet();
+  /** Lines of a multi-line secret shorter than this are not masked on their own (a "}" would be). */
+  private static final int MIN_LINE = 4;
 
-  /** Records a secret's value (an empty value masks nothing). */
-  void add(String value) {
-    if (!value.isEmpty()) values.add(value);
+  private final Set<String> values = ConcurrentHashMap.newKeySet();
+  /** The values longest first, so a secret that contains another is masked whole. */
+  private volatile List<String> ordered = List.of();
+
+  /**
+   * Records a secret's value (an empty value masks nothing). A multi-line value (a PEM key, a JSON
+   * credential) is also masked line by line, since logs are written a line at a time.
+   */
+  synchronized void add(String value) {
+    if (value.isEmpty() || !values.add(value)) return;
+    if (value.indexOf('\n') >= 0) {
+      for (String line : value.split("\r?\n")) {
+        String l = line.strip();
+        if (l.length() >= MIN_LINE) values.add(l);
+      }
+    }
+    ordered = values.stream().sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList();
   }
 
   /** True once the run has resolved a secret. */
@@ -29,7 +44,7 @@ public final class SecretMask {
   public String mask(String s) {
     if (s == null) return null;
     String out = s;
-    for (String secret : values) out = out.replace(secret, "***");
+    for (String secret : ordered) out = out.replace(secret, "***");
     return out;
   }
 

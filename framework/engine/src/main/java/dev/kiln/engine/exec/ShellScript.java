@@ -16,8 +16,13 @@ import java.util.regex.Pattern;
  * <p>The reference is written to fit where the expression stands, so that the quoting the user
  * wrote keeps its meaning: {@code "${KILN_EXPR_1}"} unquoted (one word), {@code ${KILN_EXPR_1}}
  * inside double quotes and here-documents, {@code '"${KILN_EXPR_1}"'} inside single quotes.
- * Inside {@code $(( ))} a value must be an integer (shell arithmetic has no other numbers). Inside a quoted here-document ({@code <<'EOF'})
- * nothing expands, so the value is pasted as text unless it holds the closing delimiter line.
+ * Inside {@code $(( ))} a value must be an integer (shell arithmetic has no other numbers). The
+ * script text never holds a value itself, so a mistake in following the quoting can at worst
+ * quote a reference wrongly, never run a value: an expression inside a quoted here-document
+ * ({@code <<'EOF'}), where nothing expands, is refused. Where {@code sh} is bash, arithmetic
+ * ({@code [[ -eq ]]}, {@code (( ))}, {@code let}, {@code $[ ]}, {@code ${s:n}}) evaluates a
+ * variable's value as an expression whose array subscripts run command substitutions, so in a
+ * script that has such a construct no value may hold {@code $(} or a backquote.
  */
 final class ShellScript {
   /** A value that cannot be passed where it stands; the step fails with this message. */
@@ -45,42 +50,48 @@ final class ShellScript {
   static String build(List<Object> parts, Function<Object, String> valueOf, Map<String, String> vars) {
     Scanner s = new Scanner();
     StringBuilder out = new StringBuilder();
+    StringBuilder literal = new StringBuilder();
+    boolean inBrace = false;
     int n = 0;
     for (Object part : parts) {
       if (part instanceof String text) {
         valueOf.apply(text);
         s.feed(text);
         out.append(text);
+        literal.append(text).append('\n');
         continue;
       }
       String value = valueOf.apply(part);
       String name = PREFIX + (++n);
       switch (s.context()) {
         case SINGLE -> out.append("'\"${").append(name).append("}\"'");
-        case DOUBLE, BRACE, HEREDOC -> out.append("${").append(name).append('}');
+        case DOUBLE, HEREDOC -> out.append("${").append(name).append('}');
+        case BRACE -> {
+          inBrace |= s.braceArithmetic();
+          out.append("${").append(name).append('}');
+        }
         case ARITH -> {
           if (!INTEGER.matcher(value.strip()).matches()) throw new Unsafe("a value inside $(( )) must be an integer, found \"" + abbreviate(value) + "\"");
           out.append("${").append(name).append('}');
         }
-        case QUOTED_HEREDOC -> {
-          String[] lines = (s.currentLine() + value).split("\n", -1);
-          for (int k = 0; k < lines.length; k++) {
-            String l = lines[k].strip();
-            if (l.equals(s.heredocDelimiter()) || (k == lines.length - 1 && l.startsWith(s.heredocDelimiter()))) {
-              throw new Unsafe("a value inside the quoted here-document <<'" + s.heredocDelimiter() + "' holds its closing line; use an unquoted delimiter (<<" + s.heredocDelimiter() + ")");
-            }
-          }
-          out.append(value);
-          s.feed(value);
-          continue;
-        }
+        case QUOTED_HEREDOC -> throw new Unsafe("an expression inside the quoted here-document <<'" + s.heredocDelimiter() + "' cannot reach the script: nothing expands there; use an unquoted delimiter (<<" + s.heredocDelimiter() + ")");
         default -> out.append("\"${").append(name).append("}\"");
       }
       vars.put(name, value);
       s.word();
     }
+    if (inBrace || BASH_ARITHMETIC.matcher(literal).find()) {
+      for (Map.Entry<String, String> v : vars.entrySet()) {
+        if (v.getValue().contains("$(") || v.getValue().contains("`")) {
+          throw new Unsafe("a value holding $( or ` cannot be used in a script that evaluates arithmetic ([[ ]], (( )), let, $[ ], ${x:n}): where sh is bash that would run it, found \"" + abbreviate(v.getValue()) + "\" (" + v.getKey() + "); pass it through env: or a file instead");
+        }
+      }
+    }
     return out.toString();
   }
+
+  /** Bash constructs that evaluate variables' values as arithmetic (a plain {@code $((} is checked where it stands). */
+  private static final Pattern BASH_ARITHMETIC = Pattern.compile("\\[\\[|(^|[^$])\\(\\(|(^|[\\s;&|(])let\\s|\\$\\[");
 
   private static String abbreviate(String v) {
     return v.length() <= 40 ? v : v.substring(0, 40) + "...";
@@ -89,7 +100,7 @@ final class ShellScript {
   /** Follows the shell's quoting through the literal text, so each expression's context is known. */
   private static final class Scanner {
     private final Deque<Ctx> stack = new ArrayDeque<>(List.of(Ctx.UNQUOTED));
-    private final Deque<String[]> pendingHeredocs = new ArrayDeque<>(); // {delimiter, quoted}
+    private final Deque<String[]> pendingHeredocs = new ArrayDeque<>(); // {delimiter, quoted, tabs}
     private String heredoc;
     private boolean heredocTabs;
     private final StringBuilder line = new StringBuilder();
@@ -97,6 +108,10 @@ final class ShellScript {
     private boolean escaped;
     private boolean wordStart = true;
     private boolean comment;
+    private int caseDepth; // inside case ... esac, a ")" ends a pattern, not a $( )
+    private boolean braceArithmetic; // the ${ } being read has a subscript or a substring offset
+    private final StringBuilder currentWord = new StringBuilder();
+    private boolean pendingTabs;
     private final StringBuilder pending = new StringBuilder(); // text after "<<" until the delimiter word ends
 
     Ctx context() {
@@ -105,6 +120,11 @@ final class ShellScript {
 
     String heredocDelimiter() {
       return heredoc;
+    }
+
+    /** True when the {@code ${ }} being read evaluates arithmetic (a subscript or substring offset). */
+    boolean braceArithmetic() {
+      return braceArithmetic;
     }
 
     /** The text of the here-document line being read so far. */
@@ -153,7 +173,7 @@ final class ShellScript {
             String w = pending.toString();
             pending.setLength(0);
             boolean quoted = w.contains("'") || w.contains("\"") || w.contains("\\");
-            pendingHeredocs.add(new String[] {w.replace("'", "").replace("\"", "").replace("\\", ""), String.valueOf(quoted)});
+            pendingHeredocs.add(new String[] {w.replace("'", "").replace("\"", "").replace("\\", ""), String.valueOf(quoted), String.valueOf(pendingTabs)});
           } else {
             pending.append(c);
             continue;
@@ -170,10 +190,13 @@ final class ShellScript {
             else if (c == '$' && next == '(') i = openParen(text, i);
             else if (c == '$' && next == '{') {
               stack.push(Ctx.BRACE);
+              braceArithmetic = false;
               i++;
             }
           }
           case BRACE -> {
+            // ${a[i]} and ${s:n:m} evaluate arithmetic; ${x:-word} ${x:+word} ${x#pattern} do not
+            if (c == '[' || (c == ':' && "-=+?".indexOf(next) < 0)) braceArithmetic = true;
             if (c == '}') stack.pop();
             else if (c == '\\') escaped = true;
             else if (c == '"') stack.push(Ctx.DOUBLE);
@@ -196,7 +219,19 @@ final class ShellScript {
 
     private int unquoted(String text, int i, char c, char next, Ctx ctx) {
       boolean atStart = wordStart;
-      wordStart = Character.isWhitespace(c) || c == ';' || c == '|' || c == '&' || c == '(' || c == ')';
+      // a word ends at blanks and operators; after ")" it goes on ("$(date)#1" is one word)
+      boolean delimiter = Character.isWhitespace(c) || c == ';' || c == '|' || c == '&' || c == '(' || c == ')';
+      wordStart = delimiter && c != ')';
+      if (delimiter) {
+        String w = currentWord.toString();
+        if (w.equals("case")) caseDepth++;
+        else if (w.equals("esac") && caseDepth > 0) caseDepth--;
+        currentWord.setLength(0);
+      } else if (Character.isLetter(c) && (atStart || currentWord.length() > 0)) {
+        currentWord.append(c);
+      } else {
+        currentWord.setLength(0);
+      }
       if (c == '#' && atStart) {
         comment = true;
         return i;
@@ -210,12 +245,13 @@ final class ShellScript {
           else stack.push(Ctx.BACKTICK);
         }
         case ')' -> {
-          if (ctx == Ctx.COMMAND) stack.pop();
+          if (ctx == Ctx.COMMAND && caseDepth == 0) stack.pop();
         }
         case '$' -> {
           if (next == '(') return openParen(text, i);
           if (next == '{') {
             stack.push(Ctx.BRACE);
+            braceArithmetic = false;
             return i + 1;
           }
         }
@@ -225,7 +261,7 @@ final class ShellScript {
             boolean tabs = j < text.length() && text.charAt(j) == '-';
             if (tabs) j++;
             while (j < text.length() && (text.charAt(j) == ' ' || text.charAt(j) == '\t')) j++;
-            heredocTabs = tabs;
+            pendingTabs = tabs;
             pending.setLength(0);
             if (j < text.length()) pending.append(text.charAt(j));
             return j;
@@ -253,6 +289,7 @@ final class ShellScript {
       String[] h = pendingHeredocs.poll();
       if (h == null) return;
       heredoc = h[0];
+      heredocTabs = Boolean.parseBoolean(h[2]);
       stack.push(Boolean.parseBoolean(h[1]) ? Ctx.QUOTED_HEREDOC : Ctx.HEREDOC);
       line.setLength(0);
     }

@@ -43,4 +43,21 @@ class SecretMaskTest {
     assertThat(List.copyOf(((Map<?, ?>) m.maskSorted(tree)).keySet())).isEqualTo(List.of("a", "key-s3cr3t", "z"));
     assertThat(((Map<?, ?>) m.maskSorted(tree)).get("z")).isEqualTo("x ***");
   }
+
+  @Test
+  void aSecretThatContainsAnotherIsMaskedWhole() {
+    SecretMask m = new SecretMask();
+    m.add("abc");
+    m.add("abcdef");
+    assertThat(m.mask("x abcdef y abc")).isEqualTo("x *** y ***");
+  }
+
+  @Test
+  void aMultiLineSecretIsMaskedLineByLineToo() {
+    SecretMask m = new SecretMask();
+    m.add("-----BEGIN KEY-----\nMIIEpAIBAAKCAQEA1\nzq9f\n}\n-----END KEY-----");
+    assertThat(m.mask("log: MIIEpAIBAAKCAQEA1")).isEqualTo("log: ***");
+    assertThat(m.mask("  zq9f")).isEqualTo("  ***");
+    assertThat(m.mask("a } stays")).isEqualTo("a } stays");
+  }
 }

@@ -28,19 +28,33 @@ class ShellScriptTest {
 
   @TempDir Path dir;
 
-  /** Runs the built script with its variables; returns stdout. */
+  /** Runs the built script with its variables under sh and under bash (sh on some systems); returns sh's stdout, checking bash printed the same. */
   private String run(List<Object> parts, String value) throws Exception {
     Map<String, String> vars = new LinkedHashMap<>();
     String script = ShellScript.build(parts, p -> p == V ? value : (String) p, vars);
-    ProcessBuilder pb = new ProcessBuilder("sh", "-c", script).directory(dir.toFile()).redirectErrorStream(true);
-    pb.environment().putAll(vars);
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    try (var files = Files.list(dir)) {
-      assertThat(files.map(f -> f.getFileName().toString())).as(script).noneMatch(n -> n.startsWith("pwned"));
+    String out = null;
+    for (String shell : List.of("sh", "bash")) {
+      ProcessBuilder pb = new ProcessBuilder(shell, "-c", script).directory(dir.toFile()).redirectErrorStream(true);
+      pb.environment().putAll(vars);
+      Process p = pb.start();
+      String o = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      try (var files = Files.list(dir)) {
+        assertThat(files.map(f -> f.getFileName().toString())).as(shell + ": " + script).noneMatch(n -> n.startsWith("pwned"));
+      }
+      if (out == null) out = o;
+      else assertThat(o).as("bash").isEqualTo(out);
     }
     return out;
+  }
+
+  private static String refused(String template, String value) {
+    try {
+      ShellScript.build(parts(template), p -> p == V ? value : (String) p, new LinkedHashMap<>());
+    } catch (ShellScript.Unsafe e) {
+      return e.getMessage();
+    }
+    throw new AssertionError("not refused: " + template);
   }
 
   private static List<Object> parts(String template) {
@@ -61,7 +75,7 @@ class ShellScriptTest {
       "printf '%s' \"$(printf '%s' |V|)\"",
       "printf '%s' \"$(printf '%s' \"|V|\")\"",
       "printf '%s' \"`printf '%s' |V|`\"",
-      "# don't let a comment's quote count\nprintf '%s' |V|",
+      "# don't count a comment's quote\nprintf '%s' |V|",
       "printf '%s' \"${HOME:+|V|}\"",
   })
   void aValueIsTextInEveryQuotingContext(String template) throws Exception {
@@ -94,10 +108,39 @@ class ShellScriptTest {
   }
 
   @Test
-  void aQuotedHereDocumentPastesTextButNeverItsClosingLine() throws Exception {
-    assertThat(run(parts("cat <<'EOF'\n|V|\nEOF"), "$(touch pwned) 'x'")).isEqualTo("$(touch pwned) 'x'\n");
-    assertThatThrownBy(() -> ShellScript.build(parts("cat <<'EOF'\n|V|\nEOF"), p -> p == V ? "ok\nEOF\ntouch pwned" : (String) p, new LinkedHashMap<>()))
-        .isInstanceOf(ShellScript.Unsafe.class);
+  void anExpressionInAQuotedHereDocumentIsRefused() {
+    assertThat(refused("cat <<'EOF'\n|V|\nEOF", "41")).isEqualTo("an expression inside the quoted here-document <<'EOF' cannot reach the script: nothing expands there; use an unquoted delimiter (<<EOF)");
+    assertThat(refused("cat <<\\EOF\n|V|\nEOF", "41")).startsWith("an expression inside the quoted here-document");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"[[ |V| -eq 1 ]] && echo one", "(( |V| > 0 )) && echo pos", "for ((i=0; i<|V|; i++)); do :; done", "let x=|V|", "s=abc; echo \"${s:|V|}\""})
+  void whereBashEvaluatesArithmeticNoValueMayHoldACommandSubstitution(String template) throws Exception {
+    assertThat(refused(template, "a[$(touch pwned)]")).startsWith("a value holding $( or ` cannot be used in a script that evaluates arithmetic");
+    assertThat(refused(template, "a[`touch pwned`]")).startsWith("a value holding $( or ` cannot be used");
+  }
+
+  @Test
+  void arithmeticInBashStillTakesPlainValues() throws Exception {
+    assertThat(run(parts("if [ -n \"$BASH_VERSION\" ]; then eval '[[ |V| -eq 3 ]] && echo three'; else echo three; fi"), "3")).isEqualTo("three\n");
+  }
+
+  /** A ")" followed by "#" is inside a word, not a comment: the quote after it counts. */
+  @Test
+  void aHashAfterAClosingParenthesisIsNoComment() throws Exception {
+    String out = run(parts("echo build-$(echo 1)#'\ncat <<\\EOF\n'\nprintf '%s' |V|"), "x'; touch pwned; : '");
+    assertThat(out).isEqualTo("build-1#\ncat <<\\EOF\n\nx'; touch pwned; : '");
+  }
+
+  @Test
+  void aCasePatternInsideACommandSubstitutionDoesNotEndIt() throws Exception {
+    assertThat(run(parts("m=a; msg=\"$(case $m in a) echo \"it's\" ;; esac)\"; printf '%s|' \"$msg\" |V|"), "v'\"$(touch pwned)")).isEqualTo("it's|v'\"$(touch pwned)|");
+  }
+
+  @Test
+  void hereDocumentsOnOneLineKeepTheirOwnTabRule() throws Exception {
+    String out = run(parts("cat <<-A; cat <<B\n\tone\n\tA\n|V|\nB"), "two");
+    assertThat(out).isEqualTo("one\ntwo\n");
   }
 
   @Test
