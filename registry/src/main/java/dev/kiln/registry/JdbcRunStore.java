@@ -71,24 +71,11 @@ public final class JdbcRunStore implements RunStore {
   private static JdbcRunStore shared(Path dir) {
     org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
     h2.setURL(H2Files.url(dir, H2Files.NAME, true));
-    for (int attempt = 1; ; attempt++) {
+    return Takeover.retrying(6, 300, Takeover::during, () -> {
       HikariConfig cfg = new HikariConfig();
       cfg.setDataSource(new LockedDataSource(h2, dir));
-      try {
-        return open(cfg, h2.getURL(), 4, List.of());
-      } catch (StoreException e) {
-        Throwable root = e;
-        while (root.getCause() != null) root = root.getCause();
-        boolean takeover = root instanceof SQLException sql && (sql.getErrorCode() == 8000 || sql.getErrorCode() == 90020);
-        if (!takeover || attempt == 6) throw e;
-        try {
-          Thread.sleep(300L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextLong(300));
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-      }
-    }
+      return open(cfg, h2.getURL(), 4, List.of());
+    });
   }
 
   /** Opens (and migrates) the database at a JDBC URL, e.g. {@code jdbc:postgresql://...}. */
@@ -164,22 +151,10 @@ public final class JdbcRunStore implements RunStore {
 
   /** True when the store lacks migrations that this Kiln has. */
   private static boolean pending(DataSource ds, List<String> locations) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return flyway(ds, locations).info().pending().length > 0;
-      } catch (RuntimeException e) {
-        Throwable root = e;
-        while (root.getCause() != null) root = root.getCause();
-        if (attempt == 6 || !(root instanceof SQLException sql) || !HANDOVER.contains(sql.getErrorCode())) {
-          throw new StoreException("cannot read the run store's schema version: " + rootMessage(e), e);
-        }
-        try {
-          Thread.sleep(300L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextLong(300)); // another process is taking over serving the store
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw new StoreException("cannot read the run store's schema version: interrupted", e);
-        }
-      }
+    try {
+      return Takeover.retrying(6, 300, Takeover::during, () -> flyway(ds, locations).info().pending().length > 0);
+    } catch (RuntimeException e) {
+      throw new StoreException("cannot read the run store's schema version: " + rootMessage(e), e);
     }
   }
 
@@ -199,38 +174,28 @@ public final class JdbcRunStore implements RunStore {
 
   /** A transaction whose effect must survive SIGKILL once this returns. */
   <T> T tx(String what, Work<T> work) {
-    return tx(what, true, work);
+    return tx(what, true, false, work);
   }
 
   <T> T read(String what, Work<T> work) {
-    return tx(what, false, work);
+    return tx(what, false, true, work);
   }
 
   /**
    * @param durable for embedded H2: checkpoint after the commit. H2 otherwise writes committed
    *     data in the background, and SIGKILL could lose the last second of it. Losing a RUNNING
    *     mark is harmless (the step runs again on resume), so only those skip it.
+   * @param idempotent doing the work twice leaves what doing it once does (an update, an upsert):
+   *     then even a commit whose outcome is unknown is done again
    */
-  private <T> T tx(String what, boolean durable, Work<T> work) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return tx1(what, durable, work);
-      } catch (StoreException e) {
-        if (!embeddedH2 || attempt == 8 || e instanceof CommitUnknown || !(e.getCause() instanceof SQLException sql) || !(HANDOVER.contains(sql.getErrorCode()) || sql instanceof java.sql.SQLTransientConnectionException)) throw e;
-        // the process serving the shared store exited under us before the commit, so the
-        // transaction did not take effect; H2 reconnects (this process or another now serves the
-        // store), so do it again. A failed commit is not retried: it may have taken effect.
-        try {
-          Thread.sleep(150L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextLong(150)); // jitter: processes taking over do not retry in step
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-      }
-    }
+  private <T> T tx(String what, boolean durable, boolean idempotent, Work<T> work) {
+    // a transaction cut off before its commit by a change of the serving process did not take
+    // effect, so it is done again once H2 has reconnected; a failed commit may have taken effect
+    return Takeover.retrying(8, 150, e -> embeddedH2 && (idempotent || !(e instanceof CommitUnknown)) && e instanceof StoreException && Takeover.during(e.getCause()),
+        () -> tx1(what, durable, work));
   }
 
-  /** A commit that failed: it may or may not have taken effect, so it is never done again. */
+  /** A commit that failed: it may or may not have taken effect, so it is done again only when idempotent. */
   private static final class CommitUnknown extends StoreException {
     private static final long serialVersionUID = 1L;
 
@@ -238,13 +203,6 @@ public final class JdbcRunStore implements RunStore {
       super(message, cause);
     }
   }
-
-  /**
-   * H2's errors when the process serving a shared store exits: closed at its shutdown, connection
-   * broken, closed; and, while another process takes over, its lock file in use or recently
-   * modified (and no connection in time, above).
-   */
-  private static final java.util.Set<Integer> HANDOVER = java.util.Set.of(90121, 90067, 90098, 8000, 90020);
 
   private <T> T tx1(String what, boolean durable, Work<T> work) {
     try (Connection c = dataSource.getConnection()) {
@@ -261,7 +219,7 @@ public final class JdbcRunStore implements RunStore {
             st.execute("CHECKPOINT");
           } catch (SQLException e) {
             // committed; a serving process that is closing the store writes it out as it closes
-            if (!HANDOVER.contains(e.getErrorCode())) throw new StoreException("run store: cannot checkpoint after " + what + ": " + e.getMessage(), e);
+            if (!Takeover.during(e)) throw new StoreException("run store: cannot checkpoint after " + what + ": " + e.getMessage(), e);
           }
         }
         return t;
@@ -280,7 +238,7 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public void createRun(RunRecord r) {
-    tx("create run " + r.id(), c -> {
+    tx("create run " + r.id(), true, true, c -> { // idempotent: a run already created with the same record is left as it is
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO runs (id, pipeline, pipeline_file, spec_source, spec_sha256, params_json, status, created_at, started_at, finished_at, error, owner_pid, owner_host, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,0)")) {
         ps.setString(1, r.id());
@@ -296,7 +254,12 @@ public final class JdbcRunStore implements RunStore {
         ps.setString(11, r.error());
         setLong(ps, 12, r.ownerPid());
         ps.setString(13, r.ownerHost());
-        ps.executeUpdate();
+        try {
+          ps.executeUpdate();
+        } catch (SQLException e) {
+          RunRecord there = "23505".equals(e.getSQLState()) ? findRun(c, r.id()).orElse(null) : null;
+          if (there == null || there.createdAt() != r.createdAt() || !there.specSha256().equals(r.specSha256())) throw e;
+        }
       }
       return null;
     });
@@ -304,7 +267,8 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public RunRecord claimRun(String runId, int expectedVersion, long pid, String host, long now) {
-    return tx("claim run " + runId, c -> {
+    // idempotent: done again (a commit whose outcome was unknown), the claim finds itself already made
+    return tx("claim run " + runId, true, true, c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "UPDATE runs SET status = 'RUNNING', owner_pid = ?, owner_host = ?, started_at = COALESCE(started_at, ?), finished_at = NULL, error = NULL, version = version + 1 WHERE id = ? AND version = ?")) {
         ps.setLong(1, pid);
@@ -313,6 +277,9 @@ public final class JdbcRunStore implements RunStore {
         ps.setString(4, runId);
         ps.setInt(5, expectedVersion);
         if (ps.executeUpdate() != 1) {
+          RunRecord now2 = findRun(c, runId).orElse(null);
+          boolean ours = now2 != null && now2.status() == RunStatus.RUNNING && Long.valueOf(pid).equals(now2.ownerPid()) && host.equals(now2.ownerHost()) && now2.version() == expectedVersion + 1;
+          if (ours) return now2;
           throw new StoreException("run " + runId + " was changed by another process while this one claimed it; check `kiln show " + runId + "` and try again");
         }
       }
@@ -322,7 +289,7 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public void finishRun(String runId, RunStatus status, String error, long now) {
-    tx("finish run " + runId, c -> {
+    tx("finish run " + runId, true, true, c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "UPDATE runs SET status = ?, error = ?, finished_at = ?, owner_pid = NULL, version = version + 1 WHERE id = ?")) {
         ps.setString(1, status.name());
@@ -374,7 +341,7 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public void saveStepRun(StepRunRecord s) {
-    tx("save step run " + s.runId() + "/" + s.stepKey(), s.status().isTerminal(), c -> {
+    tx("save step run " + s.runId() + "/" + s.stepKey(), s.status().isTerminal(), true, c -> {
       saveStepRun(c, s);
       return null;
     });
@@ -466,7 +433,7 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public void completeStep(StepRunRecord s, List<ArtifactRecord> artifacts, List<LineageEdge> lineage, List<MetricRecord> metrics) {
-    tx("record the end of step " + s.runId() + "/" + s.stepKey(), c -> {
+    tx("record the end of step " + s.runId() + "/" + s.stepKey(), true, true, c -> { // every part is an upsert
       for (ArtifactRecord a : artifacts) insertArtifact(c, a.sha256(), a.size(), a.mediaType(), a.createdAt());
       saveStepRun(c, s);
       insertLineage(c, lineage);
@@ -548,14 +515,37 @@ public final class JdbcRunStore implements RunStore {
   @Override
   public void recordMetrics(List<MetricRecord> metrics) {
     if (metrics.isEmpty()) return;
-    tx("record metrics", c -> {
+    tx("record metrics", true, true, c -> {
       insertMetrics(c, metrics);
       return null;
     });
   }
 
+  /**
+   * Inserts a step attempt's metric points once: points of the same step recorded in the same span
+   * of time (this transaction, done again after a commit whose outcome was unknown) are replaced,
+   * not doubled. An attempt's points are recorded in one transaction, so no other write has points
+   * of that step in that span.
+   */
   private static void insertMetrics(Connection c, List<MetricRecord> metrics) throws SQLException {
     if (metrics.isEmpty()) return;
+    java.util.Map<String, long[]> spans = new java.util.LinkedHashMap<>(); // run \0 step -> {min, max} recorded_at
+    for (MetricRecord m : metrics) {
+      long[] span = spans.computeIfAbsent(m.runId() + "\0" + m.stepKey(), k -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
+      span[0] = Math.min(span[0], m.recordedAt());
+      span[1] = Math.max(span[1], m.recordedAt());
+    }
+    try (PreparedStatement del = c.prepareStatement("DELETE FROM metrics WHERE run_id = ? AND step_key = ? AND recorded_at BETWEEN ? AND ?")) {
+      for (var e : spans.entrySet()) {
+        String[] key = e.getKey().split("\0", 2);
+        del.setString(1, key[0]);
+        del.setString(2, key[1]);
+        del.setLong(3, e.getValue()[0]);
+        del.setLong(4, e.getValue()[1]);
+        del.addBatch();
+      }
+      del.executeBatch();
+    }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO metrics (run_id, step_key, name, step, val, recorded_at) VALUES (?,?,?,?,?,?)")) {
       for (MetricRecord m : metrics) {
         ps.setString(1, m.runId());
@@ -601,7 +591,7 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public void saveState(String runId, String stepKey, String name, String value, long now) {
-    tx("save the state of step " + runId + "/" + stepKey, c -> {
+    tx("save the state of step " + runId + "/" + stepKey, true, true, c -> {
       try (PreparedStatement up = c.prepareStatement("UPDATE step_state SET val = ?, updated_at = ? WHERE run_id = ? AND step_key = ? AND name = ?")) {
         up.setString(1, value);
         up.setLong(2, now);

@@ -60,6 +60,22 @@ abstract class RunStoreContract {
     assertThat(done.paramsJson()).isEqualTo("{\"seed\":7}");
   }
 
+  /** A step's end, recorded again (after a commit whose outcome was unknown), leaves it recorded once. */
+  @Test
+  void recordingAStepsEndTwiceLeavesItOnce() {
+    String id = id();
+    store.createRun(newRun(id, "p", 1000));
+    StepRunRecord s = step(id, "train", RunStatus.SUCCEEDED, "k1", 2000);
+    List<MetricRecord> metrics = List.of(new MetricRecord(id, "train", "loss", 1, 0.5, 1990), new MetricRecord(id, "train", "loss", 2, 0.25, 1995), new MetricRecord(id, "train", "auc", 0, 0.9, 2000));
+    List<ArtifactRecord> arts = List.of(new ArtifactRecord("a".repeat(64), 10, "text/plain", 2000));
+    List<LineageEdge> edges = List.of(new LineageEdge(id, "train", "out", "model", "a".repeat(64)));
+    store.completeStep(s, arts, edges, metrics);
+    store.completeStep(s, arts, edges, metrics);
+    assertThat(store.metrics(id, "train")).hasSize(3);
+    assertThat(store.lineage(id)).hasSize(1);
+    assertThat(store.stepRuns(id)).hasSize(1);
+  }
+
   @Test
   void aStaleClaimIsRefused() {
     String id = id();
