@@ -18,8 +18,11 @@ final class Takeover {
 
   private Takeover() {}
 
-  /** True when {@code e}, or what caused it, is one of those moments. */
+  /** True when {@code e}, or what caused it, is one of those moments (a full disk is not one: it is said at once). */
   static boolean during(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains("No space left on device")) return false;
+    }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLTransientConnectionException) return true;
       if (t instanceof SQLException sql && CODES.contains(sql.getErrorCode())) return true;

@@ -15,6 +15,7 @@ class TakeoverTest {
     assertThat(Takeover.during(new java.sql.SQLTransientConnectionException("no connection in time"))).isTrue();
     assertThat(Takeover.during(new StoreException("x", new SQLException("duplicate key", "23505", 23505)))).isFalse();
     assertThat(Takeover.during(new IllegalStateException("other"))).isFalse();
+    assertThat(Takeover.during(new StoreException("x", new SQLException("Error opening database: No space left on device", "HY000", 8000)))).isFalse();
   }
 
   @Test
