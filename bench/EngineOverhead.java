@@ -6,7 +6,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import dev.kiln.api.KilnPlugin;
 import dev.kiln.engine.Engine;
-import dev.kiln.engine.KilnHome;
+import dev.kiln.engine.home.KilnHome;
 import dev.kiln.engine.builtin.BuiltinPlugin;
 import dev.kiln.engine.exec.RunListener;
 import dev.kiln.engine.exec.RunOptions;

@@ -1,7 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.api.AtomicFiles;
-import dev.kiln.engine.exec.Json;
+import dev.kiln.engine.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.engine.Engine;
 import dev.kiln.engine.diag.Problems;
-import dev.kiln.engine.exec.Json;
+import dev.kiln.engine.json.Json;
 import dev.kiln.engine.spec.PipelineSpec;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;

@@ -3,7 +3,7 @@ package dev.kiln.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.kiln.api.StepType;
-import dev.kiln.engine.StepRegistry;
+import dev.kiln.engine.steps.StepRegistry;
 import dev.kiln.engine.spec.ParamSpec;
 import dev.kiln.engine.spec.PipelineSpec;
 import dev.kiln.engine.spec.StepSpec;

@@ -2,8 +2,8 @@ package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.engine.Engine;
-import dev.kiln.engine.KilnHome;
-import dev.kiln.engine.exec.Json;
+import dev.kiln.engine.home.KilnHome;
+import dev.kiln.engine.json.Json;
 import dev.kiln.engine.models.Provenance;
 import dev.kiln.registry.Actor;
 import dev.kiln.registry.PromotionRefused;

@@ -2,8 +2,8 @@ package dev.kiln.cli;
 
 import dev.kiln.api.DataVersioning;
 import dev.kiln.engine.Engine;
-import dev.kiln.engine.KilnHome;
-import dev.kiln.engine.exec.Json;
+import dev.kiln.engine.home.KilnHome;
+import dev.kiln.engine.json.Json;
 import dev.kiln.registry.DataVersionRecord;
 import dev.kiln.registry.RunRecord;
 import jakarta.inject.Inject;

@@ -1,8 +1,8 @@
 package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.engine.KilnHome;
-import dev.kiln.engine.exec.Json;
+import dev.kiln.engine.home.KilnHome;
+import dev.kiln.engine.json.Json;
 import dev.kiln.registry.RunRecord;
 import dev.kiln.registry.RunStatus;
 import dev.kiln.registry.StepRunRecord;

@@ -2,7 +2,7 @@ package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.api.Sha256;
-import dev.kiln.engine.exec.Json;
+import dev.kiln.engine.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

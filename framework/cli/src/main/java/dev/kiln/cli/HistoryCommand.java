@@ -1,7 +1,7 @@
 package dev.kiln.cli;
 
-import dev.kiln.engine.KilnHome;
-import dev.kiln.engine.exec.Json;
+import dev.kiln.engine.home.KilnHome;
+import dev.kiln.engine.json.Json;
 import dev.kiln.registry.AuditEntry;
 import dev.kiln.registry.ModelRegistry;
 import jakarta.inject.Inject;

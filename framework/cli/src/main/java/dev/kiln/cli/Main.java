@@ -8,7 +8,7 @@ import com.google.inject.Module;
 import com.google.inject.Stage;
 import com.google.inject.spi.Message;
 import dev.kiln.api.KilnPlugin;
-import dev.kiln.engine.KilnHome;
+import dev.kiln.engine.home.KilnHome;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.kiln.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.engine.Engine;
-import dev.kiln.engine.exec.Json;
+import dev.kiln.engine.json.Json;
 import dev.kiln.engine.plan.ExecutionPlan;
 import dev.kiln.engine.plan.StepInstance;
 import dev.kiln.engine.spec.StepSpec;

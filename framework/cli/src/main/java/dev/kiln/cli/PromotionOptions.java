@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.engine.KilnHome;
+import dev.kiln.engine.home.KilnHome;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

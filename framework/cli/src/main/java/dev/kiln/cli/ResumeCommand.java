@@ -1,7 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.engine.Engine;
-import dev.kiln.engine.KilnHome;
+import dev.kiln.engine.home.KilnHome;
 import dev.kiln.engine.exec.RunOptions;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;

@@ -1,7 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.engine.Engine;
-import dev.kiln.engine.KilnHome;
+import dev.kiln.engine.home.KilnHome;
 import dev.kiln.engine.exec.RunOptions;
 import dev.kiln.engine.plan.ExecutionPlan;
 import jakarta.inject.Inject;

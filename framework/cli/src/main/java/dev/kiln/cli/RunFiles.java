@@ -1,9 +1,9 @@
 package dev.kiln.cli;
 
 import dev.kiln.api.Artifact;
-import dev.kiln.engine.KilnHome;
+import dev.kiln.engine.home.KilnHome;
 import dev.kiln.api.AtomicFiles;
-import dev.kiln.engine.exec.Json;
+import dev.kiln.engine.json.Json;
 import dev.kiln.registry.MetricRecord;
 import dev.kiln.registry.StepRunRecord;
 import java.io.IOException;

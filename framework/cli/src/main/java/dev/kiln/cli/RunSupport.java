@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.engine.KilnHome;
+import dev.kiln.engine.home.KilnHome;
 import dev.kiln.engine.exec.RunExecutor;
 import dev.kiln.engine.exec.RunOutcome;
 import dev.kiln.registry.RunStatus;

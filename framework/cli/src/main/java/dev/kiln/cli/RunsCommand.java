@@ -2,8 +2,8 @@ package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.kiln.engine.KilnHome;
-import dev.kiln.engine.exec.Json;
+import dev.kiln.engine.home.KilnHome;
+import dev.kiln.engine.json.Json;
 import dev.kiln.registry.RunRecord;
 import jakarta.inject.Inject;
 import java.time.Instant;

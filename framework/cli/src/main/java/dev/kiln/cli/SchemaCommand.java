@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.engine.StepRegistry;
+import dev.kiln.engine.steps.StepRegistry;
 import dev.kiln.engine.validate.PipelineSchema;
 import jakarta.inject.Inject;
 import java.util.concurrent.Callable;
@@ -20,7 +20,7 @@ final class SchemaCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    spec.commandLine().getOut().println(dev.kiln.engine.exec.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(PipelineSchema.of(registry)));
+    spec.commandLine().getOut().println(dev.kiln.engine.json.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(PipelineSchema.of(registry)));
     return 0;
   }
 }

@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.engine.KilnHome;
+import dev.kiln.engine.home.KilnHome;
 import jakarta.inject.Inject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

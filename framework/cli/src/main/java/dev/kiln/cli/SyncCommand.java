@@ -1,7 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.api.Tracker;
-import dev.kiln.engine.KilnHome;
+import dev.kiln.engine.home.KilnHome;
 import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.List;

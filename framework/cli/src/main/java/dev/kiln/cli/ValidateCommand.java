@@ -4,7 +4,7 @@ import dev.kiln.engine.Engine;
 import dev.kiln.engine.diag.Code;
 import dev.kiln.engine.diag.Problem;
 import dev.kiln.engine.diag.Problems;
-import dev.kiln.engine.yaml.Location;
+import dev.kiln.engine.diag.Location;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kiln.engine.KilnHome;
+import dev.kiln.engine.home.KilnHome;
 import dev.kiln.registry.DataVersionRecord;
 import dev.kiln.registry.LineageEdge;
 import dev.kiln.registry.RunStatus;

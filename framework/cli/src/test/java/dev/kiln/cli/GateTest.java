@@ -3,7 +3,7 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.engine.exec.Json;
+import dev.kiln.engine.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.engine.KilnHome;
+import dev.kiln.engine.home.KilnHome;
 import dev.kiln.registry.MetricRecord;
 import dev.kiln.registry.RunStore;
 import java.nio.charset.StandardCharsets;

@@ -10,7 +10,7 @@ import dev.kiln.api.Output;
 import dev.kiln.api.StepContext;
 import dev.kiln.api.StepResult;
 import dev.kiln.api.StepType;
-import dev.kiln.engine.StepRegistry;
+import dev.kiln.engine.steps.StepRegistry;
 import dev.kiln.engine.builtin.BuiltinPlugin;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -64,7 +64,7 @@ class PluginRegistrationTest {
 
   @Test
   void installedPluginsAreFoundThroughServiceLoader() {
-    StepRegistry registry = Main.injector(new dev.kiln.engine.KilnHome(java.nio.file.Path.of("."), java.util.Map.of()), java.nio.file.Path.of(".")).getInstance(StepRegistry.class);
+    StepRegistry registry = Main.injector(new dev.kiln.engine.home.KilnHome(java.nio.file.Path.of("."), java.util.Map.of()), java.nio.file.Path.of(".")).getInstance(StepRegistry.class);
     assertThat(registry.all()).containsOnlyKeys("kiln/command", "kiln/values", "kiln/tune", "tribuo/ingest", "tribuo/features", "tribuo/train", "tribuo/evaluate", "tribuo/predict", "tribuo/select", "dvc/track", "kiln/validate", "kiln/register", "kiln/export");
   }
 

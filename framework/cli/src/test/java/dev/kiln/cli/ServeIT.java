@@ -3,7 +3,7 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.engine.exec.Json;
+import dev.kiln.engine.json.Json;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;

@@ -34,7 +34,7 @@ class ShippedPipelinesIT {
     }
     assertThat(pipelines).isNotEmpty();
     Cli cli = Cli.in(work);
-    dev.kiln.engine.StepRegistry types = Main.injector(new dev.kiln.engine.KilnHome(work.resolve(".kiln"), java.util.Map.of()), work).getInstance(dev.kiln.engine.StepRegistry.class);
+    dev.kiln.engine.steps.StepRegistry types = Main.injector(new dev.kiln.engine.home.KilnHome(work.resolve(".kiln"), java.util.Map.of()), work).getInstance(dev.kiln.engine.steps.StepRegistry.class);
     return pipelines.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
       String file = "pipelines/" + p.getFileName();
       Cli.Result first = cli.run("run", file, "--json");

@@ -1,9 +1,12 @@
 package dev.kiln.engine;
 
+import dev.kiln.engine.steps.StepRegistry;
+import dev.kiln.engine.home.KilnHome;
+
 import dev.kiln.engine.diag.InvalidInputException;
 import dev.kiln.engine.diag.Problem;
 import dev.kiln.engine.diag.Problems;
-import dev.kiln.engine.exec.Json;
+import dev.kiln.engine.json.Json;
 import dev.kiln.engine.exec.RunExecutor;
 import dev.kiln.engine.exec.RunListener;
 import dev.kiln.engine.exec.RunOptions;
@@ -174,11 +177,7 @@ public final class Engine {
 
   /** This machine's name, as run ownership and the audit log record it. */
   public static String hostName() {
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
-      return "localhost";
-    }
+    return KilnHome.hostName();
   }
 
   /** A resume that cannot proceed; exit code 2 with the message. */

@@ -1,5 +1,8 @@
 package dev.kiln.engine;
 
+import dev.kiln.engine.steps.StepRegistry;
+import dev.kiln.engine.home.KilnHome;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.api.Output;

@@ -10,7 +10,7 @@ import dev.kiln.engine.spec.Durations;
 import dev.kiln.engine.spec.SpecLoader;
 import dev.kiln.engine.spec.Values;
 import dev.kiln.engine.yaml.ListNode;
-import dev.kiln.engine.yaml.Location;
+import dev.kiln.engine.diag.Location;
 import dev.kiln.engine.yaml.MapNode;
 import dev.kiln.engine.yaml.Node;
 import dev.kiln.engine.yaml.ScalarNode;

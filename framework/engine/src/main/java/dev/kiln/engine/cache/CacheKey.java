@@ -1,7 +1,7 @@
 package dev.kiln.engine.cache;
 
 import dev.kiln.engine.artifact.ArtifactStore;
-import dev.kiln.engine.exec.Json;
+import dev.kiln.engine.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;

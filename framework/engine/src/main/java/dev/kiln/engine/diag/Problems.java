@@ -1,6 +1,6 @@
 package dev.kiln.engine.diag;
 
-import dev.kiln.engine.yaml.Location;
+import dev.kiln.engine.diag.Location;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package dev.kiln.engine.exec;
 
+import dev.kiln.engine.resolve.SecretMask;
+
 import dev.kiln.api.Artifact;
 import dev.kiln.api.DataVersioning;
 import dev.kiln.api.StepType;

@@ -1,12 +1,16 @@
 package dev.kiln.engine.exec;
 
+import dev.kiln.engine.json.Json;
+import dev.kiln.engine.resolve.Resolver;
+import dev.kiln.engine.resolve.SecretMask;
+
 import dev.kiln.api.Artifact;
 import dev.kiln.api.ChildRun;
 import dev.kiln.api.StepContext;
 import dev.kiln.api.StepFailure;
 import dev.kiln.api.StepResult;
 import dev.kiln.api.StepType;
-import dev.kiln.engine.StepRegistry;
+import dev.kiln.engine.steps.StepRegistry;
 import dev.kiln.engine.artifact.ArtifactStore;
 import dev.kiln.engine.bind.ParamsBinder;
 import dev.kiln.engine.cache.CacheKey;
@@ -16,7 +20,7 @@ import dev.kiln.engine.plan.ExecutionPlan;
 import dev.kiln.engine.plan.StepInstance;
 import dev.kiln.engine.spec.Durations;
 import dev.kiln.engine.spec.StepSpec;
-import dev.kiln.engine.yaml.Location;
+import dev.kiln.engine.diag.Location;
 import dev.kiln.engine.yaml.MapNode;
 import dev.kiln.engine.yaml.Node;
 import dev.kiln.engine.yaml.ValueNode;

@@ -1,9 +1,12 @@
 package dev.kiln.engine.exec;
 
+import dev.kiln.engine.json.Json;
+import dev.kiln.engine.resolve.SecretMask;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.api.Artifact;
 import dev.kiln.api.Tracker;
-import dev.kiln.engine.KilnHome;
+import dev.kiln.engine.home.KilnHome;
 import dev.kiln.engine.models.Provenance;
 import dev.kiln.engine.plan.ExecutionPlan;
 import dev.kiln.registry.MetricRecord;

@@ -4,7 +4,7 @@ import dev.kiln.api.Artifact;
 import dev.kiln.api.ModelRegistryMirror;
 import dev.kiln.api.Models;
 import dev.kiln.engine.artifact.ArtifactStore;
-import dev.kiln.engine.exec.Json;
+import dev.kiln.engine.json.Json;
 import dev.kiln.registry.DataVersionRecord;
 import dev.kiln.registry.LineageEdge;
 import dev.kiln.registry.ModelRegistry;

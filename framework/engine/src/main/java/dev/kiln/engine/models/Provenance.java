@@ -76,7 +76,7 @@ public final class Provenance {
     else if (ci(env)) name = present(env, "GITHUB_ACTOR") ? env.get("GITHUB_ACTOR") : present(env, "BUILD_USER_ID") ? env.get("BUILD_USER_ID") : "ci";
     else name = user;
     String url = buildUrl(env);
-    String origin = url != null ? url : user + "@" + dev.kiln.engine.Engine.hostName();
+    String origin = url != null ? url : user + "@" + dev.kiln.engine.home.KilnHome.hostName();
     return new Actor(name, origin, gitCommit);
   }
 

@@ -2,7 +2,7 @@ package dev.kiln.engine.plan;
 
 import dev.kiln.engine.diag.Code;
 import dev.kiln.engine.diag.Problems;
-import dev.kiln.engine.exec.Resolver;
+import dev.kiln.engine.resolve.Resolver;
 import dev.kiln.engine.spec.PipelineSpec;
 import dev.kiln.engine.spec.StepSpec;
 import dev.kiln.engine.spec.Values;
@@ -60,7 +60,7 @@ public final class Planner {
   private static Object value(Node v, Map<String, Object> params, StepSpec s, Problems problems) {
     Resolver paramsOnly = new Resolver(params, Map.of(), Map.of(), Map.of(), a -> {
       throw new IllegalStateException("no artifacts exist while planning");
-    }, new dev.kiln.engine.exec.SecretMask());
+    }, new dev.kiln.engine.resolve.SecretMask());
     Node resolved = paramsOnly.resolve(v);
     return resolved instanceof ValueNode vn ? vn.value() : Values.plain(resolved);
   }

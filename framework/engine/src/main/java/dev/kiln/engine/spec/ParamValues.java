@@ -3,7 +3,7 @@ package dev.kiln.engine.spec;
 import dev.kiln.engine.diag.Code;
 import dev.kiln.engine.diag.Problems;
 import dev.kiln.engine.diag.Suggest;
-import dev.kiln.engine.yaml.Location;
+import dev.kiln.engine.diag.Location;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package dev.kiln.engine.spec;
 
-import dev.kiln.engine.yaml.Location;
+import dev.kiln.engine.diag.Location;
 import dev.kiln.engine.yaml.Node;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package dev.kiln.engine.spec;
 
-import dev.kiln.engine.yaml.Location;
+import dev.kiln.engine.diag.Location;
 import dev.kiln.engine.yaml.ScalarNode;
 
 /** Maps an offset inside a scalar back to a line and column of the source. */

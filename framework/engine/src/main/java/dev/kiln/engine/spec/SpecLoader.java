@@ -4,7 +4,7 @@ import dev.kiln.engine.diag.Code;
 import dev.kiln.engine.diag.Problems;
 import dev.kiln.engine.diag.Suggest;
 import dev.kiln.engine.yaml.ListNode;
-import dev.kiln.engine.yaml.Location;
+import dev.kiln.engine.diag.Location;
 import dev.kiln.engine.yaml.MapNode;
 import dev.kiln.engine.yaml.Node;
 import dev.kiln.engine.yaml.ScalarNode;

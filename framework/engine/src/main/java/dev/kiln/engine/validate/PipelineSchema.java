@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.api.Param;
 import dev.kiln.api.StepType;
-import dev.kiln.engine.StepRegistry;
+import dev.kiln.engine.steps.StepRegistry;
 import dev.kiln.engine.bind.ParamsSchema;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;

@@ -2,7 +2,7 @@ package dev.kiln.engine.validate;
 
 import dev.kiln.api.Output;
 import dev.kiln.api.StepType;
-import dev.kiln.engine.StepRegistry;
+import dev.kiln.engine.steps.StepRegistry;
 import dev.kiln.engine.bind.ParamsBinder;
 import dev.kiln.engine.diag.Code;
 import dev.kiln.engine.diag.Problems;
@@ -19,7 +19,7 @@ import dev.kiln.engine.spec.PipelineSpec;
 import dev.kiln.engine.spec.SourceText;
 import dev.kiln.engine.spec.StepSpec;
 import dev.kiln.engine.spec.Values;
-import dev.kiln.engine.yaml.Location;
+import dev.kiln.engine.diag.Location;
 import dev.kiln.engine.yaml.MapNode;
 import dev.kiln.engine.yaml.Node;
 import dev.kiln.engine.yaml.ScalarNode;

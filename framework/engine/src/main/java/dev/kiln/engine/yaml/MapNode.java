@@ -1,5 +1,7 @@
 package dev.kiln.engine.yaml;
 
+import dev.kiln.engine.diag.Location;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.kiln.engine.yaml;
 
+import dev.kiln.engine.diag.Location;
+
 /** A YAML node with the place it came from. */
 public sealed interface Node permits MapNode, ListNode, ScalarNode, ValueNode {
   Location location();

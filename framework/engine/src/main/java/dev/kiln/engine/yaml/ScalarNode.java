@@ -1,5 +1,7 @@
 package dev.kiln.engine.yaml;
 
+import dev.kiln.engine.diag.Location;
+
 /**
  * A scalar as written. {@code kind} is what YAML's core schema makes of it: a quoted scalar is
  * always a string.

@@ -1,5 +1,7 @@
 package dev.kiln.engine.yaml;
 
+import dev.kiln.engine.diag.Location;
+
 /**
  * A value computed from an expression at run time (String, Long, Double, Boolean, List, Map,
  * Artifact or null), standing where the expression was written.

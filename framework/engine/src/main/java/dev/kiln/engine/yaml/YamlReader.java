@@ -1,5 +1,7 @@
 package dev.kiln.engine.yaml;
 
+import dev.kiln.engine.diag.Location;
+
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

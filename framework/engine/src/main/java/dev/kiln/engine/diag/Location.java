@@ -1,4 +1,4 @@
-package dev.kiln.engine.yaml;
+package dev.kiln.engine.diag;
 
 /** A 1-based line and column in a source file; {@code line == 0} means "the whole file". */
 public record Location(String file, int line, int column) implements Comparable<Location> {

@@ -1,4 +1,4 @@
-package dev.kiln.engine;
+package dev.kiln.engine.home;
 
 import dev.kiln.engine.artifact.ArtifactStore;
 import dev.kiln.registry.JdbcRunStore;
@@ -54,5 +54,14 @@ public final class KilnHome implements AutoCloseable {
   public synchronized void close() {
     if (store != null) store.close();
     store = null;
+  }
+
+  /** This machine's name, as run ownership and the audit log record it. */
+  public static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
   }
 }

@@ -1,4 +1,4 @@
-package dev.kiln.engine.exec;
+package dev.kiln.engine.resolve;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +63,7 @@ public final class SecretMask {
   }
 
   /** A value tree masked with its map keys sorted, for a canonical form (cache keys). */
-  Object maskSorted(Object v) {
+  public Object maskSorted(Object v) {
     if (v instanceof String str) return mask(str);
     if (v instanceof List<?> l) return l.stream().map(this::maskSorted).toList();
     if (v instanceof Map<?, ?> m) {

@@ -1,4 +1,4 @@
-package dev.kiln.engine;
+package dev.kiln.engine.steps;
 
 import dev.kiln.api.StepType;
 import jakarta.inject.Inject;

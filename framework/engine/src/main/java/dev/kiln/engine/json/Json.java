@@ -1,4 +1,4 @@
-package dev.kiln.engine.exec;
+package dev.kiln.engine.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

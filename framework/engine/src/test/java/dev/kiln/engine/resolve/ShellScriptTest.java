@@ -1,4 +1,4 @@
-package dev.kiln.engine.exec;
+package dev.kiln.engine.resolve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.kiln.engine.exec;
+package dev.kiln.engine.resolve;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -1,4 +1,6 @@
-package dev.kiln.engine.exec;
+package dev.kiln.engine.resolve;
+
+import dev.kiln.engine.json.Json;
 
 import dev.kiln.api.Artifact;
 import dev.kiln.engine.expr.Evaluator;
