@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param mediaType e.g. {@code text/csv}; {@code application/octet-stream} when unknown
  * @param name the file name it was produced under (informational, not part of its identity)
  */
-public record Artifact(String sha256, long size, String mediaType, String name) {
+public record Artifact(String sha256, long size, String mediaType, String name) implements java.io.Serializable {
   public Artifact {
     Objects.requireNonNull(sha256, "sha256");
     if (!sha256.matches("[0-9a-f]{64}")) {

@@ -67,6 +67,19 @@ public interface StepContext {
   }
 
   /**
+   * {@link #runChild(String, String, Map, ChildRun.Monitor)} with a time limit: a child still
+   * running after {@code timeout} is stopped and ends FAILED ("timed out after ..."). A child goes
+   * through the same lifecycle as a step: it is retried as this step's {@code retry:} says, each
+   * attempt under the limit.
+   *
+   * @param timeout positive, or null for no limit
+   */
+  default ChildRun runChild(String name, String uses, Map<String, Object> with, ChildRun.Monitor monitor, java.time.Duration timeout) throws InterruptedException {
+    if (timeout != null) throw new UnsupportedOperationException("this context cannot limit child steps' time");
+    return runChild(name, uses, with, monitor);
+  }
+
+  /**
    * Durable state of this step instance in this run: what {@link #saveState} recorded, also in
    * earlier attempts and before the run was killed and resumed. A step that records its progress
    * here continues where it stopped instead of starting over.

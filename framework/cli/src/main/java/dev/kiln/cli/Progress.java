@@ -75,6 +75,16 @@ final class Progress implements RunListener {
   }
 
   @Override
+  public synchronized void stepExpanded(String stepId, java.util.List<String> instanceKeys) {
+    total += instanceKeys.size() - 1;
+    if (bar != null) bar.maxHint(total);
+    else {
+      err.println("  expand  " + stepId + " into " + instanceKeys.size() + (instanceKeys.size() == 1 ? " instance" : " instances") + " (for-each)");
+      err.flush();
+    }
+  }
+
+  @Override
   public synchronized void stepFinished(StepRunRecord r) {
     if (r.stepKey().contains("/")) return;
     running.remove(r.stepKey());

@@ -31,6 +31,7 @@ import org.zeroturnaround.exec.stream.LogOutputStream;
  */
 final class CommandStep implements StepType<CommandStep.Params> {
   private static final int STDOUT_VALUE_LIMIT = 64 * 1024;
+  private static final long JSON_OUTPUT_LIMIT = 1 << 20;
 
   record Params(
       @Param(value = "a shell script, run with sh -c (give this or argv); expression values reach it as environment variables, never as shell text", shell = true) String run,
@@ -40,6 +41,7 @@ final class CommandStep implements StepType<CommandStep.Params> {
       @Param("kill the process and its children after this long") Duration timeout,
       @Param("input files or artifacts; their content is part of the cache key") List<Artifact> inputs,
       @Param("output name -> file the process writes; each becomes an artifact") Map<String, String> outputs,
+      @Param("output name -> JSON file the process writes; its content becomes a value output (e.g. a list for for-each:), at most 1 MiB") Map<String, String> jsonOutputs,
       @Param(value = "exit codes that mean success", defaultValue = "[0]") List<Integer> successCodes) {
 
     Params {
@@ -49,6 +51,10 @@ final class CommandStep implements StepType<CommandStep.Params> {
       env = env == null ? Map.of() : env;
       inputs = inputs == null ? List.of() : inputs;
       outputs = outputs == null ? Map.of() : outputs;
+      jsonOutputs = jsonOutputs == null ? Map.of() : jsonOutputs;
+      for (String k : jsonOutputs.keySet()) {
+        if (outputs.containsKey(k)) throw new IllegalArgumentException("output \"" + k + "\" is declared in both outputs and json-outputs");
+      }
       successCodes = successCodes == null || successCodes.isEmpty() ? List.of(0) : successCodes;
     }
   }
@@ -82,7 +88,9 @@ final class CommandStep implements StepType<CommandStep.Params> {
 
   @Override
   public Set<String> outputsNamedBy(Map<String, Object> literalWith) {
-    return StepType.keysOf(literalWith, "outputs");
+    Set<String> names = new java.util.LinkedHashSet<>(StepType.keysOf(literalWith, "outputs"));
+    names.addAll(StepType.keysOf(literalWith, "json-outputs"));
+    return names;
   }
 
   @Override
@@ -166,6 +174,19 @@ final class CommandStep implements StepType<CommandStep.Params> {
         continue;
       }
       b.output(o.getKey(), ctx.storeArtifact(f, null));
+    }
+    for (Map.Entry<String, String> o : p.jsonOutputs().entrySet()) {
+      Path f = dir.resolve(o.getValue());
+      if (!Files.isRegularFile(f)) {
+        missing.add(o.getValue());
+        continue;
+      }
+      if (Files.size(f) > JSON_OUTPUT_LIMIT) throw new StepFailure("json output " + o.getKey() + " (" + o.getValue() + ") is " + Files.size(f) + " bytes; at most 1 MiB (write larger data to an artifact with outputs:)", false);
+      try {
+        b.output(o.getKey(), dev.kiln.engine.json.Json.MAPPER.readValue(f.toFile(), Object.class));
+      } catch (com.fasterxml.jackson.core.JacksonException e) {
+        throw new StepFailure("json output " + o.getKey() + " (" + o.getValue() + ") is not valid JSON: " + e.getOriginalMessage(), false);
+      }
     }
     if (!missing.isEmpty()) {
       throw new StepFailure("the command succeeded but did not write its declared outputs: " + String.join(", ", missing) + " (relative to " + dir + ")");

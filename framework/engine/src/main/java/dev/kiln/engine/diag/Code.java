@@ -38,6 +38,8 @@ public enum Code {
   E151("invalid duration"),
   E152("invalid matrix"),
   E153("invalid condition"),
+  E154("invalid for-each"),
+  E155("invalid max-parallel"),
   W201("unused param"),
   W202("shadowed name");
 

@@ -1,5 +1,7 @@
 package dev.kiln.engine.exec;
 
+import java.util.List;
+
 import dev.kiln.engine.plan.ExecutionPlan;
 import dev.kiln.registry.RunStatus;
 import dev.kiln.registry.StepRunRecord;
@@ -18,6 +20,9 @@ public interface RunListener {
   default void stepProgress(String stepKey, long done, long total, String message) {}
 
   default void stepFinished(StepRunRecord record) {}
+
+  /** A for-each step's list is known: it runs as these instances (in place of the one it was planned as). */
+  default void stepExpanded(String stepId, List<String> instanceKeys) {}
 
   default void runFinished(String runId, RunStatus status, String error) {}
 
@@ -54,6 +59,12 @@ public interface RunListener {
       public void stepFinished(StepRunRecord record) {
         a.stepFinished(record);
         b.stepFinished(record);
+      }
+
+      @Override
+      public void stepExpanded(String stepId, List<String> instanceKeys) {
+        a.stepExpanded(stepId, instanceKeys);
+        b.stepExpanded(stepId, instanceKeys);
       }
 
       @Override

@@ -20,7 +20,10 @@ public record ExecutionPlan(
     return stepOrder.stream().flatMap(s -> instances.get(s).stream()).toList();
   }
 
+  /** How many instances the run has as planned; a for-each step, not yet expanded, counts as one. */
   public int size() {
-    return instances.values().stream().mapToInt(List::size).sum();
+    int n = 0;
+    for (var e : instances.entrySet()) n += spec.steps().get(e.getKey()).expandsAtRunTime() ? 1 : e.getValue().size();
+    return n;
   }
 }

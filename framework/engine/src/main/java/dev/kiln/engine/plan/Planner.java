@@ -33,6 +33,7 @@ public final class Planner {
   }
 
   private List<StepInstance> expand(StepSpec s, Map<String, Object> params, Problems problems) {
+    if (s.expandsAtRunTime()) return List.of(); // for-each: the scheduler expands it once its list is known
     if (!s.fansOut()) return List.of(new StepInstance(s.id(), s.id(), 0, Map.of()));
     List<Map<String, Object>> combos = new ArrayList<>();
     combos.add(new LinkedHashMap<>());

@@ -36,6 +36,7 @@ public final class Resolver {
 
   private final Map<String, Object> params;
   private final Map<String, Object> matrix;
+  private final Map<String, Object> each;
   private final Map<String, Map<String, Object>> stepOutputs;
   private final Map<String, String> env;
   private final Function<Artifact, Path> artifactPath;
@@ -46,8 +47,17 @@ public final class Resolver {
    * @param secrets collects the values of every secret resolved, for masking
    */
   public Resolver(Map<String, Object> params, Map<String, Object> matrix, Map<String, Map<String, Object>> stepOutputs, Map<String, String> env, Function<Artifact, Path> artifactPath, SecretMask secrets) {
+    this(params, matrix, Map.of(), stepOutputs, env, artifactPath, secrets);
+  }
+
+  /**
+   * @param each a {@code for-each:} instance's item: {@code index} -> its position, {@code value}
+   *     -> the item; empty for other steps
+   */
+  public Resolver(Map<String, Object> params, Map<String, Object> matrix, Map<String, Object> each, Map<String, Map<String, Object>> stepOutputs, Map<String, String> env, Function<Artifact, Path> artifactPath, SecretMask secrets) {
     this.params = params;
     this.matrix = matrix;
+    this.each = each;
     this.stepOutputs = stepOutputs;
     this.env = env;
     this.artifactPath = artifactPath;
@@ -190,6 +200,16 @@ public final class Resolver {
         return params.get(p.get(1));
       case "matrix":
         return matrix.get(p.get(1));
+      case "each": {
+        if (each.isEmpty()) throw new ResolveError("each." + String.join(".", p.subList(1, p.size())) + " is only available in a step with for-each:");
+        Object v = each.get(p.get(1));
+        for (int i = 2; i < p.size(); i++) {
+          if (!(v instanceof Map<?, ?> m)) throw new ResolveError(String.join(".", p.subList(0, i)) + " is not a mapping, so it has no field \"" + p.get(i) + "\"");
+          if (!m.containsKey(p.get(i))) throw new ResolveError(String.join(".", p.subList(0, i)) + " has no field \"" + p.get(i) + "\"" + (m.isEmpty() ? "" : "; it has " + String.join(", ", m.keySet().stream().map(String::valueOf).toList())));
+          v = m.get(p.get(i));
+        }
+        return v;
+      }
       case "env": {
         String v = env.get(p.get(1));
         if (v == null) throw new ResolveError("environment variable " + p.get(1) + " is not set; export it before running");

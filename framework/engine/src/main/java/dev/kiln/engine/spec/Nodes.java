@@ -31,13 +31,14 @@ public final class Nodes {
     }
   }
 
-  /** Every expression a step holds: in with, env, if and matrix values. */
+  /** Every expression a step holds: in with, env, if, for-each and matrix values. */
   public static List<Found> expressions(StepSpec s) {
     String path = "steps." + s.id();
     List<Found> out = new ArrayList<>();
     if (s.with() != null) out.addAll(expressions(s.with(), path + ".with"));
     s.env().forEach((k, v) -> out.addAll(expressions(v, path + ".env." + k)));
     if (s.condition() != null && s.condition().hasExpression()) out.add(new Found(s.condition(), path + ".if"));
+    if (s.forEach() != null) out.add(new Found(s.forEach(), path + ".for-each"));
     s.matrix().forEach((k, vs) -> {
       for (int i = 0; i < vs.size(); i++) out.addAll(expressions(vs.get(i), path + ".matrix." + k + "[" + i + "]"));
     });

@@ -31,7 +31,7 @@ public final class SpecLoader {
 
   private static final Set<String> TOP = Set.of("name", "description", "params", "env", "tracking", "steps");
   private static final Set<String> STEP =
-      Set.of("uses", "name", "description", "with", "needs", "if", "retry", "timeout", "cache", "matrix", "env");
+      Set.of("uses", "name", "description", "with", "needs", "if", "retry", "timeout", "cache", "matrix", "env", "for-each", "max-parallel");
   private static final Set<String> PARAM_DECL = Set.of("type", "default", "min", "max", "choices", "description");
   private static final Set<String> RETRY = Set.of("attempts", "backoff", "factor");
 
@@ -278,8 +278,28 @@ public final class SpecLoader {
       }
     }
     Map<String, Node> env = env(m.get("env"), path + ".env", p);
+    ScalarNode forEach = null;
+    Node fe = m.get("for-each");
+    if (fe != null) {
+      if (fe instanceof ScalarNode s && s.hasExpression()) {
+        forEach = s;
+        if (mx != null) p.add(fe.location(), Code.E154, path + ".for-each", "a step has matrix: or for-each:, not both", "fan out over one list: compute the combinations in a step and use for-each:");
+      } else {
+        p.add(fe.location(), Code.E154, path + ".for-each", "for-each must be an expression over a list output, found " + describe(fe), "write e.g. for-each: ${{ steps.regions.outputs.items }}");
+      }
+    }
+    Integer maxParallel = null;
+    Node mp = m.get("max-parallel");
+    if (mp != null) {
+      if (mp instanceof ScalarNode s && s.kind() == ScalarNode.Kind.INT && (Long) s.value() >= 1 && (Long) s.value() <= 10_000) {
+        maxParallel = ((Long) s.value()).intValue();
+        if (mx == null && fe == null) p.add(mp.location(), Code.E155, path + ".max-parallel", "max-parallel bounds a fan-out, but this step has no matrix: or for-each:", "remove max-parallel:, or add matrix: or for-each:");
+      } else {
+        p.add(mp.location(), Code.E155, path + ".max-parallel", "max-parallel must be a whole number from 1 to 10000, found " + describe(mp), "write e.g. max-parallel: 4");
+      }
+    }
     if (uses == null) return Optional.empty();
-    return Optional.of(new StepSpec(id, entry.keyLocation(), uses, usesAt, with, List.copyOf(needs), condition, retry, timeout, cache, matrix, mx == null ? null : mx.location(), env));
+    return Optional.of(new StepSpec(id, entry.keyLocation(), uses, usesAt, with, List.copyOf(needs), condition, retry, timeout, cache, matrix, mx == null ? null : mx.location(), env, forEach, maxParallel));
   }
 
   private RetrySpec retry(Node node, String path, Problems p) {

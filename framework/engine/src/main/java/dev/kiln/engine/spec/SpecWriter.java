@@ -54,11 +54,13 @@ public final class SpecWriter {
       }
       if (s.timeout() != null) st.put("timeout", Durations.format(s.timeout()));
       if (!s.cache()) st.put("cache", false);
-      if (s.fansOut()) {
+      if (!s.matrix().isEmpty()) {
         Map<String, Object> mx = new LinkedHashMap<>();
         s.matrix().forEach((k, vs) -> mx.put(k, vs.stream().map(Values::plain).toList()));
         st.put("matrix", mx);
       }
+      if (s.forEach() != null) st.put("for-each", s.forEach().value());
+      if (s.maxParallel() != null) st.put("max-parallel", s.maxParallel());
       if (!s.env().isEmpty()) st.put("env", plain(s.env()));
       if (s.with() != null && !s.with().entries().isEmpty()) st.put("with", Values.plain(s.with()));
       steps.put(s.id(), st);

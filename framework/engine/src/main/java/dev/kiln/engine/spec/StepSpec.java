@@ -17,6 +17,9 @@ import java.util.Map;
  * @param condition the {@code if:} scalar, or null
  * @param matrix axis name -> values; empty when the step does not fan out
  * @param env extra environment variables for the step (values may hold expressions)
+ * @param forEach the {@code for-each:} expression over a list a step computes, or null: one
+ *     instance per item, expanded when the list is known
+ * @param maxParallel how many of the step's instances may run at once, or null for no bound
  */
 public record StepSpec(
     String id,
@@ -31,12 +34,25 @@ public record StepSpec(
     boolean cache,
     Map<String, List<Node>> matrix,
     Location matrixLocation,
-    Map<String, Node> env) {
+    Map<String, Node> env,
+    ScalarNode forEach,
+    Integer maxParallel) {
+
+  /** A step without {@code for-each:} or {@code max-parallel:}. */
+  public StepSpec(String id, Location location, String uses, Location usesLocation, MapNode with, List<Need> needs, ScalarNode condition, RetrySpec retry, Duration timeout, boolean cache, Map<String, List<Node>> matrix, Location matrixLocation, Map<String, Node> env) {
+    this(id, location, uses, usesLocation, with, needs, condition, retry, timeout, cache, matrix, matrixLocation, env, null, null);
+  }
 
   /** A {@code needs:} entry. */
   public record Need(String step, Location location) {}
 
+  /** Whether the step runs as several instances whose outputs downstream steps see as lists. */
   public boolean fansOut() {
-    return !matrix.isEmpty();
+    return !matrix.isEmpty() || forEach != null;
+  }
+
+  /** Whether its instances are known only when the run reaches it ({@code for-each:}). */
+  public boolean expandsAtRunTime() {
+    return forEach != null;
   }
 }

@@ -86,6 +86,8 @@ public final class PipelineSchema {
     sp.set("timeout", duration());
     sp.putObject("cache").put("type", "boolean");
     sp.putObject("matrix").put("type", "object").put("minProperties", 1).putObject("additionalProperties").put("type", "array").put("minItems", 1);
+    sp.putObject("for-each").put("type", "string").put("pattern", "^\\s*\\$\\{\\{.*\\}\\}\\s*$").put("description", "one instance per item of a list a step computes, e.g. ${{ steps.list.outputs.items }}");
+    sp.putObject("max-parallel").put("type", "integer").put("minimum", 1).put("maximum", 10000);
     sp.putObject("env").put("type", "object");
     // per step type: `with` must match its params
     ArrayNode allOf = step.putArray("allOf");

@@ -77,6 +77,7 @@ public final class Validator {
       }
       checkMatrixSize(step, problems);
       checkExpressions(spec, step, Nodes.expressions(step), source, usedParams, problems);
+      if (step.forEach() != null) checkForEach(spec, step, source, problems);
     }
     StepGraph graph = new StepGraph(spec);
     graph.cycle().ifPresent(cycle -> {
@@ -154,8 +155,9 @@ public final class Validator {
           problems.add(at, Code.E136, path, "secrets cannot be used in " + (inIf ? "if:" : "matrix:") + ", found secrets." + p.get(1), "a secret may only flow into a step's with: or env:, where it is masked");
         }
       }
+      case "each" -> checkEachRef(step, r, at, path, problems);
       case "matrix" -> {
-        if (step == null || !step.fansOut()) {
+        if (step == null || step.matrix().isEmpty()) {
           problems.add(at, Code.E135, path, "matrix." + (p.size() > 1 ? p.get(1) : "") + " is only available in a step with a matrix:, found it in " + (step == null ? "the pipeline env" : "step \"" + step.id() + "\" which has none"), "add matrix: to the step, or use params");
         } else if (inMatrix) {
           problems.add(at, Code.E135, path, "matrix values cannot reference the matrix itself", null);
@@ -167,6 +169,59 @@ public final class Validator {
       case "steps" -> checkStepRef(spec, step, r, at, path, inMatrix, problems);
       default -> problems.add(at, Code.E134, path, "unknown context \"" + r.context() + "\" in ${{ " + r + " }}", "expressions start with params., steps., env., secrets. or matrix.");
     }
+  }
+
+  private static void checkEachRef(StepSpec step, Expr.Ref r, Location at, String path, Problems problems) {
+    List<String> p = r.path();
+    if (step == null || step.forEach() == null) {
+      problems.add(at, Code.E154, path, r + " is only available in a step with for-each:, found it in " + (step == null ? "the pipeline env" : "step \"" + step.id() + "\" which has none"), "add for-each: ${{ steps.<id>.outputs.<list> }} to the step");
+    } else if (path.endsWith(".for-each")) {
+      problems.add(at, Code.E154, path, "for-each cannot reference each itself", null);
+    } else if (p.size() < 2 || !(p.get(1).equals("value") || p.get(1).equals("index")) || (p.get(1).equals("index") && p.size() > 2)) {
+      problems.add(at, Code.E154, path, "an item reference is each.value (or each.value.<field>) or each.index, found \"" + r + "\"", null);
+    }
+  }
+
+  /** What can be known offline about a for-each list: one expression over a list. */
+  private void checkForEach(PipelineSpec spec, StepSpec step, SourceText source, Problems problems) {
+    ScalarNode fe = step.forEach();
+    String path = "steps." + step.id() + ".for-each";
+    Template t;
+    try {
+      t = Template.parse(fe.text());
+    } catch (ExprSyntaxError e) {
+      return; // reported with the step's other expressions
+    }
+    if (!t.isSingleExpression() || !(t.expressions().get(0).expr() instanceof Expr.Ref r)) {
+      problems.add(fe.location(), Code.E154, path, "for-each must be one reference to a list, found \"" + fe.text() + "\"", "write e.g. for-each: ${{ steps.regions.outputs.items }}");
+      return;
+    }
+    Location at = source.at(fe, r.offset());
+    List<String> p = r.path();
+    if (r.context().equals("params") || r.context().equals("steps") || r.context().equals("each")) {
+      if (!r.context().equals("steps") || p.size() != 4) return; // params may hold lists; other problems are reported as references
+      StepSpec other = spec.steps().get(p.get(1));
+      if (other == null || other.fansOut()) return; // a fan-out's outputs are lists (fan-in)
+      StepType<?> type = registry.find(other.uses()).orElse(null);
+      if (type == null) return;
+      for (dev.kiln.api.Output o : type.outputs()) {
+        if (o.name().equals(p.get(3)) && o.kind() == dev.kiln.api.Output.Kind.ARTIFACT) {
+          problems.add(at, Code.E154, path, "for-each needs a list, but steps." + p.get(1) + ".outputs." + p.get(3) + " is a file (" + other.uses() + ")", "publish the items as a value output, e.g. kiln/command's json-outputs: or kiln/values");
+          return;
+        }
+      }
+      if (other.with() != null && "kiln/values".equals(other.uses())) {
+        Object values = Values.plain(other.with()) instanceof Map<?, ?> w ? w.get("values") : null;
+        if (values instanceof Map<?, ?> vm && vm.containsKey(p.get(3))) {
+          Object v = vm.get(p.get(3));
+          if (!(v instanceof List<?>) && !(v instanceof String sv && sv.contains("${{"))) {
+            problems.add(at, Code.E154, path, "for-each needs a list, but steps." + p.get(1) + ".outputs." + p.get(3) + " is not a list", "give a list, e.g. " + p.get(3) + ": [a, b]");
+          }
+        }
+      }
+      return;
+    }
+    problems.add(at, Code.E154, path, "for-each lists come from params. or steps.<id>.outputs., found \"" + r + "\"", "write e.g. for-each: ${{ steps.regions.outputs.items }}");
   }
 
   private void checkStepRef(PipelineSpec spec, StepSpec step, Expr.Ref r, Location at, String path, boolean inMatrix, Problems problems) {
