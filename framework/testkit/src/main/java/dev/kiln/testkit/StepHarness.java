@@ -38,13 +38,9 @@ import java.util.stream.Stream;
  * {@code with:} offline, as {@code kiln validate} would.
  *
  * <pre>{@code
- * @TempDir Path dir;
- *
- * @Test
- * void greetsByName() {
- *   StepOutcome out = StepHarness.of(new GreetStep(), dir).run("who: Ada").assertSucceeded();
- *   assertThat(out.value("greeting")).isEqualTo("hello Ada");
- * }
+ * // in a JUnit test, with tempDir a @TempDir
+ * StepOutcome out = StepHarness.of(new GreetStep(), tempDir).run("who: Ada").assertSucceeded();
+ * assertThat(out.value("greeting")).isEqualTo("hello Ada!");
  * }</pre>
  *
  * <p>What a run gets:

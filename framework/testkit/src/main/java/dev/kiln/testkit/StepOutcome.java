@@ -80,7 +80,7 @@ public final class StepOutcome {
 
   /** Output {@code name}; fails the test when the step has no such output. */
   public Object value(String name) {
-    if (!outputs.containsKey(name)) throw new AssertionError("step " + stepId + " has no output \"" + name + "\"; its outputs are " + outputs.keySet());
+    if (!outputs.containsKey(name)) throw new AssertionError("step " + stepId + " has no output \"" + name + "\"; its outputs are " + new java.util.TreeSet<>(outputs.keySet()));
     return outputs.get(name);
   }
 

@@ -15,7 +15,15 @@ class GoldenFileTest {
   @Test
   void aMissingGoldenFileIsWrittenLocally() throws Exception {
     Path f = dir.resolve("golden/out.txt");
-    new GoldenFile(f, false, false).assertMatches("a\nb\n");
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      new GoldenFile(f, false, false).assertMatches("a\nb\n");
+    } finally {
+      System.setErr(err);
+    }
+    assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("golden file " + f + " written; review it and commit it" + System.lineSeparator());
     assertThat(Files.readString(f)).isEqualTo("a\nb\n");
     new GoldenFile(f, false, false).assertMatches("a\r\nb\r\n");
   }

@@ -202,4 +202,35 @@ class StepHarnessTest {
     assertThat(out.outputsText()).isEqualTo("echo: \"hi\"\nfile: artifact text/plain 2 bytes sha256:" + sha + "\n");
     assertThat(out.outputsText(Set.of("file", "echo"))).isEqualTo("echo: value (not compared)\nfile: artifact text/plain\n");
   }
+
+  @Test
+  void askingForAnOutputTheStepDoesNotHaveNamesTheOnesItHas() {
+    StepOutcome out = harness().run("text: hi").assertSucceeded();
+    assertThatThrownBy(() -> out.value("echoes")).isInstanceOf(AssertionError.class)
+        .hasMessage("step step has no output \"echoes\"; its outputs are [echo, file]");
+    assertThatThrownBy(() -> out.artifact("echo")).isInstanceOf(AssertionError.class)
+        .hasMessage("output \"echo\" of step step is not an artifact, found hi");
+  }
+
+  @Test
+  void aFailedStepsAssertionShowsItsLastLogLines() {
+    StepOutcome out = harness().stepId("echo").run("text: a\nfail: no disk");
+    assertThat(out.status()).isEqualTo(StepOutcome.Status.FAILED);
+    assertThatThrownBy(out::assertSucceeded).hasMessage("step echo did not succeed: FAILED: dev.kiln.api.StepFailure: no disk");
+    StepOutcome logged = StepHarness.of(new dev.kiln.api.StepType<EchoStep.Params>() {
+      @Override
+      public Info<EchoStep.Params> info() {
+        return new Info<>("test/broken", "fails", EchoStep.Params.class, "1", List.of());
+      }
+
+      @Override
+      public dev.kiln.api.StepResult execute(EchoStep.Params p, dev.kiln.api.StepContext ctx) {
+        ctx.log("reading");
+        ctx.log("giving up");
+        throw new IllegalStateException("bad state");
+      }
+    }, dir.resolve("work")).run("text: a");
+    assertThatThrownBy(logged::assertSucceeded)
+        .hasMessage("step step did not succeed: FAILED: java.lang.IllegalStateException: bad state\nlast log lines:\n  reading\n  giving up");
+  }
 }
