@@ -18,15 +18,13 @@ public interface StepType<P extends Record> {
 
   /**
    * Everything {@code kiln plugins}, {@code kiln schema}, validation and the cache key need to know
-   * about this step type, declared once. Implementations typically return a constant:
+   * about this step type, declared once. It is asked for often, so keep it a literal (or a
+   * constant) with no work behind it:
    *
    * <pre>{@code
-   * private static final Info<Params> INFO = new Info<>(
-   *     "acme/greet", "Says hello", Params.class, "1",
-   *     List.of(Output.value("greeting", "the greeting")));
-   *
    * public Info<Params> info() {
-   *   return INFO;
+   *   return new Info<>("acme/greet", "Says hello", Params.class, "1",
+   *       List.of(Output.value("greeting", "the greeting")));
    * }
    * }</pre>
    */
