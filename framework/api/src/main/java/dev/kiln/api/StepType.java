@@ -16,23 +16,68 @@ import java.util.Set;
  */
 public interface StepType<P extends Record> {
 
-  /** {@code <plugin>/<name>}, e.g. {@code kiln/command}. */
-  String name();
+  /**
+   * Everything {@code kiln plugins}, {@code kiln schema}, validation and the cache key need to know
+   * about this step type, declared once. It is asked for often, so keep it a literal (or a
+   * constant) with no work behind it:
+   *
+   * <pre>{@code
+   * public Info<Params> info() {
+   *   return new Info<>("acme/greet", "Says hello", Params.class, "1",
+   *       List.of(Output.value("greeting", "the greeting")));
+   * }
+   * }</pre>
+   */
+  Info<P> info();
 
-  /** One line for {@code kiln plugins}. */
-  String description();
+  /** {@code <plugin>/<name>}, e.g. {@code kiln/command}; from {@link #info()}. */
+  default String name() {
+    return info().name();
+  }
 
-  /** The record a step's {@code with:} block binds to. */
-  Class<P> paramsType();
+  /** One line for {@code kiln plugins}; from {@link #info()}. */
+  default String description() {
+    return info().description();
+  }
+
+  /** The record a step's {@code with:} block binds to; from {@link #info()}. */
+  default Class<P> paramsType() {
+    return info().paramsType();
+  }
+
+  /** The implementation's version, part of every cache key; from {@link #info()}. */
+  default String version() {
+    return info().version();
+  }
+
+  /** Outputs every step of this type produces; from {@link #info()}. */
+  default List<Output> outputs() {
+    return info().outputs();
+  }
 
   /**
-   * The implementation's version. It is part of every cache key, so bump it whenever a change
-   * to {@link #execute} can change what the step produces.
+   * A step type's declaration.
+   *
+   * @param name {@code <plugin>/<name>}, e.g. {@code kiln/command}
+   * @param description one line for {@code kiln plugins}
+   * @param paramsType the record a step's {@code with:} block binds to
+   * @param version the implementation's version. It is part of every cache key, so bump it
+   *     whenever a change to {@link #execute} can change what the step produces
+   * @param outputs outputs every step of this type produces (more may be named by the step's
+   *     params, see {@link #outputsNamedBy})
+   * @param <P> the params record
    */
-  String version();
-
-  /** Outputs every step of this type produces. */
-  List<Output> outputs();
+  record Info<P extends Record>(String name, String description, Class<P> paramsType, String version, List<Output> outputs) {
+    public Info {
+      if (name == null || name.indexOf('/') <= 0 || name.endsWith("/")) {
+        throw new IllegalArgumentException("a step type's name is <plugin>/<name>, e.g. acme/greet; found " + (name == null ? "nothing" : "\"" + name + "\""));
+      }
+      if (description == null) throw new IllegalArgumentException("step type " + name + " needs a description (one line for kiln plugins)");
+      if (paramsType == null) throw new IllegalArgumentException("step type " + name + " needs a params record type");
+      if (version == null || version.isBlank()) throw new IllegalArgumentException("step type " + name + " needs a version (it is part of every cache key)");
+      outputs = List.copyOf(outputs == null ? List.of() : outputs);
+    }
+  }
 
   /**
    * Outputs named by the step's own literal params (e.g. the keys of {@code kiln/command}'s

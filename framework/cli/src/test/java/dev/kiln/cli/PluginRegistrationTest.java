@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import dev.kiln.api.KilnPlugin;
-import dev.kiln.api.Output;
 import dev.kiln.api.StepContext;
 import dev.kiln.api.StepResult;
 import dev.kiln.api.StepType;
@@ -28,11 +27,7 @@ class PluginRegistrationTest {
     @Override
     protected void configure() {
       step(new StepType<NoParams>() {
-        @Override public String name() { return "kiln/command"; }
-        @Override public String description() { return "impostor"; }
-        @Override public Class<NoParams> paramsType() { return NoParams.class; }
-        @Override public String version() { return "1"; }
-        @Override public List<Output> outputs() { return List.of(); }
+        @Override public Info<NoParams> info() { return new Info<>("kiln/command", "impostor", NoParams.class, "1", List.of()); }
         @Override public StepResult execute(NoParams p, StepContext ctx) { return StepResult.empty(); }
       });
     }
@@ -52,11 +47,7 @@ class PluginRegistrationTest {
 
     private static StepType<NoParams> typeNamed(String name) {
       return new StepType<>() {
-        @Override public String name() { return name; }
-        @Override public String description() { return ""; }
-        @Override public Class<NoParams> paramsType() { return NoParams.class; }
-        @Override public String version() { return "1"; }
-        @Override public List<Output> outputs() { return List.of(); }
+        @Override public Info<NoParams> info() { return new Info<>(name, "", NoParams.class, "1", List.of()); }
         @Override public StepResult execute(NoParams p, StepContext ctx) { return StepResult.empty(); }
       };
     }

@@ -41,11 +41,7 @@ class ExecutorTest {
     final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     volatile String version = "1";
 
-    @Override public String name() { return "test/probe"; }
-    @Override public String description() { return "test probe"; }
-    @Override public Class<Params> paramsType() { return Params.class; }
-    @Override public String version() { return version; }
-    @Override public List<Output> outputs() { return List.of(Output.value("text", "the text"), Output.value("all", "items joined")); }
+    @Override public Info<Params> info() { return new Info<>("test/probe", "test probe", Params.class, version, List.of(Output.value("text", "the text"), Output.value("all", "items joined"))); }
 
     @Override
     public StepResult execute(Params p, StepContext ctx) throws Exception {

@@ -51,32 +51,17 @@ final class ExportStep implements StepType<ExportStep.Params> {
   }
 
   @Override
-  public String name() {
-    return "kiln/export";
-  }
-
-  @Override
-  public String description() {
-    return "Writes a self-contained deployment bundle: Tribuo model, feature transform, model card, ONNX where supported, manifest with checksums";
-  }
-
-  @Override
-  public Class<Params> paramsType() {
-    return Params.class;
-  }
-
-  @Override
-  public String version() {
-    return "1";
-  }
-
-  @Override
-  public List<Output> outputs() {
-    return List.of(
-        Output.artifact("bundle", "the deployment bundle (zip): model.tribuo, transform.json, card.json, model.onnx when exported, kiln-export.json, README.md"),
-        Output.artifact("onnx", "the ONNX graph alone (only when exported)"),
-        Output.value("onnx-exported", "true when the bundle holds an ONNX graph"),
-        Output.value("files", "the bundle's files"));
+  public Info<Params> info() {
+    return new Info<>(
+        "kiln/export",
+        "Writes a self-contained deployment bundle: Tribuo model, feature transform, model card, ONNX where supported, manifest with checksums",
+        Params.class,
+        "1",
+        List.of(
+            Output.artifact("bundle", "the deployment bundle (zip): model.tribuo, transform.json, card.json, model.onnx when exported, kiln-export.json, README.md"),
+            Output.artifact("onnx", "the ONNX graph alone (only when exported)"),
+            Output.value("onnx-exported", "true when the bundle holds an ONNX graph"),
+            Output.value("files", "the bundle's files")));
   }
 
   @Override
@@ -130,7 +115,6 @@ final class ExportStep implements StepType<ExportStep.Params> {
     String s = n == null ? "model" : n.toString().replaceAll("[^A-Za-z0-9_.-]", "-");
     return s.isEmpty() || !Character.isLetterOrDigit(s.charAt(0)) ? "model" : s;
   }
-
 
   private static Map<String, Object> manifest(String name, Artifact source, ModelBundle bundle, Map<String, byte[]> files, Optional<OnnxExport> onnx, String noOnnx) {
     Transform tf = bundle.transform();

@@ -38,37 +38,22 @@ final class RegisterStep implements StepType<RegisterStep.Params> {
   }
 
   @Override
-  public String name() {
-    return "kiln/register";
-  }
-
-  @Override
-  public String description() {
-    return "Registers a model version with its lineage in Kiln's registry (mirrored to MLflow's when tracking is on)";
-  }
-
-  @Override
-  public Class<Params> paramsType() {
-    return Params.class;
-  }
-
-  @Override
-  public String version() {
-    return "1";
+  public Info<Params> info() {
+    return new Info<>(
+        "kiln/register",
+        "Registers a model version with its lineage in Kiln's registry (mirrored to MLflow's when tracking is on)",
+        Params.class,
+        "1",
+        List.of(
+            Output.value("version", "the version number"),
+            Output.value("uri", "models:/<name>/<version>"),
+            Output.value("name", "the registered model's name")));
   }
 
   /** Registering is the point of the step: it runs every time (and is idempotent per bundle). */
   @Override
   public boolean cacheable() {
     return false;
-  }
-
-  @Override
-  public List<Output> outputs() {
-    return List.of(
-        Output.value("version", "the version number"),
-        Output.value("uri", "models:/<name>/<version>"),
-        Output.value("name", "the registered model's name"));
   }
 
   @Override

@@ -99,39 +99,24 @@ final class ValidateStep implements StepType<ValidateStep.Params> {
   }
 
   @Override
-  public String name() {
-    return "kiln/validate";
-  }
-
-  @Override
-  public String description() {
-    return "Judges a candidate model against thresholds and the current champion; stores the blessing the promotion gate requires";
-  }
-
-  @Override
-  public Class<Params> paramsType() {
-    return Params.class;
-  }
-
-  @Override
-  public String version() {
-    return "1";
+  public Info<Params> info() {
+    return new Info<>(
+        "kiln/validate",
+        "Judges a candidate model against thresholds and the current champion; stores the blessing the promotion gate requires",
+        Params.class,
+        "1",
+        List.of(
+            Output.value("blessed", "true when every check that ran passed"),
+            Output.artifact("report", "every check with its value, threshold and outcome (JSON)"),
+            Output.artifact("html", "the same as a page"),
+            Output.value("failed", "the names of the failed checks"),
+            Output.value("champion-version", "the champion's version compared with, or 0 when there was none")));
   }
 
   /** The verdict depends on the registry's champion, which is not part of the cache key: validate every time. */
   @Override
   public boolean cacheable() {
     return false;
-  }
-
-  @Override
-  public List<Output> outputs() {
-    return List.of(
-        Output.value("blessed", "true when every check that ran passed"),
-        Output.artifact("report", "every check with its value, threshold and outcome (JSON)"),
-        Output.artifact("html", "the same as a page"),
-        Output.value("failed", "the names of the failed checks"),
-        Output.value("champion-version", "the champion's version compared with, or 0 when there was none"));
   }
 
   /** One check: {@code passed} is null when it could not run (no champion yet, data not in this store). */

@@ -34,37 +34,22 @@ final class TrackStep implements StepType<TrackStep.Params> {
   }
 
   @Override
-  public String name() {
-    return "dvc/track";
-  }
-
-  @Override
-  public String description() {
-    return "Writes an artifact to a workspace path and versions it with DVC (dvc add, optionally dvc push)";
-  }
-
-  @Override
-  public Class<Params> paramsType() {
-    return Params.class;
-  }
-
-  @Override
-  public String version() {
-    return "1";
+  public Info<Params> info() {
+    return new Info<>(
+        "dvc/track",
+        "Writes an artifact to a workspace path and versions it with DVC (dvc add, optionally dvc push)",
+        Params.class,
+        "1",
+        List.of(
+            Output.value("path", "the tracked file, relative to the project directory"),
+            Output.value("dvc-file", "the .dvc file to commit"),
+            Output.value("md5", "DVC's hash of the file"),
+            Output.value("pushed", "whether it was pushed to the remote")));
   }
 
   @Override
   public boolean cacheable() {
     return false;
-  }
-
-  @Override
-  public List<Output> outputs() {
-    return List.of(
-        Output.value("path", "the tracked file, relative to the project directory"),
-        Output.value("dvc-file", "the .dvc file to commit"),
-        Output.value("md5", "DVC's hash of the file"),
-        Output.value("pushed", "whether it was pushed to the remote"));
   }
 
   @Override

@@ -33,34 +33,19 @@ final class EvaluateStep implements StepType<EvaluateStep.Params> {
       @Param("report title") String title) {}
 
   @Override
-  public String name() {
-    return "tribuo/evaluate";
-  }
-
-  @Override
-  public String description() {
-    return "Scores a model: metrics by task, confusion/ROC/PR/residual/importance/loss plots, HTML report";
-  }
-
-  @Override
-  public Class<Params> paramsType() {
-    return Params.class;
-  }
-
-  @Override
-  public String version() {
-    return "1";
-  }
-
-  @Override
-  public List<Output> outputs() {
-    return List.of(
-        Output.artifact("metrics", "every metric (JSON), per class where it applies, plus the confusion matrix"),
-        Output.artifact("report", "one self-contained HTML page with the metrics and the plots"),
-        Output.value("plots", "plot name -> PNG artifact (confusion-matrix, roc, pr, residuals, predicted-vs-actual, feature-importance, loss, ...)"),
-        Output.value("score", "the primary metric (accuracy, r2, nmi or silhouette, f1)"),
-        Output.value("metric", "the name of the primary metric"),
-        Output.value("values", "metric name -> value"));
+  public Info<Params> info() {
+    return new Info<>(
+        "tribuo/evaluate",
+        "Scores a model: metrics by task, confusion/ROC/PR/residual/importance/loss plots, HTML report",
+        Params.class,
+        "1",
+        List.of(
+            Output.artifact("metrics", "every metric (JSON), per class where it applies, plus the confusion matrix"),
+            Output.artifact("report", "one self-contained HTML page with the metrics and the plots"),
+            Output.value("plots", "plot name -> PNG artifact (confusion-matrix, roc, pr, residuals, predicted-vs-actual, feature-importance, loss, ...)"),
+            Output.value("score", "the primary metric (accuracy, r2, nmi or silhouette, f1)"),
+            Output.value("metric", "the name of the primary metric"),
+            Output.value("values", "metric name -> value")));
   }
 
   @Override

@@ -37,31 +37,16 @@ final class FeaturesStep implements StepType<FeaturesStep.Params> {
   }
 
   @Override
-  public String name() {
-    return "tribuo/features";
-  }
-
-  @Override
-  public String description() {
-    return "Fits imputation, scaling, encoding, derived columns, TF-IDF and class weights on the training split";
-  }
-
-  @Override
-  public Class<Params> paramsType() {
-    return Params.class;
-  }
-
-  @Override
-  public String version() {
-    return "1";
-  }
-
-  @Override
-  public List<Output> outputs() {
-    return List.of(
-        Output.artifact("transform", "the fitted transform (JSON); pass it to tribuo/train"),
-        Output.value("features", "number of features produced"),
-        Output.value("feature-names", "the first 50 feature names"));
+  public Info<Params> info() {
+    return new Info<>(
+        "tribuo/features",
+        "Fits imputation, scaling, encoding, derived columns, TF-IDF and class weights on the training split",
+        Params.class,
+        "1",
+        List.of(
+            Output.artifact("transform", "the fitted transform (JSON); pass it to tribuo/train"),
+            Output.value("features", "number of features produced"),
+            Output.value("feature-names", "the first 50 feature names")));
   }
 
   @Override

@@ -77,36 +77,21 @@ final class IngestStep implements StepType<IngestStep.Params> {
   }
 
   @Override
-  public String name() {
-    return "tribuo/ingest";
-  }
-
-  @Override
-  public String description() {
-    return "Reads CSV or JSON lines, types the columns, splits train/valid/test, profiles the data";
-  }
-
-  @Override
-  public Class<Params> paramsType() {
-    return Params.class;
-  }
-
-  @Override
-  public String version() {
-    return "1";
-  }
-
-  @Override
-  public List<Output> outputs() {
-    return List.of(
-        Output.artifact("train", "the training split (a Kiln dataset: CSV with its schema)"),
-        Output.artifact("valid", "the validation split (only when split.valid > 0)"),
-        Output.artifact("test", "the test split (only when split.test > 0)"),
-        Output.artifact("all", "every row, unsplit"),
-        Output.artifact("profile", "the data profile (JSON): rows, missing values, summaries, class balance"),
-        Output.value("rows", "rows read"),
-        Output.value("columns", "column -> type as ingested"),
-        Output.value("task", "the task"));
+  public Info<Params> info() {
+    return new Info<>(
+        "tribuo/ingest",
+        "Reads CSV or JSON lines, types the columns, splits train/valid/test, profiles the data",
+        Params.class,
+        "1",
+        List.of(
+            Output.artifact("train", "the training split (a Kiln dataset: CSV with its schema)"),
+            Output.artifact("valid", "the validation split (only when split.valid > 0)"),
+            Output.artifact("test", "the test split (only when split.test > 0)"),
+            Output.artifact("all", "every row, unsplit"),
+            Output.artifact("profile", "the data profile (JSON): rows, missing values, summaries, class balance"),
+            Output.value("rows", "rows read"),
+            Output.value("columns", "column -> type as ingested"),
+            Output.value("task", "the task")));
   }
 
   @Override

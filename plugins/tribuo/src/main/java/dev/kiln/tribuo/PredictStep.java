@@ -50,28 +50,13 @@ final class PredictStep implements StepType<PredictStep.Params> {
   }
 
   @Override
-  public String name() {
-    return "tribuo/predict";
-  }
-
-  @Override
-  public String description() {
-    return "Scores a file with a model bundle; writes predictions (and class probabilities) as CSV";
-  }
-
-  @Override
-  public Class<Params> paramsType() {
-    return Params.class;
-  }
-
-  @Override
-  public String version() {
-    return "1";
-  }
-
-  @Override
-  public List<Output> outputs() {
-    return List.of(Output.artifact("predictions", "CSV: kept columns, prediction, and p(<class>) per class or score"), Output.value("rows", "rows scored"));
+  public Info<Params> info() {
+    return new Info<>(
+        "tribuo/predict",
+        "Scores a file with a model bundle; writes predictions (and class probabilities) as CSV",
+        Params.class,
+        "1",
+        List.of(Output.artifact("predictions", "CSV: kept columns, prediction, and p(<class>) per class or score"), Output.value("rows", "rows scored")));
   }
 
   @Override

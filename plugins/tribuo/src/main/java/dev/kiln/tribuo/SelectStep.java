@@ -29,32 +29,17 @@ final class SelectStep implements StepType<SelectStep.Params> {
   }
 
   @Override
-  public String name() {
-    return "tribuo/select";
-  }
-
-  @Override
-  public String description() {
-    return "Picks the best candidate artifact (e.g. model) by score";
-  }
-
-  @Override
-  public Class<Params> paramsType() {
-    return Params.class;
-  }
-
-  @Override
-  public String version() {
-    return "1";
-  }
-
-  @Override
-  public List<Output> outputs() {
-    return List.of(
-        Output.artifact("best", "the best candidate"),
-        Output.value("score", "its score"),
-        Output.value("index", "its position in candidates (0-based)"),
-        Output.value("label", "its label (when labels are given)"));
+  public Info<Params> info() {
+    return new Info<>(
+        "tribuo/select",
+        "Picks the best candidate artifact (e.g. model) by score",
+        Params.class,
+        "1",
+        List.of(
+            Output.artifact("best", "the best candidate"),
+            Output.value("score", "its score"),
+            Output.value("index", "its position in candidates (0-based)"),
+            Output.value("label", "its label (when labels are given)")));
   }
 
   @Override

@@ -72,36 +72,21 @@ final class TrainStep implements StepType<TrainStep.Params> {
   }
 
   @Override
-  public String name() {
-    return "tribuo/train";
-  }
-
-  @Override
-  public String description() {
-    return "Trains a classifier, regressor, clusterer or anomaly detector with Tribuo";
-  }
-
-  @Override
-  public Class<Params> paramsType() {
-    return Params.class;
-  }
-
-  @Override
-  public String version() {
-    return "1";
-  }
-
-  @Override
-  public List<Output> outputs() {
-    return List.of(
-        Output.artifact("model", "the model bundle (Tribuo model + feature transform + card); input of evaluate, predict, register"),
-        Output.artifact("tribuo-model", "the model in Tribuo's own serialized form"),
-        Output.artifact("provenance", "Tribuo's provenance of the model (JSON)"),
-        Output.artifact("card", "the model card (JSON): features, target, data hash, hyperparameters, metrics"),
-        Output.artifact("onnx", "ONNX export (only for algorithms Tribuo exports: linear, factorization machine, libsvm, sparse linear)"),
-        Output.value("algorithm", "the algorithm"),
-        Output.value("score", "the primary metric on valid: (accuracy, r2, nmi/silhouette, f1), else its cv: mean, else on the training data"),
-        Output.value("metric", "the name of that metric"));
+  public Info<Params> info() {
+    return new Info<>(
+        "tribuo/train",
+        "Trains a classifier, regressor, clusterer or anomaly detector with Tribuo",
+        Params.class,
+        "1",
+        List.of(
+            Output.artifact("model", "the model bundle (Tribuo model + feature transform + card); input of evaluate, predict, register"),
+            Output.artifact("tribuo-model", "the model in Tribuo's own serialized form"),
+            Output.artifact("provenance", "Tribuo's provenance of the model (JSON)"),
+            Output.artifact("card", "the model card (JSON): features, target, data hash, hyperparameters, metrics"),
+            Output.artifact("onnx", "ONNX export (only for algorithms Tribuo exports: linear, factorization machine, libsvm, sparse linear)"),
+            Output.value("algorithm", "the algorithm"),
+            Output.value("score", "the primary metric on valid: (accuracy, r2, nmi/silhouette, f1), else its cv: mean, else on the training data"),
+            Output.value("metric", "the name of that metric")));
   }
 
   /** A trained model and the rows it was trained on. */

@@ -124,38 +124,23 @@ final class TuneStep implements StepType<TuneStep.Params> {
   }
 
   @Override
-  public String name() {
-    return "kiln/tune";
-  }
-
-  @Override
-  public String description() {
-    return "Hyperparameter search (TPE, Gaussian process, random, grid) over any trainer step, with parallel trials, pruning and resume";
-  }
-
-  @Override
-  public Class<Params> paramsType() {
-    return Params.class;
-  }
-
-  @Override
-  public String version() {
-    return "1";
-  }
-
-  @Override
-  public List<Output> outputs() {
-    return List.of(
-        Output.value("best", "the best trial's hyperparameters (the space's parameters the trainer takes under hyperparameters:): use as hyperparameters: ${{ steps.<id>.outputs.best }}"),
-        Output.value("best-params", "every parameter of the best trial by name"),
-        Output.value("best-value", "the best objective value"),
-        Output.value("best-trial", "the best trial's number"),
-        Output.value("metric", "the objective metric as the trainer reports it (e.g. cv.roc-auc)"),
-        Output.value("completed", "how many trials completed"),
-        Output.artifact("trials", "every trial (CSV): number, state, value, parameters (durations and cache hits are in the step log and kiln show)"),
-        Output.artifact("history", "every trial with its intermediate values (JSON)"),
-        Output.value("plots", "plot name -> PNG: history, param-<name>, parallel-coordinates"),
-        Output.artifact("report", "an HTML page with the plots and the best trials"));
+  public Info<Params> info() {
+    return new Info<>(
+        "kiln/tune",
+        "Hyperparameter search (TPE, Gaussian process, random, grid) over any trainer step, with parallel trials, pruning and resume",
+        Params.class,
+        "1",
+        List.of(
+            Output.value("best", "the best trial's hyperparameters (the space's parameters the trainer takes under hyperparameters:): use as hyperparameters: ${{ steps.<id>.outputs.best }}"),
+            Output.value("best-params", "every parameter of the best trial by name"),
+            Output.value("best-value", "the best objective value"),
+            Output.value("best-trial", "the best trial's number"),
+            Output.value("metric", "the objective metric as the trainer reports it (e.g. cv.roc-auc)"),
+            Output.value("completed", "how many trials completed"),
+            Output.artifact("trials", "every trial (CSV): number, state, value, parameters (durations and cache hits are in the step log and kiln show)"),
+            Output.artifact("history", "every trial with its intermediate values (JSON)"),
+            Output.value("plots", "plot name -> PNG: history, param-<name>, parallel-coordinates"),
+            Output.artifact("report", "an HTML page with the plots and the best trials")));
   }
 
   /** best-<name> for every space parameter the trainer takes as its own param (e.g. best-algorithm). */

@@ -60,30 +60,15 @@ final class CommandStep implements StepType<CommandStep.Params> {
   }
 
   @Override
-  public String name() {
-    return "kiln/command";
-  }
-
-  @Override
-  public String description() {
-    return "Runs a process (shell script or argv); declared output files become artifacts";
-  }
-
-  @Override
-  public Class<Params> paramsType() {
-    return Params.class;
-  }
-
-  @Override
-  public String version() {
-    return "1";
-  }
-
-  @Override
-  public List<Output> outputs() {
-    return List.of(
-        Output.value("exit-code", "the process's exit code"),
-        Output.value("stdout", "the process's standard output (at most 64 KiB, trailing newline removed)"));
+  public Info<Params> info() {
+    return new Info<>(
+        "kiln/command",
+        "Runs a process (shell script or argv); declared output files become artifacts",
+        Params.class,
+        "1",
+        List.of(
+            Output.value("exit-code", "the process's exit code"),
+            Output.value("stdout", "the process's standard output (at most 64 KiB, trailing newline removed)")));
   }
 
   @Override

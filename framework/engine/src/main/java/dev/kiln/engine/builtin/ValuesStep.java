@@ -17,28 +17,13 @@ final class ValuesStep implements StepType<ValuesStep.Params> {
   record Params(@Param(value = "output name -> value; each becomes an output", required = true) Map<String, Object> values) {}
 
   @Override
-  public String name() {
-    return "kiln/values";
-  }
-
-  @Override
-  public String description() {
-    return "Publishes the given values as outputs (constants, or a fan-in point)";
-  }
-
-  @Override
-  public Class<Params> paramsType() {
-    return Params.class;
-  }
-
-  @Override
-  public String version() {
-    return "1";
-  }
-
-  @Override
-  public List<Output> outputs() {
-    return List.of();
+  public Info<Params> info() {
+    return new Info<>(
+        "kiln/values",
+        "Publishes the given values as outputs (constants, or a fan-in point)",
+        Params.class,
+        "1",
+        List.of());
   }
 
   @Override
