@@ -37,11 +37,7 @@ class ForEachTest {
   static final class Items implements StepType<Items.Params> {
     record Params(@Param("the items") List<Object> items, @Param("or this, which is not a list") String notAList) {}
 
-    @Override public String name() { return "test/items"; }
-    @Override public String description() { return "publishes a list"; }
-    @Override public Class<Params> paramsType() { return Params.class; }
-    @Override public String version() { return "1"; }
-    @Override public List<Output> outputs() { return List.of(Output.value("items", "the items")); }
+    @Override public Info<Params> info() { return new Info<>("test/items", "publishes a list", Params.class, "1", List.of(Output.value("items", "the items"))); }
 
     @Override
     public StepResult execute(Params p, StepContext ctx) {
@@ -57,11 +53,7 @@ class ForEachTest {
     final AtomicInteger running = new AtomicInteger();
     final AtomicInteger mostAtOnce = new AtomicInteger();
 
-    @Override public String name() { return "test/echo"; }
-    @Override public String description() { return "echo"; }
-    @Override public Class<Params> paramsType() { return Params.class; }
-    @Override public String version() { return "1"; }
-    @Override public List<Output> outputs() { return List.of(Output.value("text", "the text")); }
+    @Override public Info<Params> info() { return new Info<>("test/echo", "echo", Params.class, "1", List.of(Output.value("text", "the text"))); }
 
     @Override
     public StepResult execute(Params p, StepContext ctx) throws Exception {
@@ -81,11 +73,7 @@ class ForEachTest {
   static final class Parent implements StepType<Parent.Params> {
     record Params(@Param("the child's with") Map<String, Object> child, @Param("the child's time limit") Duration childTimeout) {}
 
-    @Override public String name() { return "test/parent"; }
-    @Override public String description() { return "runs a child"; }
-    @Override public Class<Params> paramsType() { return Params.class; }
-    @Override public String version() { return "1"; }
-    @Override public List<Output> outputs() { return List.of(Output.value("status", "the child's status"), Output.value("error", "the child's error")); }
+    @Override public Info<Params> info() { return new Info<>("test/parent", "runs a child", Params.class, "1", List.of(Output.value("status", "the child's status"), Output.value("error", "the child's error"))); }
 
     @Override
     public StepResult execute(Params p, StepContext ctx) throws Exception {
