@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.ci.CiChanges;
 import dev.kiln.engine.Engine;
 import dev.kiln.engine.diag.Problems;
 import dev.kiln.engine.json.Json;
@@ -68,7 +69,7 @@ final class CiChangedCommand implements Callable<Integer> {
   /** Loads the pipelines (an invalid one is left out here; validation reports it) and analyses the change. */
   static CiChanges.Report analyse(Engine engine, Path cwd, String base, List<Path> paths) throws IOException {
     Map<Path, PipelineSpec> specs = new LinkedHashMap<>();
-    for (Path f : CiChanges.pipelineFiles(paths, cwd)) {
+    for (Path f : CiCommand.pipelineFiles(paths, cwd)) {
       Problems problems = new Problems();
       engine.load(f, Show.display(cwd, f), problems).ifPresent(s -> specs.put(f, s));
     }

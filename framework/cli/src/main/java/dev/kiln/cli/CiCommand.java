@@ -1,5 +1,8 @@
 package dev.kiln.cli;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Command;
 
 @Command(name = "ci", mixinStandardHelpOptions = true,
@@ -12,5 +15,12 @@ final class CiCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: changed, retrain or promote");
+  }
+
+  /** Pipeline files under the given paths (default: pipelines/); a path that does not exist is a usage error. */
+  static List<Path> pipelineFiles(List<Path> paths, Path cwd) throws IOException {
+    return ValidateCommand.pipelineFiles(paths == null || paths.isEmpty() ? List.of(Path.of("pipelines")) : paths, cwd, p -> {
+      throw new Errors.UsageProblem(p + ": no such file or directory");
+    });
   }
 }

@@ -1,19 +1,19 @@
 package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.ci.CiPromotion;
+import dev.kiln.ci.CiPromotion.Decision;
+import dev.kiln.ci.PromotionPolicy;
 import dev.kiln.engine.Engine;
 import dev.kiln.engine.home.KilnHome;
 import dev.kiln.engine.json.Json;
 import dev.kiln.engine.models.Provenance;
 import dev.kiln.registry.Actor;
-import dev.kiln.registry.PromotionRefused;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,21 +47,12 @@ final class CiPromoteCommand implements Callable<Integer> {
     this.cwd = cwd;
   }
 
-  /** One candidate's fate: promoted, refused (not blessed) or not registered. */
-  record Decision(String model, Integer version, String pipeline, String outcome, String reason, Integer fromVersion) {}
-
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path file = cwd.resolve(candidates);
-    if (!Files.exists(file)) throw new Errors.UsageProblem(Show.display(cwd, file) + " does not exist; run kiln ci retrain first (it writes the candidates of this build)");
-    JsonNode build;
-    try {
-      build = Json.read(Files.readString(file));
-    } catch (RuntimeException e) {
-      throw new Errors.UsageProblem(Show.display(cwd, file) + " is not what kiln ci retrain writes (not JSON)");
-    }
+    JsonNode build = CiPromotion.readCandidates(file, Show.display(cwd, file));
     String alias = promotion.alias();
     PromotionPolicy policy = promotion.policy(cwd, home);
     String refusal = policy.refusal(alias, cwd, home.env());
@@ -71,25 +62,8 @@ final class CiPromoteCommand implements Callable<Integer> {
     if (commit != null && actor.gitCommit() != null && !commit.equals(actor.gitCommit())) {
       err.println("kiln ci: warning: the candidates were trained at " + commit + ", this build is at " + actor.gitCommit());
     }
-    List<Decision> decisions = new ArrayList<>();
-    for (JsonNode p : build.path("pipelines")) {
-      for (JsonNode c : p.path("candidates")) {
-        String model = c.path("model").asText();
-        String pipeline = p.path("file").asText();
-        if (!c.path("version").isInt()) {
-          decisions.add(new Decision(model, null, pipeline, "not-registered", "the pipeline validates it but registers no version (add a kiln/register step)", null));
-          continue;
-        }
-        int version = c.path("version").asInt();
-        String reason = "kiln ci promote: blessed by " + c.path("step").asText() + " of " + pipeline + " (run " + p.path("runId").asText() + ")";
-        try {
-          PromoteCommand.Moved m = PromoteCommand.move(home, engine, model, version, alias, actor, reason, false, err);
-          decisions.add(new Decision(model, version, pipeline, "promoted", reason, m.promotion().fromVersion()));
-        } catch (PromotionRefused e) {
-          decisions.add(new Decision(model, version, pipeline, "refused", e.getMessage(), null));
-        }
-      }
-    }
+    List<Decision> decisions = CiPromotion.decide(build, (model, version, reason) ->
+        PromoteCommand.move(home, engine, model, version, alias, actor, reason, false, err).promotion().fromVersion());
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("alias", alias);

@@ -1,22 +1,23 @@
 package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.api.Artifact;
-import dev.kiln.engine.Engine;
-import dev.kiln.engine.home.KilnHome;
 import dev.kiln.api.AtomicFiles;
+import dev.kiln.ci.Build;
+import dev.kiln.ci.Build.Result;
+import dev.kiln.ci.Candidates;
+import dev.kiln.ci.CiChanges;
+import dev.kiln.ci.CiProblem;
+import dev.kiln.ci.CiReport;
+import dev.kiln.engine.Engine;
 import dev.kiln.engine.diag.InvalidInputException;
-import dev.kiln.engine.diag.Problem;
 import dev.kiln.engine.diag.Problems;
-import dev.kiln.engine.plan.ExecutionPlan;
-import dev.kiln.engine.json.Json;
 import dev.kiln.engine.exec.RunOptions;
 import dev.kiln.engine.exec.RunOutcome;
+import dev.kiln.engine.home.KilnHome;
 import dev.kiln.engine.models.Provenance;
+import dev.kiln.engine.plan.ExecutionPlan;
 import dev.kiln.engine.spec.PipelineSpec;
-import dev.kiln.registry.MetricRecord;
 import dev.kiln.registry.RunStatus;
-import dev.kiln.registry.StepRunRecord;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.IOException;
@@ -29,10 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -69,26 +67,10 @@ final class CiRetrainCommand implements Callable<Integer> {
     this.cwd = cwd;
   }
 
-  /** The run's link in what the MLflow tracker says when it closes. */
-  private static final Pattern MLFLOW_RUN = Pattern.compile("^tracking: MLflow run (\\S+)");
-
-  /** A check of a validate step, as its report has it. */
-  record Check(String name, String status, Double value, String expected, String detail) {}
-
-  /** A model a validate step judged in this build; {@code version} is set when a register step registered it. */
-  record Candidate(String model, Integer version, String artifactSha256, String step, boolean blessed, List<String> failed, Integer championVersion,
-      List<Check> checks, Map<String, Double> metrics, Map<String, Double> championMetrics) {}
-
-  /** One pipeline of the build. status: succeeded, failed, invalid or skipped (not affected). */
-  record Result(String file, String name, String status, String runId, long millis, String error, String tracking, List<String> reasons, List<Candidate> candidates) {}
-
-  /** What candidates.json holds. */
-  record Build(String commit, String branch, String origin, List<Result> pipelines) {}
-
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
-    List<Path> files = CiChanges.pipelineFiles(paths, cwd);
+    List<Path> files = CiCommand.pipelineFiles(paths, cwd);
     Map<Path, PipelineSpec> valid = new LinkedHashMap<>();
     List<Result> results = new ArrayList<>();
     Map<Path, Result> invalid = new LinkedHashMap<>();
@@ -99,7 +81,7 @@ final class CiRetrainCommand implements Callable<Integer> {
         valid.put(f, s.get());
       } else {
         Errors.print(err, problems.sorted());
-        invalid.put(f, new Result(Show.display(cwd, f), s.map(PipelineSpec::name).orElse(null), "invalid", null, 0, problemsText(problems.sorted()), null, List.of(), List.of()));
+        invalid.put(f, new Result(Show.display(cwd, f), s.map(PipelineSpec::name).orElse(null), "invalid", null, 0, Candidates.problemsText(problems.sorted()), null, List.of(), List.of()));
       }
     }
     Map<Path, List<String>> affected = new LinkedHashMap<>();
@@ -127,9 +109,7 @@ final class CiRetrainCommand implements Callable<Integer> {
     Build build = new Build(commit, Provenance.branch(cwd, home.env()), Provenance.actor(home.env(), commit).origin(), results);
     Path dir = cwd.resolve(outDir);
     Files.createDirectories(dir);
-    StringBuilder blessed = new StringBuilder();
-    for (Result r : results) for (Candidate c : r.candidates()) if (c.blessed() && c.version() != null) blessed.append(c.model()).append(':').append(c.version()).append('\n');
-    Map<String, String> reports = Map.of("junit.xml", CiReport.junit(build), "summary.md", CiReport.markdown(build), "candidates.json", Json.write(build), "blessed.txt", blessed.toString());
+    Map<String, String> reports = CiReport.files(build);
     for (var e : reports.entrySet()) AtomicFiles.write(dir.resolve(e.getKey()), e.getValue().getBytes(StandardCharsets.UTF_8));
     spec.commandLine().getOut().print(reports.get("summary.md"));
     spec.commandLine().getOut().flush();
@@ -151,18 +131,15 @@ final class CiRetrainCommand implements Callable<Integer> {
       RunOutcome outcome = RunSupport.run(onStart -> engine.run(plan, home, options, new Progress(err, Progress.isTerminal()), onStart));
       new Show(home.store()).failures(outcome.runId(), home, err);
       err.flush();
-      String tracking = null;
-      for (String line : outcome.tracking()) {
-        Matcher m = MLFLOW_RUN.matcher(line);
-        if (m.find()) tracking = m.group(1);
-      }
+      String tracking = Candidates.mlflowRun(outcome.tracking());
       boolean ok = outcome.status() == RunStatus.SUCCEEDED;
       return new Result(shown, s.name(), ok ? "succeeded" : outcome.invalidInput() ? "invalid" : "failed", outcome.runId(), System.currentTimeMillis() - t0,
-          ok ? null : outcome.error(), tracking, reasons, candidates(outcome.runId()));
+          ok ? null : outcome.error(), tracking, reasons, Candidates.of(home, outcome.runId()));
     } catch (InvalidInputException e) {
       Errors.print(err, e.problems());
-      return new Result(shown, s.name(), "invalid", null, System.currentTimeMillis() - t0, problemsText(e.problems()), null, reasons, List.of());
-    } catch (Errors.UsageProblem e) {
+      return new Result(shown, s.name(), "invalid", null, System.currentTimeMillis() - t0, Candidates.problemsText(e.problems()), null, reasons, List.of());
+    } catch (Errors.UsageProblem | CiProblem e) {
+      // a bad params.yaml (CiProblem) or a bad param in it fails this pipeline, not the build
       err.println("kiln ci: " + shown + ": " + e.getMessage());
       return new Result(shown, s.name(), "invalid", null, System.currentTimeMillis() - t0, e.getMessage(), null, reasons, List.of());
     }
@@ -182,59 +159,5 @@ final class CiRetrainCommand implements Callable<Integer> {
       }
     }
     return paramsYaml;
-  }
-
-
-  /** The validate steps' verdicts in the run, with the version a register step gave the same bundle. */
-  private List<Candidate> candidates(String runId) {
-    List<Candidate> out = new ArrayList<>();
-    if (runId == null) return out;
-    List<StepRunRecord> steps = home.store().stepRuns(runId);
-    List<MetricRecord> metrics = home.store().metrics(runId);
-    for (StepRunRecord r : steps) {
-      if (!"kiln/validate".equals(r.stepType()) || r.status() != RunStatus.SUCCEEDED) continue;
-      Map<String, Object> outputs = Json.decodeOutputs(r.outputsJson());
-      if (!(outputs.get("report") instanceof Artifact a)) continue;
-      JsonNode report;
-      try {
-        report = Json.read(Files.readString(home.artifacts().path(a)));
-      } catch (IOException e) {
-        continue;
-      }
-      String model = report.path("model").asText();
-      String sha = report.path("candidate").asText();
-      Integer version = registered(steps, model, sha);
-      List<Check> checks = new ArrayList<>();
-      List<String> failed = new ArrayList<>();
-      for (JsonNode c : report.path("checks")) {
-        checks.add(new Check(c.path("name").asText(), c.path("status").asText(), c.path("value").isNumber() ? c.path("value").asDouble() : null,
-            c.path("expected").isNull() ? null : c.path("expected").asText(null), c.path("detail").isNull() ? null : c.path("detail").asText(null)));
-        if (c.path("status").asText().equals("failed")) failed.add(c.path("name").asText());
-      }
-      Map<String, Double> cand = new TreeMap<>();
-      report.path("metrics").fields().forEachRemaining(e -> cand.put(e.getKey(), e.getValue().asDouble()));
-      Map<String, Double> champ = new TreeMap<>();
-      for (MetricRecord m : metrics) if (m.stepKey().equals(r.stepKey()) && m.name().startsWith("champion.")) champ.put(m.name().substring(9), m.value());
-      Integer championVersion = report.path("champion").isObject() ? report.path("champion").path("version").asInt() : null;
-      out.add(new Candidate(model, version, sha, r.stepKey(), report.path("blessed").asBoolean(), failed, championVersion, checks, cand, champ));
-    }
-    return out;
-  }
-
-  private Integer registered(List<StepRunRecord> steps, String model, String sha) {
-    for (StepRunRecord r : steps) {
-      if (!"kiln/register".equals(r.stepType()) || r.status() != RunStatus.SUCCEEDED) continue;
-      Map<String, Object> o = Json.decodeOutputs(r.outputsJson());
-      if (!model.equals(o.get("name")) || !(o.get("version") instanceof Number n)) continue;
-      var v = home.store().models().version(model, n.intValue());
-      if (v.isPresent() && v.get().artifactSha256().equals(sha)) return n.intValue();
-    }
-    return null;
-  }
-
-  private static String problemsText(List<Problem> problems) {
-    StringBuilder sb = new StringBuilder();
-    for (Problem p : problems) if (p.isError()) sb.append(p.format()).append('\n');
-    return sb.toString().strip();
   }
 }

@@ -3,7 +3,9 @@ package dev.kiln.cli;
 import dev.kiln.engine.Engine;
 import dev.kiln.engine.diag.InvalidInputException;
 import dev.kiln.engine.diag.Problem;
+import dev.kiln.ci.CiProblem;
 import dev.kiln.registry.StoreException;
+import dev.kiln.serve.ServeProblem;
 import picocli.CommandLine;
 
 /** Turns exceptions into messages and exit codes; a stack trace only with {@code --debug}. */
@@ -16,7 +18,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
       report(err, iie);
       return 2;
     }
-    if (e instanceof Engine.ResumeRefused || e instanceof UsageProblem) {
+    if (e instanceof Engine.ResumeRefused || e instanceof UsageProblem || e instanceof ServeProblem || e instanceof CiProblem) {
       err.println("kiln: error: " + e.getMessage());
       return 2;
     }

@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.api.ModelRegistryMirror;
+import dev.kiln.ci.PromotionPolicy;
 import dev.kiln.engine.Engine;
 import dev.kiln.engine.home.KilnHome;
 import dev.kiln.engine.json.Json;
@@ -9,6 +10,7 @@ import dev.kiln.engine.models.Provenance;
 import dev.kiln.registry.Actor;
 import dev.kiln.registry.ModelVersion;
 import dev.kiln.registry.Promotion;
+import dev.kiln.serve.AliasPointer;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.nio.file.Path;
@@ -77,13 +79,6 @@ final class PromoteCommand implements Callable<Integer> {
       if (policy.file() == null) out.println("note: no promotion policy (" + PromotionPolicy.DEFAULT_FILE + "): a blessed version may be promoted from anywhere");
     }
     return 0;
-  }
-
-  static PromotionPolicy policy(Path option, Path cwd, KilnHome home) {
-    String env = home.env().get("KILN_POLICY");
-    Path f = option != null ? cwd.resolve(option) : env != null && !env.isBlank() ? cwd.resolve(env) : cwd.resolve(PromotionPolicy.DEFAULT_FILE);
-    if ((option != null || (env != null && !env.isBlank())) && !java.nio.file.Files.exists(f)) throw new Errors.UsageProblem("promotion policy " + f + " does not exist");
-    return PromotionPolicy.load(f, cwd.relativize(f.toAbsolutePath()).toString());
   }
 
   /** A promotion done, and the tracker's version the alias was mirrored to (null when not mirrored). */

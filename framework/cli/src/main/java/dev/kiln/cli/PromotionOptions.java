@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.ci.PromotionPolicy;
 import dev.kiln.engine.home.KilnHome;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -19,6 +20,6 @@ final class PromotionOptions {
   }
 
   PromotionPolicy policy(Path cwd, KilnHome home) {
-    return PromoteCommand.policy(policyFile, cwd, home);
+    return PromotionPolicy.resolve(policyFile, cwd, home.env());
   }
 }

@@ -1,4 +1,4 @@
-package dev.kiln.cli;
+package dev.kiln.serve;
 
 import dev.kiln.api.AtomicFiles;
 import dev.kiln.engine.json.Json;
@@ -16,13 +16,13 @@ import java.util.Optional;
  *
  * @param sha256 the version's model artifact
  */
-record AliasPointer(String model, String alias, int version, String sha256, String mediaType) {
+public record AliasPointer(String model, String alias, int version, String sha256, String mediaType) {
 
   static Path file(Path home, String model, String alias) {
     return home.resolve("aliases").resolve(model + "@" + alias + ".json");
   }
 
-  void write(Path home) {
+  public void write(Path home) {
     try {
       Path f = file(home, model, alias);
       Files.createDirectories(f.getParent());
@@ -32,7 +32,7 @@ record AliasPointer(String model, String alias, int version, String sha256, Stri
     }
   }
 
-  static void remove(Path home, String model, String alias) {
+  public static void remove(Path home, String model, String alias) {
     try {
       Files.deleteIfExists(file(home, model, alias));
     } catch (IOException e) {
@@ -40,7 +40,7 @@ record AliasPointer(String model, String alias, int version, String sha256, Stri
     }
   }
 
-  static Optional<AliasPointer> read(Path home, String model, String alias) {
+  public static Optional<AliasPointer> read(Path home, String model, String alias) {
     Path f = file(home, model, alias);
     try {
       if (!Files.exists(f)) return Optional.empty();

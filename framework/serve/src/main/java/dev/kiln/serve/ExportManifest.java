@@ -1,4 +1,4 @@
-package dev.kiln.cli;
+package dev.kiln.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.api.Sha256;
@@ -57,7 +57,7 @@ record ExportManifest(Path file, String name, String modelMediaType, String sour
     } catch (ZipException ex) {
       throw notABundle(bundle, "not a zip: " + ex.getMessage());
     } catch (IOException ex) {
-      throw new Errors.UsageProblem(bundle + ": cannot read: " + ex.getMessage());
+      throw new ServeProblem(bundle + ": cannot read: " + ex.getMessage());
     }
     if (manifest == null) throw notABundle(bundle, "no " + FILE);
     JsonNode m;
@@ -84,11 +84,11 @@ record ExportManifest(Path file, String name, String modelMediaType, String sour
     return new ExportManifest(bundle, name, media, m.path("source-sha256").asText(""));
   }
 
-  private static Errors.UsageProblem refused(Path bundle, String why) {
-    return new Errors.UsageProblem(bundle + ": refused: " + why);
+  private static ServeProblem refused(Path bundle, String why) {
+    return new ServeProblem(bundle + ": refused: " + why);
   }
 
-  private static Errors.UsageProblem notABundle(Path bundle, String why) {
-    return new Errors.UsageProblem(bundle + ": not a kiln/export bundle (" + why + "); export one with a kiln/export step, or serve a registered model as NAME@ALIAS");
+  private static ServeProblem notABundle(Path bundle, String why) {
+    return new ServeProblem(bundle + ": not a kiln/export bundle (" + why + "); export one with a kiln/export step, or serve a registered model as NAME@ALIAS");
   }
 }

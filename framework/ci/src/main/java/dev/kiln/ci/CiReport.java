@@ -1,11 +1,12 @@
-package dev.kiln.cli;
+package dev.kiln.ci;
 
 import dev.kiln.api.Html;
-import dev.kiln.cli.CiRetrainCommand.Build;
-import dev.kiln.cli.CiRetrainCommand.Candidate;
-import dev.kiln.cli.CiRetrainCommand.Check;
-import dev.kiln.cli.CiRetrainCommand.Result;
+import dev.kiln.ci.Build.Candidate;
+import dev.kiln.ci.Build.Check;
+import dev.kiln.ci.Build.Result;
+import dev.kiln.engine.json.Json;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -13,8 +14,15 @@ import java.util.TreeSet;
  * and every check of the gate (a failed check is a failure, a check that could not run is
  * skipped), and a Markdown summary for people (GitHub's job summary, Jenkins' build page).
  */
-final class CiReport {
+public final class CiReport {
   private CiReport() {}
+
+  /** The files {@code kiln ci retrain} writes, by name: junit.xml, summary.md, candidates.json and blessed.txt (NAME:VERSION of each blessed, registered candidate). */
+  public static Map<String, String> files(Build b) {
+    StringBuilder blessed = new StringBuilder();
+    for (Result r : b.pipelines()) for (Candidate c : r.candidates()) if (c.blessed() && c.version() != null) blessed.append(c.model()).append(':').append(c.version()).append('\n');
+    return Map.of("junit.xml", junit(b), "summary.md", markdown(b), "candidates.json", Json.write(b), "blessed.txt", blessed.toString());
+  }
 
   static String junit(Build b) {
     StringBuilder pipelines = new StringBuilder();
@@ -55,7 +63,7 @@ final class CiReport {
         for (Check k : c.checks()) {
           t++;
           cases.append("    <testcase classname=\"").append(Html.escape(suite)).append("\" name=\"").append(Html.escape(k.name() + (k.expected() == null ? "" : " " + k.expected()))).append("\" time=\"0\">");
-          String value = (k.value() == null ? "" : "value " + ModelsCommand.num(k.value())) + (k.detail() == null ? "" : (k.value() == null ? "" : "; ") + k.detail());
+          String value = (k.value() == null ? "" : "value " + num(k.value())) + (k.detail() == null ? "" : (k.value() == null ? "" : "; ") + k.detail());
           switch (k.status()) {
             case "failed" -> {
               f++;
@@ -110,10 +118,10 @@ final class CiReport {
               .append("|---|---|").append(c.championMetrics().isEmpty() ? "" : "---|---|").append('\n');
           for (String n : names) {
             double v = c.metrics().get(n);
-            sb.append("| ").append(n).append(" | ").append(ModelsCommand.num(v)).append(" |");
+            sb.append("| ").append(n).append(" | ").append(num(v)).append(" |");
             if (!c.championMetrics().isEmpty()) {
               Double ch = c.championMetrics().get(n);
-              sb.append(' ').append(ch == null ? "" : ModelsCommand.num(ch)).append(" | ").append(ch == null ? "" : String.format(Locale.ROOT, "%+.4g", v - ch)).append(" |");
+              sb.append(' ').append(ch == null ? "" : num(ch)).append(" | ").append(ch == null ? "" : String.format(Locale.ROOT, "%+.4g", v - ch)).append(" |");
             }
             sb.append('\n');
           }
@@ -121,7 +129,7 @@ final class CiReport {
         }
         sb.append("| check | value | expected | result |\n|---|---|---|---|\n");
         for (Check k : c.checks()) {
-          sb.append("| ").append(md(k.name())).append(" | ").append(k.value() == null ? "" : ModelsCommand.num(k.value())).append(" | ").append(md(k.expected() == null ? "" : k.expected()))
+          sb.append("| ").append(md(k.name())).append(" | ").append(k.value() == null ? "" : num(k.value())).append(" | ").append(md(k.expected() == null ? "" : k.expected()))
               .append(" | ").append(k.status().equals("failed") ? "**FAILED**" : k.status()).append(k.detail() == null ? "" : " (" + md(k.detail()) + ")").append(" |\n");
         }
       }
@@ -129,6 +137,11 @@ final class CiReport {
     return sb.toString();
   }
 
+
+  /** Numbers as the validate step (and kiln models) prints them. */
+  private static String num(double v) {
+    return String.format(Locale.ROOT, "%.4g", v);
+  }
 
   private static String seconds(long millis) {
     return String.format(Locale.ROOT, "%.3f", millis / 1000.0);

@@ -1,4 +1,4 @@
-package dev.kiln.cli;
+package dev.kiln.ci;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ final class Git {
     Result r = exec(args);
     if (r.exit() != 0) {
       String err = r.err().lines().filter(l -> !l.isBlank()).findFirst().orElse("exit " + r.exit());
-      throw new Errors.UsageProblem("git " + String.join(" ", args) + ": " + err);
+      throw new CiProblem("git " + String.join(" ", args) + ": " + err);
     }
     return r.out();
   }
@@ -50,12 +50,12 @@ final class Git {
           .timeout(60, TimeUnit.SECONDS).exitValueAny().execute();
       return new Result(r.getExitValue(), r.outputUTF8(), err.toString(java.nio.charset.StandardCharsets.UTF_8));
     } catch (java.io.IOException e) {
-      throw new Errors.UsageProblem("git is not installed or cannot run (" + e.getMessage() + "); kiln ci needs git");
+      throw new CiProblem("git is not installed or cannot run (" + e.getMessage() + "); kiln ci needs git");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new Errors.UsageProblem("interrupted while running git");
+      throw new CiProblem("interrupted while running git");
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new Errors.UsageProblem("git " + String.join(" ", args) + " did not finish in 60 s");
+      throw new CiProblem("git " + String.join(" ", args) + " did not finish in 60 s");
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.kiln.cli;
+package dev.kiln.serve;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package dev.kiln.cli;
+package dev.kiln.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -49,7 +49,7 @@ class ExportManifestTest {
   @Test
   void aZipWithoutAManifestIsNotABundle() throws Exception {
     Path p = zip("plain.zip", Map.of("model.tribuo", MODEL));
-    assertThatThrownBy(() -> ExportManifest.read(p)).isInstanceOf(Errors.UsageProblem.class)
+    assertThatThrownBy(() -> ExportManifest.read(p)).isInstanceOf(ServeProblem.class)
         .hasMessage(p + ": not a kiln/export bundle (no kiln-export.json)" + NOT_A_BUNDLE);
   }
 

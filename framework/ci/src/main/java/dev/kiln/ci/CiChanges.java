@@ -1,4 +1,4 @@
-package dev.kiln.cli;
+package dev.kiln.ci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -34,20 +34,20 @@ import java.util.regex.Pattern;
  * those between the merge base of {@code base} and HEAD, plus the working tree's (uncommitted and
  * untracked files), so the answer is the same in CI and on a laptop.
  */
-final class CiChanges {
+public final class CiChanges {
   /** One pipeline: affected or not, and why. */
-  record Pipeline(String file, String name, boolean affected, List<String> reasons, List<String> reads, List<String> code) {}
+  public record Pipeline(String file, String name, boolean affected, List<String> reasons, List<String> reads, List<String> code) {}
 
   /** The whole answer, as {@code --json} prints it. */
-  record Report(String base, String mergeBase, List<String> changed, List<Pipeline> pipelines) {
-    List<Pipeline> affected() {
+  public record Report(String base, String mergeBase, List<String> changed, List<Pipeline> pipelines) {
+    public List<Pipeline> affected() {
       return pipelines.stream().filter(Pipeline::affected).toList();
     }
   }
 
-  static final String PARAMS_FILE = "params.yaml";
-  /** Modules whose code every pipeline runs on. */
-  static final List<String> CORE = List.of("framework/api", "framework/engine", "framework/cli", "registry");
+  public static final String PARAMS_FILE = "params.yaml";
+  /** Modules whose code every pipeline runs on (the kiln command and what it is built from). */
+  static final List<String> CORE = List.of("framework/api", "framework/engine", "framework/serve", "framework/ci", "framework/cli", "registry");
   private static final Pattern WHOLE_PARAM = Pattern.compile("\\$\\{\\{\\s*params\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*}}");
   private static final Pattern ARTIFACT_ID = Pattern.compile("<artifactId>([^<]+)</artifactId>");
 
@@ -58,7 +58,7 @@ final class CiChanges {
   /** Step type -> its module (empty when not one of this repository's), found once per step type. */
   private final Map<String, Optional<String>> moduleOfUses = new java.util.HashMap<>();
 
-  CiChanges(Path cwd, StepRegistry steps) {
+  public CiChanges(Path cwd, StepRegistry steps) {
     this.git = new Git(cwd);
     String top = git.run("rev-parse", "--show-toplevel").strip();
     this.root = Path.of(top);
@@ -67,9 +67,9 @@ final class CiChanges {
   }
 
   /** The project directory's files changed since {@code base} (project-relative, '/'-separated). */
-  Report analyse(String base, Map<Path, PipelineSpec> pipelines, Path cwd) {
+  public Report analyse(String base, Map<Path, PipelineSpec> pipelines, Path cwd) {
     String baseCommit = git.tryRun("rev-parse", "--verify", "--quiet", base + "^{commit}").map(String::strip)
-        .orElseThrow(() -> new Errors.UsageProblem("--base " + base + ": no such commit here; fetch it first (git fetch origin " + base.replaceFirst("^origin/", "")
+        .orElseThrow(() -> new CiProblem("--base " + base + ": no such commit here; fetch it first (git fetch origin " + base.replaceFirst("^origin/", "")
             + "; in GitHub Actions checkout with fetch-depth: 0)"));
     String mergeBase = git.tryRun("merge-base", baseCommit, "HEAD").map(String::strip).orElse(baseCommit);
     Set<String> changed = new TreeSet<>();
@@ -94,7 +94,7 @@ final class CiChanges {
 
     List<Pipeline> out = new ArrayList<>();
     for (var e : pipelines.entrySet()) {
-      String file = Show.display(cwd, e.getKey()).replace('\\', '/');
+      String file = display(cwd, e.getKey()).replace('\\', '/');
       PipelineSpec spec = e.getValue();
       List<String> reasons = new ArrayList<>();
       if (projectChanged.contains(file)) reasons.add(file + " changed");
@@ -134,7 +134,7 @@ final class CiChanges {
     Set<String> out = new TreeSet<>();
     for (String c : candidates) {
       if (c.isBlank() || c.contains("://") || c.contains("${{") || c.startsWith("/") || c.contains("\n")) continue;
-      String norm = cwd.resolve(c).normalize().startsWith(cwd) ? Show.display(cwd, Path.of(c)).replace('\\', '/') : null;
+      String norm = cwd.resolve(c).normalize().startsWith(cwd) ? display(cwd, Path.of(c)).replace('\\', '/') : null;
       if (norm == null || norm.isEmpty()) continue;
       if (Files.exists(cwd.resolve(norm)) || changed.contains(norm) || changed.stream().anyMatch(f -> f.startsWith(norm + "/"))) out.add(norm);
     }
@@ -176,7 +176,7 @@ final class CiChanges {
     try {
       return new String[] {before, Files.exists(f) ? Files.readString(f) : null};
     } catch (IOException e) {
-      throw new Errors.UsageProblem(file + ": cannot read: " + e.getMessage());
+      throw new CiProblem(file + ": cannot read: " + e.getMessage());
     }
   }
 
@@ -188,7 +188,7 @@ final class CiChanges {
     try {
       root = new YAMLMapper().readTree(text);
     } catch (IOException e) {
-      throw new Errors.UsageProblem("dvc.lock is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+      throw new CiProblem("dvc.lock is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
     }
     root.path("stages").fields().forEachRemaining(stage -> {
       for (String kind : List.of("deps", "outs")) {
@@ -204,13 +204,13 @@ final class CiChanges {
   }
 
   /** params.yaml's text parsed (a missing node when there is none); invalid YAML is a usage problem. */
-  static JsonNode yaml(String text) {
+  public static JsonNode yaml(String text) {
     if (text == null || text.isBlank()) return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     try {
       JsonNode n = new YAMLMapper().readTree(text);
       return n == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : n;
     } catch (IOException e) {
-      throw new Errors.UsageProblem(PARAMS_FILE + " is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+      throw new CiProblem(PARAMS_FILE + " is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
     }
   }
 
@@ -305,10 +305,13 @@ final class CiChanges {
   }
 
 
-  /** Pipeline files under the given paths (default: pipelines/); a path that does not exist is a usage error. */
-  static List<Path> pipelineFiles(List<Path> paths, Path cwd) throws IOException {
-    return ValidateCommand.pipelineFiles(paths == null || paths.isEmpty() ? List.of(Path.of("pipelines")) : paths, cwd, p -> {
-      throw new Errors.UsageProblem(p + ": no such file or directory");
-    });
+  /** {@code file} relative to {@code cwd} where it is below it (as the CLI shows paths), else absolute. */
+  static String display(Path cwd, Path file) {
+    Path abs = cwd.resolve(file).normalize();
+    try {
+      return cwd.relativize(abs).toString();
+    } catch (IllegalArgumentException e) {
+      return abs.toString();
+    }
   }
 }
