@@ -78,6 +78,7 @@ public final class RunExecutor {
   private final Set<String> invalidInput = ConcurrentHashMap.newKeySet();
   private InputFiles inputFiles;
   private List<dev.kiln.api.ModelRegistryMirror> mirrors = List.of();
+  private List<dev.kiln.api.ModelRuntime> modelRuntimes = List.of();
   private volatile String currentRun;
 
   public RunExecutor(RunStore store, ArtifactStore artifacts, StepRegistry registry, Path home, RunOptions options, RunListener listener) {
@@ -93,6 +94,12 @@ public final class RunExecutor {
   /** Registries (MLflow's) that model versions registered during the run are mirrored to. */
   public RunExecutor withMirrors(List<dev.kiln.api.ModelRegistryMirror> mirrors) {
     this.mirrors = List.copyOf(mirrors);
+    return this;
+  }
+
+  /** The model runtimes plugins registered, which steps reach through {@link StepContext#modelRuntimes()}. */
+  public RunExecutor withModelRuntimes(java.util.Collection<dev.kiln.api.ModelRuntime> runtimes) {
+    this.modelRuntimes = List.copyOf(runtimes);
     return this;
   }
 
@@ -814,6 +821,11 @@ public final class RunExecutor {
     @Override
     public long seed() {
       return seed;
+    }
+
+    @Override
+    public List<dev.kiln.api.ModelRuntime> modelRuntimes() {
+      return modelRuntimes;
     }
 
     @Override
