@@ -77,7 +77,90 @@ public interface ModelRuntime {
    * @param actual per row, the actual target value (regression), else null
    * @param predicted per row, the predicted value (regression), else null
    */
-  record Evaluation(String task, int rows, Map<String, Double> metrics, boolean[] correct, double[] actual, double[] predicted) {}
+  record Evaluation(String task, int rows, Map<String, Double> metrics, boolean[] correct, double[] actual, double[] predicted) {
+
+    /**
+     * A classifier's evaluation from its predictions, for runtimes without metrics of their own:
+     * {@code accuracy}, {@code balanced-accuracy} (mean recall over {@code labels}), {@code
+     * precision-macro}, {@code recall-macro}, {@code f1-macro} (means over {@code labels}) and per
+     * label {@code precision.<label>}, {@code recall.<label>}, {@code f1.<label>}; a ratio whose
+     * denominator is 0 counts as 0.
+     *
+     * @param labels the model's classes; an actual class not among them is added
+     */
+    public static Evaluation classification(List<String> labels, String[] actual, String[] predicted) {
+      if (actual.length != predicted.length) throw new IllegalArgumentException("actual and predicted differ in length: " + actual.length + " and " + predicted.length);
+      java.util.List<String> all = new java.util.ArrayList<>(labels);
+      for (String a : actual) if (!all.contains(a)) all.add(a);
+      int n = actual.length;
+      boolean[] correct = new boolean[n];
+      int right = 0;
+      Map<String, Double> m = new java.util.LinkedHashMap<>();
+      Map<String, Double> perLabel = new java.util.LinkedHashMap<>();
+      double sumP = 0;
+      double sumR = 0;
+      double sumF = 0;
+      for (int i = 0; i < n; i++) {
+        correct[i] = actual[i].equals(predicted[i]);
+        if (correct[i]) right++;
+      }
+      for (String l : all) {
+        int tp = 0;
+        int fp = 0;
+        int fn = 0;
+        for (int i = 0; i < n; i++) {
+          boolean isL = actual[i].equals(l);
+          boolean saidL = l.equals(predicted[i]);
+          if (isL && saidL) tp++;
+          else if (saidL) fp++;
+          else if (isL) fn++;
+        }
+        double p = ratio(tp, tp + fp);
+        double r = ratio(tp, tp + fn);
+        double f = p + r == 0 ? 0 : 2 * p * r / (p + r);
+        perLabel.put("precision." + l, p);
+        perLabel.put("recall." + l, r);
+        perLabel.put("f1." + l, f);
+        sumP += p;
+        sumR += r;
+        sumF += f;
+      }
+      int k = Math.max(1, all.size());
+      m.put("accuracy", ratio(right, n));
+      m.put("balanced-accuracy", sumR / k);
+      m.put("precision-macro", sumP / k);
+      m.put("recall-macro", sumR / k);
+      m.put("f1-macro", sumF / k);
+      m.putAll(perLabel);
+      return new Evaluation("classification", n, m, correct, null, null);
+    }
+
+    /** A regressor's evaluation from its predictions, for runtimes without metrics of their own: {@code rmse}, {@code mae} and {@code r2} (0 when the actual values do not vary). */
+    public static Evaluation regression(double[] actual, double[] predicted) {
+      if (actual.length != predicted.length) throw new IllegalArgumentException("actual and predicted differ in length: " + actual.length + " and " + predicted.length);
+      int n = actual.length;
+      double mean = java.util.Arrays.stream(actual).average().orElse(0);
+      double sse = 0;
+      double sae = 0;
+      double sst = 0;
+      for (int i = 0; i < n; i++) {
+        double e = actual[i] - predicted[i];
+        sse += e * e;
+        sae += Math.abs(e);
+        sst += (actual[i] - mean) * (actual[i] - mean);
+      }
+      int d = Math.max(1, n);
+      Map<String, Double> m = new java.util.LinkedHashMap<>();
+      m.put("rmse", Math.sqrt(sse / d));
+      m.put("mae", sae / d);
+      m.put("r2", sst > 0 ? 1 - sse / sst : 0);
+      return new Evaluation("regression", n, m, null, actual.clone(), predicted.clone());
+    }
+
+    private static double ratio(int a, int b) {
+      return b == 0 ? 0 : (double) a / b;
+    }
+  }
 
   /**
    * A file of a deployment bundle.

@@ -55,4 +55,16 @@ class ModelRuntimeTest {
             + "\n  hint: the data check needs the runtime of the model's framework to read its training data; drop data-check: for this model")
         .satisfies(e -> assertThat(((ModelRuntime.Unsupported) e).reason()).isEqualTo("t.csv: this model runtime (ServingOnly) cannot read datasets"));
   }
+
+  @Test
+  void aRuntimeWithoutMetricsOfItsOwnGetsThemFromItsPredictions() {
+    ModelRuntime.Evaluation c = ModelRuntime.Evaluation.classification(List.of("no", "yes"), new String[] {"yes", "yes", "no", "no"}, new String[] {"yes", "no", "no", "no"});
+    assertThat(c.metrics()).containsEntry("accuracy", 0.75).containsEntry("precision.yes", 1.0).containsEntry("recall.yes", 0.5).containsEntry("recall.no", 1.0)
+        .containsEntry("precision.no", 2.0 / 3).containsEntry("balanced-accuracy", 0.75);
+    assertThat(c.correct()).containsExactly(true, false, true, true);
+    ModelRuntime.Evaluation r = ModelRuntime.Evaluation.regression(new double[] {1, 2, 3}, new double[] {1, 2, 5});
+    assertThat(r.metrics()).containsEntry("mae", 2.0 / 3).containsEntry("r2", 1 - 4.0 / 2).containsEntry("rmse", Math.sqrt(4.0 / 3));
+    assertThat(r.task()).isEqualTo("regression");
+    assertThatThrownBy(() -> ModelRuntime.Evaluation.regression(new double[1], new double[2])).hasMessage("actual and predicted differ in length: 1 and 2");
+  }
 }

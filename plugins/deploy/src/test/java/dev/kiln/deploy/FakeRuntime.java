@@ -83,13 +83,11 @@ class FakeRuntime implements ModelRuntime {
         Dataset d = read(data);
         double[] x = d.columns().get(0).numbers();
         String[] y = d.columns().get(1).strings();
-        boolean[] correct = new boolean[d.rows()];
-        int right = 0;
-        for (int i = 0; i < correct.length; i++) {
-          correct[i] = (x[i] > t ? "yes" : "no").equals(y[i]);
-          if (correct[i]) right++;
-        }
-        return new Evaluation("classification", d.rows(), accuracy ? Map.of("accuracy", (double) right / d.rows()) : Map.of("error-rate", 1 - (double) right / d.rows()), perRow ? correct : null, null, null);
+        String[] predicted = new String[d.rows()];
+        for (int i = 0; i < predicted.length; i++) predicted[i] = x[i] > t ? "yes" : "no";
+        Evaluation e = Evaluation.classification(List.of("no", "yes"), y, predicted);
+        Map<String, Double> metrics = accuracy ? e.metrics() : Map.of("error-rate", 1 - e.metrics().get("accuracy"));
+        return new Evaluation(e.task(), e.rows(), metrics, perRow ? e.correct() : null, null, null);
       }
 
       @Override

@@ -99,7 +99,7 @@ class GateWithAnyRuntimeTest {
   void aMetricTheModelDoesNotHaveIsInvalidInputNamingTheOnesItHas() throws Exception {
     assertThatThrownBy(() -> new ValidateStep().execute(validate(model(0.5, trainData), holdout, Map.of("auc", ">= 0.9"), null, null, null), ctx))
         .isInstanceOf(InvalidInput.class)
-        .hasMessage("kiln/validate: no metric \"auc\" for a classification model\n  hint: metrics of this model: accuracy");
+        .hasMessage("kiln/validate: no metric \"auc\" for a classification model\n  hint: metrics of this model: accuracy, balanced-accuracy, f1-macro, precision-macro, recall-macro");
   }
 
   @Test
