@@ -27,9 +27,9 @@ public interface Models {
    * Registers {@code bundle} as a new version of {@code model} (the same artifact again is the same
    * version), mirrored to a tracker's registry (MLflow) when one is configured.
    *
-   * @param card the model card; its {@code metrics} become the version's metrics
+   * @param card the model card, stored with the version; its {@code metrics} become the version's metrics
    */
-  Version register(String model, Artifact bundle, Map<String, Object> card, String description);
+  Version register(String model, Artifact bundle, ModelCard card, String description);
 
   /** Stores a validation verdict, with every check, against a candidate artifact. */
   void bless(String model, Artifact candidate, boolean blessed, Map<String, Object> checks, Integer championVersion);

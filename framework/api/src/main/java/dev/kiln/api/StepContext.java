@@ -97,4 +97,13 @@ public interface StepContext {
   default Models models() {
     throw new UnsupportedOperationException("this context has no model registry");
   }
+
+  /**
+   * The model runtimes plugins registered with {@link KilnPlugin#modelRuntime}: how a step that
+   * works on models of any framework (kiln/validate, kiln/register, kiln/export) loads them. The
+   * runtime for a model artifact is the one that {@link ModelRuntime#loads} its media type.
+   */
+  default java.util.List<ModelRuntime> modelRuntimes() {
+    return java.util.List.of();
+  }
 }

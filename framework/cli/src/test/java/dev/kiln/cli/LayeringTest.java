@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,10 +57,8 @@ class LayeringTest {
         .check(classes);
   }
 
-  // Expected to fail until the branch that removes plugins/deploy's use of dev.kiln.tribuo
-  // (ModelBundle, DatasetFile, Schema, ...) is merged: that is its only violation today.
-  // The lead enables it after that merge.
-  @Disabled("plugins/deploy still imports dev.kiln.tribuo; removed on another branch, enable after its merge")
+  // plugins/deploy reaches models only through ModelRuntime and ModelCard, so a DJL or Spark model
+  // passes the same gate
   @Test
   void aPluginImportsNoOtherPlugin() {
     pluginsImportNoOtherPlugin().check(classes);

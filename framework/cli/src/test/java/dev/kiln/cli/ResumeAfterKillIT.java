@@ -44,13 +44,46 @@ class ResumeAfterKillIT {
             run: echo start last >> events.log; sleep 1; cat fan-a.txt > last.txt; echo end last >> events.log
       """;
 
+  /** The same shape with a for-each fan-out over a list the first step computes. */
+  static final String FOR_EACH = """
+      name: killme
+      steps:
+        first:
+          uses: kiln/command
+          with:
+            run: echo start first >> events.log; sleep 1; echo '["a", "b", "c"]' > parts.json; echo end first >> events.log
+            json-outputs: {parts: parts.json}
+        fan:
+          uses: kiln/command
+          for-each: ${{ steps.first.outputs.parts }}
+          with:
+            run: echo start fan-${{ each.value }} >> events.log; sleep 1; echo ${{ each.value }} > fan-${{ each.value }}.txt; echo end fan-${{ each.value }} >> events.log
+            outputs: {part: 'fan-${{ each.value }}.txt'}
+        last:
+          uses: kiln/command
+          needs: fan
+          with:
+            run: echo start last >> events.log; sleep 1; cat fan-a.txt > last.txt; echo end last >> events.log
+      """;
+
   @TempDir Path dir;
 
   /** Kill when this line has appeared in events.log. */
   @ParameterizedTest
   @ValueSource(strings = {"start first", "end first", "start fan-b", "end fan-c", "start last"})
   void resumesAfterSigkillWithoutRerunningFinishedSteps(String killAt) throws Exception {
-    Files.writeString(dir.resolve("p.yaml"), PIPELINE);
+    killAndResume(PIPELINE, killAt, Map.of("first", "first", "fan-a", "fan[0]", "fan-b", "fan[1]", "fan-c", "fan[2]", "last", "last"));
+  }
+
+  /** Killed in the middle of a for-each fan-out, the resumed run expands the same instances and reruns only the unfinished. */
+  @ParameterizedTest
+  @ValueSource(strings = {"end first", "start fan-b", "end fan-c"})
+  void resumesAForEachFanOutAfterSigkill(String killAt) throws Exception {
+    killAndResume(FOR_EACH, killAt, Map.of("first", "first", "fan-a", "fan[a]", "fan-b", "fan[b]", "fan-c", "fan[c]", "last", "last"));
+  }
+
+  private void killAndResume(String pipeline, String killAt, Map<String, String> keys) throws Exception {
+    Files.writeString(dir.resolve("p.yaml"), pipeline);
     Cli cli = Cli.in(dir);
     Process child = startChild(cli);
     Path events = dir.resolve("events.log");
@@ -75,11 +108,10 @@ class ResumeAfterKillIT {
     Cli.Result resumed = cli.run("resume", runId, "--json");
     assertThat(resumed.exit()).as(resumed.err()).isZero();
     Map<String, String> statuses = Runs.statuses(resumed);
-    assertThat(statuses).containsOnlyKeys("first", "fan[0]", "fan[1]", "fan[2]", "last");
+    assertThat(statuses).containsOnlyKeys(keys.values());
     assertThat(statuses.values()).allMatch(s -> s.equals("SUCCEEDED") || s.equals("CACHED"));
 
     List<String> after = Files.readAllLines(events);
-    Map<String, String> keys = Map.of("first", "first", "fan-a", "fan[0]", "fan-b", "fan[1]", "fan-c", "fan[2]", "last", "last");
     for (String step : keys.keySet()) {
       long endsBefore = before.stream().filter(l -> l.equals("end " + step)).count();
       long ends = after.stream().filter(l -> l.equals("end " + step)).count();

@@ -41,17 +41,20 @@ public final class Engine {
   private final StepRegistry registry;
   private final java.util.List<dev.kiln.api.Tracker> trackers;
   private final java.util.List<dev.kiln.api.DataVersioning> dataSystems;
+  private final java.util.List<dev.kiln.api.ModelRuntime> modelRuntimes;
 
   public Engine(Validator validator, StepRegistry registry) {
-    this(validator, registry, java.util.Set.of(), java.util.Set.of());
+    this(validator, registry, java.util.Set.of(), java.util.Set.of(), java.util.Set.of());
   }
 
   @Inject
-  public Engine(Validator validator, StepRegistry registry, java.util.Set<dev.kiln.api.Tracker> trackers, java.util.Set<dev.kiln.api.DataVersioning> dataSystems) {
+  public Engine(Validator validator, StepRegistry registry, java.util.Set<dev.kiln.api.Tracker> trackers, java.util.Set<dev.kiln.api.DataVersioning> dataSystems,
+      java.util.Set<dev.kiln.api.ModelRuntime> modelRuntimes) {
     this.validator = validator;
     this.registry = registry;
     this.trackers = java.util.List.copyOf(trackers);
     this.dataSystems = java.util.List.copyOf(dataSystems);
+    this.modelRuntimes = java.util.List.copyOf(modelRuntimes);
   }
 
   public java.util.List<dev.kiln.api.DataVersioning> dataSystems() {
@@ -135,7 +138,7 @@ public final class Engine {
     dev.kiln.engine.exec.TrackingListener tracking = new dev.kiln.engine.exec.TrackingListener(trackers, home, options, line -> listener.stepLog("", line));
     RunListener both = RunListener.both(listener, tracking);
     RunExecutor executor = new RunExecutor(home.store(), home.artifacts(), registry, home.dir(), options, both).withDataVersioning(dataSystems)
-        .withMirrors(mirrors(home, options.env()));
+        .withMirrors(mirrors(home, options.env())).withModelRuntimes(modelRuntimes);
     tracking.maskingWith(executor.secrets());
     onStart.accept(executor);
     both.runStarted(run.id(), plan, resumed);

@@ -2,15 +2,14 @@ package dev.kiln.deploy;
 
 import dev.kiln.api.Artifact;
 import dev.kiln.api.InvalidParamException;
+import dev.kiln.api.ModelCard;
 import dev.kiln.api.Models;
 import dev.kiln.api.Output;
 import dev.kiln.api.Param;
 import dev.kiln.api.StepContext;
 import dev.kiln.api.StepResult;
 import dev.kiln.api.StepType;
-import dev.kiln.tribuo.train.ModelBundle;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -58,7 +57,8 @@ final class RegisterStep implements StepType<RegisterStep.Params> {
 
   @Override
   public StepResult execute(Params p, StepContext ctx) throws Exception {
-    Map<String, Object> card = ModelBundle.readCard(ctx.open(p.model()), ValidateStep.shown(p.model()));
+    String shown = ValidateStep.shown(p.model());
+    ModelCard card = Runtimes.of(ctx, p.model(), shown).card(ctx.open(p.model()), shown);
     Models.Version v = ctx.models().register(p.name(), p.model(), card, p.description());
     return StepResult.builder()
         .output("version", v.version())

@@ -6,19 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.api.Artifact;
 import dev.kiln.api.InvalidInput;
 import dev.kiln.api.InvalidParamException;
+import dev.kiln.api.ModelCard;
+import dev.kiln.api.ModelRuntime;
 import dev.kiln.api.Models;
 import dev.kiln.api.Output;
 import dev.kiln.api.Param;
 import dev.kiln.api.StepContext;
 import dev.kiln.api.StepResult;
 import dev.kiln.api.StepType;
-import dev.kiln.tribuo.data.ColumnType;
-import dev.kiln.tribuo.data.DatasetFile;
-import dev.kiln.tribuo.data.Schema;
-import dev.kiln.tribuo.data.Table;
-import dev.kiln.tribuo.data.Task;
-import dev.kiln.tribuo.eval.Evaluation;
-import dev.kiln.tribuo.train.ModelBundle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +35,7 @@ import java.util.TreeMap;
 final class ValidateStep implements StepType<ValidateStep.Params> {
   static final Set<String> LOWER_IS_BETTER = Set.of("rmse", "mae", "log-loss");
   private static final Map<String, String> METRIC_ALIASES = Map.of("auc", "roc-auc");
-  private static final ObjectMapper JSON = DatasetFile.json();
+  private static final ObjectMapper JSON = ExportStep.JSON;
 
   record AgainstChampion(
       @Param(value = "the metric compared (a metric of the task, as in require:)", required = true) String metric,
@@ -131,14 +126,21 @@ final class ValidateStep implements StepType<ValidateStep.Params> {
     return String.format(Locale.ROOT, "%.4g", v);
   }
 
+  /** A model as the gate sees it: the runtime that loaded it, and the model. */
+  record Judged(ModelRuntime runtime, ModelRuntime.Loaded model) {
+    ModelCard card() {
+      return model.card();
+    }
+  }
+
   @Override
   public StepResult execute(Params p, StepContext ctx) throws Exception {
     String shownModel = shown(p.model());
     String shownData = shown(p.data());
-    ModelBundle candidate = ModelBundle.read(ctx.open(p.model()), shownModel);
-    Table holdout = DatasetFile.read(ctx.open(p.data()), shownData);
-    Task task = candidate.transform().input().task();
-    Evaluation.Result cand = Evaluation.evaluate(candidate.model(), candidate.transform(), holdout, shownData);
+    ModelRuntime rt = Runtimes.of(ctx, p.model(), shownModel);
+    Judged candidate = new Judged(rt, rt.load(ctx.open(p.model()), shownModel));
+    String task = candidate.card().task();
+    ModelRuntime.Evaluation cand = candidate.model().evaluate(ctx.open(p.data()), shownData);
     List<Check> checks = new ArrayList<>();
     StepResult.Builder out = StepResult.builder();
     Map<String, Double> candMetrics = headline(cand);
@@ -163,12 +165,14 @@ final class ValidateStep implements StepType<ValidateStep.Params> {
       }
     } else if (wantsChampion) {
       Models.Version cv = champ.get();
-      ModelBundle champion = ModelBundle.read(ctx.open(cv.artifact()), p.name() + " version " + cv.version());
-      Task ct = champion.transform().input().task();
-      if (ct != task) throw new InvalidInput(shownModel + ": the candidate is a " + task.yamlName() + " model, " + p.name() + "@" + p.champion() + " (version " + cv.version() + ") a " + ct.yamlName() + " model; they cannot be compared\n  hint: register it under another name");
-      Evaluation.Result ch = Evaluation.evaluate(champion.model(), champion.transform(), holdout, shownData);
+      String shownChampion = p.name() + " version " + cv.version();
+      ModelRuntime crt = Runtimes.of(ctx, cv.artifact(), shownChampion);
+      Judged champion = new Judged(crt, crt.load(ctx.open(cv.artifact()), shownChampion));
+      String ct = champion.card().task();
+      if (!java.util.Objects.equals(ct, task)) throw new InvalidInput(shownModel + ": the candidate is a " + task + " model, " + p.name() + "@" + p.champion() + " (version " + cv.version() + ") a " + ct + " model; they cannot be compared\n  hint: register it under another name");
+      ModelRuntime.Evaluation ch = champion.model().evaluate(ctx.open(p.data()), shownData);
       headline(ch).forEach((k, v) -> out.metric("champion." + k, v));
-      ctx.log(p.name() + "@" + p.champion() + " is version " + cv.version() + " (run " + cv.runId() + "); both scored on " + shownData + " (" + holdout.rows() + " rows)");
+      ctx.log(p.name() + "@" + p.champion() + " is version " + cv.version() + " (run " + cv.runId() + "); both scored on " + shownData + " (" + cand.rows() + " rows)");
       if (p.againstChampion() != null) checks.add(againstChampion(p.againstChampion(), cand, ch, cv.version()));
       if (p.compare() != null) checks.add(compare(p.compare(), task, cand, ch, ctx.seed()));
       if (p.dataCheck() != null) checks.addAll(dataCheck(p.dataCheck(), candidate, champion, ctx));
@@ -183,7 +187,7 @@ final class ValidateStep implements StepType<ValidateStep.Params> {
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("model", p.name());
     report.put("candidate", p.model().sha256());
-    report.put("holdout", Map.of("sha256", p.data().sha256(), "rows", holdout.rows()));
+    report.put("holdout", Map.of("sha256", p.data().sha256(), "rows", cand.rows()));
     report.put("champion", championVersion == null ? null : Map.of("alias", p.champion(), "version", championVersion));
     report.put("blessed", blessed);
     List<Map<String, Object>> list = new ArrayList<>();
@@ -214,7 +218,7 @@ final class ValidateStep implements StepType<ValidateStep.Params> {
   }
 
   /** The overall metrics of an evaluation (not the per-class ones such as {@code f1.<label>}), by name. */
-  private static Map<String, Double> headline(Evaluation.Result r) {
+  private static Map<String, Double> headline(ModelRuntime.Evaluation r) {
     Map<String, Double> m = new TreeMap<>();
     r.metrics().forEach((k, v) -> {
       if (!k.contains(".")) m.put(k, v);
@@ -227,17 +231,18 @@ final class ValidateStep implements StepType<ValidateStep.Params> {
   }
 
   /** The evaluation's name for a metric the user wrote ({@code auc} is {@code roc-auc}); unknown names are invalid input. */
-  static String metricName(String written, Evaluation.Result r) throws InvalidInput {
+  static String metricName(String written, ModelRuntime.Evaluation r) throws InvalidInput {
     String m = METRIC_ALIASES.getOrDefault(written, written);
     if (r.metrics().containsKey(m)) return m;
     List<String> known = List.copyOf(headline(r).keySet());
-    throw new InvalidInput("kiln/validate: no metric \"" + written + "\" for a " + r.task().yamlName() + " model\n  hint: metrics of this model: " + String.join(", ", known));
+    throw new InvalidInput("kiln/validate: no metric \"" + written + "\" for a " + r.task() + " model\n  hint: metrics of this model: " + String.join(", ", known));
   }
 
-  static Check againstChampion(AgainstChampion a, Evaluation.Result cand, Evaluation.Result champ, int version) throws InvalidInput {
+  static Check againstChampion(AgainstChampion a, ModelRuntime.Evaluation cand, ModelRuntime.Evaluation champ, int version) throws InvalidInput {
     String m = metricName(a.metric(), cand);
     double c = cand.metrics().get(m);
-    double h = champ.metrics().get(m);
+    Double h = champ.metrics().get(m);
+    if (h == null) throw new InvalidInput("kiln/validate: against-champion: the champion (version " + version + ") has no metric \"" + m + "\" on the holdout\n  hint: compare on a metric both models have: " + String.join(", ", headline(champ).keySet()));
     double change = LOWER_IS_BETTER.contains(m) ? h - c : c - h;
     double rel = h == 0 ? (change > 0 ? Double.POSITIVE_INFINITY : change < 0 ? Double.NEGATIVE_INFINITY : 0) : change / Math.abs(h);
     boolean ok = (a.minChange() == null || change >= a.minChange()) && (a.minRelativeChange() == null || rel >= a.minRelativeChange());
@@ -248,69 +253,85 @@ final class ValidateStep implements StepType<ValidateStep.Params> {
         String.format(Locale.ROOT, "%s %s vs %s for version %d (relative %+.2f%%)", m, fmt(c), fmt(h), version, 100 * rel));
   }
 
-  static Check compare(Compare cmp, Task task, Evaluation.Result cand, Evaluation.Result ch, long seed) throws InvalidInput {
-    String test = cmp.test() != null ? cmp.test() : task == Task.REGRESSION ? "bootstrap" : "mcnemar";
+  static Check compare(Compare cmp, String task, ModelRuntime.Evaluation cand, ModelRuntime.Evaluation ch, long seed) throws InvalidInput {
+    String test = cmp.test() != null ? cmp.test() : REGRESSION.equals(task) ? "bootstrap" : "mcnemar";
     if (test.equals("mcnemar")) {
-      if (task != Task.CLASSIFICATION && task != Task.ANOMALY) throw new InvalidInput("kiln/validate: compare: McNemar's test needs a classifier or anomaly detector, this is a " + task.yamlName() + " model\n  hint: use test: bootstrap for regression");
-      Stats.McNemar r = Stats.mcnemar(ch.correct(), cand.correct());
+      if (!CLASSIFICATION.equals(task) && !ANOMALY.equals(task)) throw new InvalidInput("kiln/validate: compare: McNemar's test needs a classifier or anomaly detector, this is a " + task + " model\n  hint: use test: bootstrap for regression");
+      Stats.McNemar r = Stats.mcnemar(paired(ch.correct(), "correct", "the champion"), paired(cand.correct(), "correct", "the candidate"));
       boolean ok = r.p() >= cmp.alpha();
       return new Check("compare.mcnemar", "statistical", ok, r.p(), "p >= " + fmt(cmp.alpha()) + " (not significantly worse)",
           r.worse() + " rows only the champion got right, " + r.better() + " only the candidate");
     }
-    if (task != Task.REGRESSION) throw new InvalidInput("kiln/validate: compare: the bootstrap compares regression errors, this is a " + task.yamlName() + " model\n  hint: use test: mcnemar");
-    Stats.Bootstrap b = Stats.bootstrapMse(cand.actual(), cand.predicted(), ch.predicted(), cmp.resamples(), cmp.alpha(), seed);
+    if (!REGRESSION.equals(task)) throw new InvalidInput("kiln/validate: compare: the bootstrap compares regression errors, this is a " + task + " model\n  hint: use test: mcnemar");
+    Stats.Bootstrap b = Stats.bootstrapMse(paired(cand.actual(), "actual", "the candidate"), paired(cand.predicted(), "predicted", "the candidate"),
+        paired(ch.predicted(), "predicted", "the champion"), cmp.resamples(), cmp.alpha(), seed);
     boolean ok = b.lower() <= 0;
     return new Check("compare.bootstrap", "statistical", ok, b.difference(), "lower bound of the MSE increase <= 0",
         String.format(Locale.ROOT, "candidate MSE - champion MSE = %s, %d%% one-sided interval from %s (%d resamples)", fmt(b.difference()),
             Math.round(100 * (1 - cmp.alpha())), fmt(b.lower()), b.resamples()));
   }
 
-  @SuppressWarnings("unchecked")
-  static List<Check> dataCheck(DataCheck d, ModelBundle candidate, ModelBundle champion, StepContext ctx) throws Exception {
-    Table ours = trainingData(candidate, ctx);
-    Table theirs = trainingData(champion, ctx);
+  static final String CLASSIFICATION = "classification";
+  static final String REGRESSION = "regression";
+  static final String ANOMALY = "anomaly";
+
+  /** Per-row values a paired test needs; a runtime that did not give them cannot be compared row by row. */
+  private static <T> T paired(T values, String what, String whose) throws InvalidInput {
+    if (values == null) {
+      throw new InvalidInput("kiln/validate: compare: the model runtime of " + whose + " gave no per-row " + what + " values, which the paired test needs\n  hint: drop compare: for this model, or judge it with require: and against-champion:");
+    }
+    return values;
+  }
+
+  static List<Check> dataCheck(DataCheck d, Judged candidate, Judged champion, StepContext ctx) throws Exception {
+    ModelRuntime.Dataset ours = trainingData(candidate, ctx);
+    ModelRuntime.Dataset theirs = trainingData(champion, ctx);
     if (ours == null || theirs == null) {
       return List.of(new Check("data", "data", null, null, null,
           (ours == null ? "the candidate's" : "the champion's") + " training data is not in this artifact store (trained under another KILN_HOME)"));
     }
     List<Check> out = new ArrayList<>();
-    String target = candidate.transform().input().target();
-    Map<String, ColumnType> a = columns(theirs.schema(), target);
-    Map<String, ColumnType> b = columns(ours.schema(), target);
+    String target = candidate.card().target();
+    Map<String, ModelRuntime.Column> a = columns(theirs, target);
+    Map<String, ModelRuntime.Column> b = columns(ours, target);
     List<String> diffs = new ArrayList<>();
     for (var e : a.entrySet()) {
       if (!b.containsKey(e.getKey())) diffs.add("removed " + e.getKey());
-      else if (b.get(e.getKey()) != e.getValue()) diffs.add(e.getKey() + ": " + e.getValue().yamlName() + " -> " + b.get(e.getKey()).yamlName());
+      else if (!type(b.get(e.getKey())).equals(type(e.getValue()))) diffs.add(e.getKey() + ": " + type(e.getValue()) + " -> " + type(b.get(e.getKey())));
     }
     for (String k : b.keySet()) if (!a.containsKey(k)) diffs.add("added " + k);
     out.add(new Check("data.schema", "data", d.schema() ? diffs.isEmpty() : null, (double) diffs.size(), d.schema() ? "no column added, removed or retyped" : null,
         diffs.isEmpty() ? "same " + b.size() + " input columns" : String.join("; ", diffs)));
     for (var e : b.entrySet()) {
-      if (a.get(e.getKey()) != e.getValue()) continue;
-      Double psi = switch (e.getValue()) {
-        case NUMERIC -> Stats.psi(theirs.numeric(e.getKey()), ours.numeric(e.getKey()), d.bins());
-        case CATEGORICAL -> Stats.psi(theirs.strings(e.getKey()), ours.strings(e.getKey()));
-        default -> null;
-      };
+      ModelRuntime.Column theirsColumn = a.get(e.getKey());
+      if (theirsColumn == null || !type(theirsColumn).equals(type(e.getValue()))) continue;
+      ModelRuntime.Column oursColumn = e.getValue();
+      Double psi = null;
+      if (oursColumn.numbers() != null && theirsColumn.numbers() != null) psi = Stats.psi(theirsColumn.numbers(), oursColumn.numbers(), d.bins());
+      else if (oursColumn.strings() != null && theirsColumn.strings() != null) psi = Stats.psi(theirsColumn.strings(), oursColumn.strings());
       if (psi != null) out.add(new Check("data.psi." + e.getKey(), "data", psi <= d.maxPsi(), psi, "<= " + fmt(d.maxPsi()), null));
     }
     return out;
   }
 
-  private static Map<String, ColumnType> columns(Schema s, String target) {
-    Map<String, ColumnType> m = new TreeMap<>();
-    for (Schema.Column c : s.columns()) if (!c.name().equals(target) && c.type() != ColumnType.IGNORE && c.type() != ColumnType.ID) m.put(c.name(), c.type());
+  private static String type(ModelRuntime.Column c) {
+    return c.field().type();
+  }
+
+  /** The feature columns of a dataset by name: every column but the target. */
+  private static Map<String, ModelRuntime.Column> columns(ModelRuntime.Dataset s, String target) {
+    Map<String, ModelRuntime.Column> m = new TreeMap<>();
+    for (ModelRuntime.Column c : s.columns()) if (!c.field().name().equals(target)) m.put(c.field().name(), c);
     return m;
   }
 
-  /** The training data a model card names, when it is in this artifact store. */
-  @SuppressWarnings("unchecked")
-  private static Table trainingData(ModelBundle m, StepContext ctx) throws Exception {
-    Object td = m.card().get("training-data");
-    if (!(td instanceof Map<?, ?> map) || !(map.get("sha256") instanceof String sha)) return null;
-    Optional<Artifact> a = ctx.models().artifact(sha);
+  /** The training data a model card names, read by the model's runtime, when it is in this artifact store. */
+  private static ModelRuntime.Dataset trainingData(Judged m, StepContext ctx) throws Exception {
+    ModelCard.Lineage lineage = m.card().lineage();
+    if (lineage == null || lineage.trainingData() == null || lineage.trainingData().sha256() == null) return null;
+    Optional<Artifact> a = ctx.models().artifact(lineage.trainingData().sha256());
     if (a.isEmpty()) return null;
-    return DatasetFile.read(ctx.open(a.get()), String.valueOf(map.get("name")));
+    return m.runtime().dataset(ctx.open(a.get()), String.valueOf(lineage.trainingData().name()));
   }
 
   static String html(String model, boolean blessed, Integer champion, List<Check> checks, Map<String, Double> metrics) {

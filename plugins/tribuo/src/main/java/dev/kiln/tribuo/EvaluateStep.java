@@ -61,7 +61,7 @@ final class EvaluateStep implements StepType<EvaluateStep.Params> {
     if (p.folds() != null) {
       metrics = crossValidate(bundle, data, p.folds(), shown, ctx, plots);
       primary = "cv." + Evaluation.primaryMetric(bundle.transform().input().task(), bundle.transform().input().target() != null);
-      notes.add(p.folds() + "-fold cross-validation of " + bundle.card().get("algorithm") + " on " + data.rows() + " rows: the transform and the model are refitted on each training fold; values are means over folds (.std: standard deviation).");
+      notes.add(p.folds() + "-fold cross-validation of " + bundle.card().algorithm() + " on " + data.rows() + " rows: the transform and the model are refitted on each training fold; values are means over folds (.std: standard deviation).");
     } else {
       Evaluation.Result r = Evaluation.evaluate(bundle.model(), bundle.transform(), data, shown);
       metrics = r.metrics();
@@ -75,7 +75,7 @@ final class EvaluateStep implements StepType<EvaluateStep.Params> {
     lossPlot(bundle, plots);
     json.put("metrics", metrics);
     json.put("primary", primary);
-    json.put("model", Map.of("sha256", p.model().sha256(), "algorithm", String.valueOf(bundle.card().get("algorithm"))));
+    json.put("model", Map.of("sha256", p.model().sha256(), "algorithm", String.valueOf(bundle.card().algorithm())));
     json.put("data", Map.of("sha256", p.data().sha256(), "rows", data.rows()));
     StepResult.Builder out = StepResult.builder();
     metrics.forEach((k, v) -> {
@@ -84,8 +84,8 @@ final class EvaluateStep implements StepType<EvaluateStep.Params> {
     out.output("metrics", Steps.storeJson(ctx, "metrics.json", json));
     Map<String, Object> plotArtifacts = new LinkedHashMap<>();
     for (var e : plots.entrySet()) plotArtifacts.put(e.getKey(), Steps.store(ctx, e.getKey() + ".png", e.getValue(), "image/png"));
-    String title = p.title() != null ? p.title() : "Evaluation of " + bundle.card().get("algorithm") + " (" + bundle.transform().input().task().yamlName() + ")";
-    String html = Report.html(title, bundle.card(), metrics, plots, notes);
+    String title = p.title() != null ? p.title() : "Evaluation of " + bundle.card().algorithm() + " (" + bundle.transform().input().task().yamlName() + ")";
+    String html = Report.html(title, bundle.card().toMap(), metrics, plots, notes);
     out.output("report", Steps.store(ctx, "report.html", html.getBytes(StandardCharsets.UTF_8), "text/html"));
     double score = metrics.getOrDefault(primary, Double.NaN);
     ctx.log(String.format(java.util.Locale.ROOT, "%s = %.4f; %d plots", primary, score, plots.size()));
@@ -154,7 +154,7 @@ final class EvaluateStep implements StepType<EvaluateStep.Params> {
 
   @SuppressWarnings("unchecked")
   private static void lossPlot(ModelBundle bundle, Map<String, byte[]> plots) throws java.io.IOException {
-    Object curve = bundle.card().get("loss-curve");
+    Object curve = bundle.card().details().get("loss-curve");
     if (!(curve instanceof List<?> l) || l.isEmpty()) return;
     double[] x = new double[l.size()];
     double[] y = new double[l.size()];
@@ -163,16 +163,16 @@ final class EvaluateStep implements StepType<EvaluateStep.Params> {
       x[i] = pt.get(0).doubleValue();
       y[i] = pt.get(1).doubleValue();
     }
-    plots.put("loss", Plots.line("Training loss (" + bundle.card().get("algorithm") + ")", "iteration", "average loss", x, y));
+    plots.put("loss", Plots.line("Training loss (" + bundle.card().algorithm() + ")", "iteration", "average loss", x, y));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static Map<String, Double> crossValidate(ModelBundle bundle, Table data, int k, String shown, StepContext ctx, Map<String, byte[]> plots) throws Exception {
-    Map<String, Object> card = bundle.card();
+    dev.kiln.api.ModelCard card = bundle.card();
     Task task = bundle.transform().input().task();
-    String algorithm = (String) card.get("algorithm");
-    Map<String, Object> hp = Algorithms.check(algorithm, task, (Map<String, Object>) card.get("hyperparameters"));
-    long seed = ((Number) card.get("seed")).longValue();
+    String algorithm = card.algorithm();
+    Map<String, Object> hp = Algorithms.check(algorithm, task, card.hyperparameters());
+    long seed = card.seed();
     Folds.Result r = Folds.run(bundle.transform().spec(), data, algorithm, hp, seed, 1, k, shown, ctx);
     List<String> foldNames = new ArrayList<>();
     for (int f = 0; f < r.scores().size(); f++) foldNames.add("fold " + (f + 1));

@@ -3,6 +3,7 @@ package dev.kiln.tribuo;
 import dev.kiln.api.Artifact;
 import dev.kiln.api.InvalidInput;
 import dev.kiln.api.InvalidParamException;
+import dev.kiln.api.ModelCard;
 import dev.kiln.api.Output;
 import dev.kiln.api.Param;
 import dev.kiln.api.StepContext;
@@ -256,34 +257,21 @@ final class TrainStep implements StepType<TrainStep.Params> {
       return out.output("algorithm", p.algorithm()).output("score", score).output("metric", scoreName).build();
     }
 
-    Map<String, Object> card = new LinkedHashMap<>();
-    card.put("name", p.name() != null ? p.name() : p.algorithm());
-    card.put("algorithm", p.algorithm());
-    card.put("task", task.yamlName());
-    card.put("target", tf.input().target());
-    if (!tf.labels().isEmpty()) card.put("labels", tf.labels());
-    if (TribuoData.positive(tf) != null) card.put("positive", TribuoData.positive(tf));
-    card.put("hyperparameters", hp);
-    card.put("seed", seed);
-    List<Map<String, String>> features = new ArrayList<>();
+    // the card's keys beyond the typed ones are Tribuo's own; card.json is written with sorted keys, so their place does not matter
+    Map<String, Object> details = new LinkedHashMap<>();
+    List<ModelCard.Input> features = new ArrayList<>();
     for (Schema.Column c : tf.input().columns()) {
       if (c.name().equals(tf.input().target()) || c.type() == ColumnType.IGNORE) continue;
-      features.add(Map.of("name", c.name(), "type", c.type().yamlName()));
+      features.add(new ModelCard.Input(c.name(), c.type().yamlName(), null));
     }
-    for (Transform.Derived d : tf.derived()) features.add(Map.of("name", d.name(), "type", d.type().yamlName(), "derived", d.expr()));
-    card.put("input-columns", features);
-    card.put("feature-count", numFeatures);
-    card.put("training-rows", fitted.rows());
-    card.put("training-data", Map.of("sha256", p.data().sha256(), "name", shown));
-    if (tfArtifact != null) card.put("transform", Map.of("sha256", tfArtifact.sha256()));
-    if (!tf.classWeights().isEmpty()) card.put("class-weights", tf.classWeights());
+    for (Transform.Derived d : tf.derived()) features.add(new ModelCard.Input(d.name(), d.type().yamlName(), d.expr()));
+    details.put("feature-count", numFeatures);
+    if (tfArtifact != null) details.put("transform", Map.of("sha256", tfArtifact.sha256()));
+    if (!tf.classWeights().isEmpty()) details.put("class-weights", tf.classWeights());
+    if (!loss.isEmpty()) details.put("loss-curve", loss);
+    details.put("tribuo-version", org.tribuo.Tribuo.VERSION);
     Map<String, Double> cardMetrics = new LinkedHashMap<>(metrics);
     cardMetrics.remove("train-seconds"); // wall time is the run's (a metric), not the model's: the card stays reproducible
-    card.put("metrics", cardMetrics);
-    card.put("score", Map.of("metric", scoreName, "value", score, "on", scoredOn));
-    if (!loss.isEmpty()) card.put("loss-curve", loss);
-    card.put("tribuo-version", org.tribuo.Tribuo.VERSION);
-    card.put("kiln-step", ctx.stepId());
 
     Path dir = ctx.scratchDir();
     Path tribuo = dir.resolve("model.tribuo");
@@ -297,12 +285,15 @@ final class TrainStep implements StepType<TrainStep.Params> {
         Files.write(file, onnx.get().onnx());
         out.output("onnx", ctx.storeArtifact(file, OnnxExport.MEDIA_TYPE));
       }
-      card.put("onnx", onnx.isPresent());
+      details.put("onnx", onnx.isPresent());
     } catch (RuntimeException e) {
       ctx.log("ONNX export failed: " + e);
-      card.put("onnx", false);
+      details.put("onnx", false);
     }
-    out.output("card", Steps.storeJson(ctx, "card.json", card));
+    ModelCard card = new ModelCard(p.name() != null ? p.name() : p.algorithm(), p.algorithm(), task.yamlName(), tf.input().target(), tf.labels(),
+        TribuoData.positive(tf), hp, seed, features, cardMetrics, new ModelCard.Score(scoreName, score, scoredOn),
+        new ModelCard.Lineage(ctx.stepId(), new ModelCard.Data(p.data().sha256(), shown), fitted.rows()), ModelBundle.framework(), details);
+    out.output("card", Steps.storeJson(ctx, "card.json", card.toMap()));
     Path bundle = dir.resolve("model.zip");
     new ModelBundle(model, tf, card).write(bundle);
     out.output("model", ctx.storeArtifact(bundle, ModelBundle.MEDIA_TYPE));

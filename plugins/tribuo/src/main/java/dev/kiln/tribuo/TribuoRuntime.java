@@ -1,14 +1,17 @@
 package dev.kiln.tribuo;
 
 import dev.kiln.api.InvalidInput;
+import dev.kiln.api.ModelCard;
 import dev.kiln.api.ModelRuntime;
 import dev.kiln.tribuo.data.ColumnType;
+import dev.kiln.tribuo.data.DatasetFile;
 import dev.kiln.tribuo.data.Schema;
 import dev.kiln.tribuo.data.Table;
 import dev.kiln.tribuo.data.TableReader;
 import dev.kiln.tribuo.data.Values;
 import dev.kiln.tribuo.features.Transform;
 import dev.kiln.tribuo.train.ModelBundle;
+import dev.kiln.tribuo.train.OnnxExport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +20,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Serves Kiln model bundles: request rows become a table with the training schema and go through {@link Scoring}, as tribuo/predict's rows do. */
+/**
+ * Tribuo's model plane: serves Kiln model bundles (request rows become a table with the training
+ * schema and go through {@link Scoring}, as tribuo/predict's rows do), scores Kiln datasets with
+ * them as tribuo/evaluate does, reads datasets' columns for the gate's data check, and gives a
+ * bundle's files and ONNX graph (where Tribuo has one) to kiln/export.
+ */
 final class TribuoRuntime implements ModelRuntime {
   private static final Set<String> MISSING = Set.copyOf(TableReader.defaultMissing());
 
@@ -25,6 +33,34 @@ final class TribuoRuntime implements ModelRuntime {
   public boolean loads(String mediaType) {
     return ModelBundle.MEDIA_TYPE.equals(mediaType);
   }
+
+  @Override
+  public ModelCard card(Path file, String shownName) throws IOException, InvalidInput {
+    return ModelBundle.readCard(file, shownName);
+  }
+
+  /** Every column of a Kiln dataset but ids and ignored ones: numbers of numeric columns, strings of categorical ones. */
+  @Override
+  public Dataset dataset(Path file, String shownName) throws IOException, InvalidInput {
+    Table t = DatasetFile.read(file, shownName);
+    List<Column> columns = new ArrayList<>();
+    for (Schema.Column c : t.schema().columns()) {
+      if (c.type() == ColumnType.ID || c.type() == ColumnType.IGNORE) continue;
+      Field f = new Field(c.name(), c.type().yamlName());
+      columns.add(switch (c.type()) {
+        case NUMERIC -> new Column(f, t.numeric(c.name()), null);
+        case CATEGORICAL -> new Column(f, null, t.strings(c.name()));
+        default -> new Column(f, null, null);
+      });
+    }
+    return new Dataset(t.rows(), columns);
+  }
+
+  /** What kiln/export's README says of a bundle's files. */
+  private static final Map<String, String> FILE_NOTES = Map.of(
+      "model.tribuo", "the Tribuo model (protobuf; `Model.deserializeFromStream`).",
+      "transform.json", "the feature transform fitted on the training data; raw rows go through it before the model.",
+      "card.json", "the model card (training data, hyperparameters, metrics).");
 
   @Override
   public Loaded load(Path file, String shownName) throws IOException, InvalidInput {
@@ -45,8 +81,48 @@ final class TribuoRuntime implements ModelRuntime {
       }
 
       @Override
-      public Map<String, Object> card() {
+      public ModelCard card() {
         return bundle.card();
+      }
+
+      @Override
+      public ModelRuntime.Evaluation evaluate(Path data, String shownData) throws IOException, InvalidInput {
+        Table t = DatasetFile.read(data, shownData);
+        dev.kiln.tribuo.eval.Evaluation.Result r = dev.kiln.tribuo.eval.Evaluation.evaluate(bundle.model(), tf, t, shownData);
+        return new ModelRuntime.Evaluation(r.task().yamlName(), t.rows(), r.metrics(), r.correct(), r.actual(), r.predicted());
+      }
+
+      /** The bundle's entries as written, in zip order. */
+      @Override
+      public List<BundleFile> files() throws InvalidInput {
+        List<BundleFile> out = new ArrayList<>();
+        try {
+          ModelBundle.entries(file, shownName).forEach((name, bytes) -> out.add(new BundleFile(name, bytes, FILE_NOTES.get(name))));
+        } catch (IOException e) {
+          throw new InvalidInput(shownName + ": cannot read the model bundle again: " + e.getMessage());
+        }
+        return out;
+      }
+
+      @Override
+      public Map<String, Object> manifest() {
+        if (tf.targetTransform() == null) return Map.of();
+        return Map.of("target-transform", Map.of("kind", tf.targetTransform(), "center", tf.targetCenter(), "scale", tf.targetScale(),
+            "note", "predictions of model.onnx are in the transformed scale: standard -> y * scale + center; log -> exp(y) - 1"));
+      }
+
+      @Override
+      public OnnxGraph onnx() throws InvalidInput {
+        java.util.Optional<OnnxExport> onnx;
+        try {
+          onnx = OnnxExport.of(bundle.model());
+        } catch (RuntimeException e) {
+          throw new Unsupported("Tribuo's ONNX export failed: " + e.getMessage(), null);
+        }
+        if (onnx.isEmpty()) throw new Unsupported(OnnxExport.unsupported(bundle.model()), null);
+        Map<String, Object> how = new LinkedHashMap<>(onnx.get().describe("model.onnx"));
+        how.remove("file"); // where it goes is the bundle writer's choice
+        return new OnnxGraph(onnx.get().onnx(), how);
       }
 
       @Override

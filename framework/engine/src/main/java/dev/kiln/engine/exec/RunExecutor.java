@@ -3,6 +3,7 @@ package dev.kiln.engine.exec;
 import dev.kiln.api.DataVersioning;
 import dev.kiln.api.Executor;
 import dev.kiln.api.ModelRegistryMirror;
+import dev.kiln.api.ModelRuntime;
 import dev.kiln.engine.artifact.ArtifactStore;
 import dev.kiln.engine.plan.ExecutionPlan;
 import dev.kiln.engine.resolve.SecretMask;
@@ -37,6 +38,7 @@ public final class RunExecutor {
   private final Set<Future<?>> running = ConcurrentHashMap.newKeySet();
   private List<DataVersioning> dataVersioning = List.of();
   private List<ModelRegistryMirror> mirrors = List.of();
+  private List<ModelRuntime> modelRuntimes = List.of();
   private Executor executor;
 
   public RunExecutor(RunStore store, ArtifactStore artifacts, StepRegistry registry, Path home, RunOptions options, RunListener listener) {
@@ -51,6 +53,12 @@ public final class RunExecutor {
   /** Registries (MLflow's) that model versions registered during the run are mirrored to. */
   public RunExecutor withMirrors(List<ModelRegistryMirror> mirrors) {
     this.mirrors = List.copyOf(mirrors);
+    return this;
+  }
+
+  /** The model runtimes plugins registered, which steps reach through {@link dev.kiln.api.StepContext#modelRuntimes()}. */
+  public RunExecutor withModelRuntimes(Collection<ModelRuntime> runtimes) {
+    this.modelRuntimes = List.copyOf(runtimes);
     return this;
   }
 
@@ -79,7 +87,7 @@ public final class RunExecutor {
   public RunOutcome execute(String runId, ExecutionPlan plan, Map<String, StepRunRecord> previous) {
     Executor units = executor != null ? executor : new LocalExecutor();
     RunScope scope = new RunScope(runId, store, artifacts, registry, home, options, listener, secrets,
-        new InputFiles(store, artifacts, options, listener, secrets, dataVersioning), mirrors, units, cancelled, running);
+        new InputFiles(store, artifacts, options, listener, secrets, dataVersioning), mirrors, modelRuntimes, units, cancelled, running);
     Scheduler.Result result;
     try {
       result = new Scheduler(scope, new StepLifecycle(scope), plan, previous).run();

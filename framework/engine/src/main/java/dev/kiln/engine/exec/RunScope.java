@@ -3,6 +3,7 @@ package dev.kiln.engine.exec;
 import dev.kiln.api.Artifact;
 import dev.kiln.api.Executor;
 import dev.kiln.api.ModelRegistryMirror;
+import dev.kiln.api.ModelRuntime;
 import dev.kiln.engine.artifact.ArtifactStore;
 import dev.kiln.engine.resolve.SecretMask;
 import dev.kiln.engine.steps.StepRegistry;
@@ -31,6 +32,7 @@ final class RunScope {
   final CacheKeys cacheKeys;
   final InputFiles inputFiles;
   final List<ModelRegistryMirror> mirrors;
+  final List<ModelRuntime> modelRuntimes;
   final Executor executor;
   final AtomicBoolean cancelled;
   /** Attempts running now, so that cancelling the run interrupts them. */
@@ -40,7 +42,7 @@ final class RunScope {
   final StepRecords records;
 
   RunScope(String runId, RunStore store, ArtifactStore artifacts, StepRegistry registry, Path home, RunOptions options, RunListener listener,
-      SecretMask secrets, InputFiles inputFiles, List<ModelRegistryMirror> mirrors, Executor executor, AtomicBoolean cancelled, Set<java.util.concurrent.Future<?>> running) {
+      SecretMask secrets, InputFiles inputFiles, List<ModelRegistryMirror> mirrors, List<ModelRuntime> modelRuntimes, Executor executor, AtomicBoolean cancelled, Set<java.util.concurrent.Future<?>> running) {
     this.runId = runId;
     this.store = store;
     this.artifacts = artifacts;
@@ -52,6 +54,7 @@ final class RunScope {
     this.cacheKeys = new CacheKeys(secrets);
     this.inputFiles = inputFiles;
     this.mirrors = mirrors;
+    this.modelRuntimes = modelRuntimes;
     this.executor = executor;
     this.cancelled = cancelled;
     this.running = running;

@@ -221,6 +221,11 @@ final class StepRunContext implements StepContext {
   }
 
   @Override
+  public List<dev.kiln.api.ModelRuntime> modelRuntimes() {
+    return run.modelRuntimes;
+  }
+
+  @Override
   public boolean cancelled() {
     return cancelled.get() || stopped.get() || (parent != null && parent.cancelled()) || run.cancelled.get() || Thread.currentThread().isInterrupted();
   }

@@ -72,13 +72,13 @@ public final class EngineModels implements Models {
   }
 
   @Override
-  public Version register(String model, Artifact bundle, Map<String, Object> card, String description) {
+  public Version register(String model, Artifact bundle, dev.kiln.api.ModelCard card, String description) {
     Map<String, String> data = new TreeMap<>();
     for (DataVersionRecord d : store.dataVersions(runId)) data.put(d.path(), d.system() + ":" + d.hash() + (d.modified() ? "+modified" : ""));
-    Object metrics = card.getOrDefault("metrics", Map.of());
+    Map<String, Double> metrics = card.metrics();
     String commit = Provenance.gitCommit(projectDir, env);
     ModelVersion v = registry().register(new ModelRegistry.NewVersion(model, bundle.sha256(), bundle.mediaType(), runId, stepKey, pipeline, commit,
-        Json.write(data), Json.write(metrics), Json.write(card), description), Provenance.actor(env, commit), System.currentTimeMillis());
+        Json.write(data), Json.write(metrics), Json.write(card.toMap()), description), Provenance.actor(env, commit), System.currentTimeMillis());
     log.accept("registered " + model + " version " + v.version() + (v.runId().equals(runId) ? "" : " (already registered by run " + v.runId() + ")")
         + (commit == null ? "" : ", commit " + commit));
     if (v.mirrorVersion() == null) mirror(store, v, mirrors, log);

@@ -3,6 +3,7 @@ package dev.kiln.tribuo.train;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.api.InvalidInput;
+import dev.kiln.api.ModelCard;
 import dev.kiln.tribuo.data.DatasetFile;
 import dev.kiln.tribuo.features.Transform;
 import java.io.ByteArrayOutputStream;
@@ -24,8 +25,9 @@ import org.tribuo.Model;
  * transform and the model card, so evaluation, batch prediction and serving apply exactly the
  * transform the model was trained with.
  */
-public record ModelBundle(Model<?> model, Transform transform, Map<String, Object> card) {
+public record ModelBundle(Model<?> model, Transform transform, ModelCard card) {
   public static final String MEDIA_TYPE = "application/vnd.kiln.model+zip";
+  public static final String FRAMEWORK = "tribuo";
   private static final FileTime FIXED = FileTime.fromMillis(946684800000L);
   private static final ObjectMapper JSON = DatasetFile.json();
   private static final java.util.Set<String> FILES = java.util.Set.of("model.tribuo", "transform.json", "card.json");
@@ -39,7 +41,7 @@ public record ModelBundle(Model<?> model, Transform transform, Map<String, Objec
       model.serializeToStream(m);
       entry(zip, "model.tribuo", m.toByteArray());
       entry(zip, "transform.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(transform));
-      entry(zip, "card.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(card));
+      entry(zip, "card.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(card.toMap()));
     }
   }
 
@@ -53,10 +55,27 @@ public record ModelBundle(Model<?> model, Transform transform, Map<String, Objec
   }
 
   /** Only the card of a bundle, without deserialising the model. */
-  public static Map<String, Object> readCard(Path file, String shownName) throws IOException, InvalidInput {
+  public static ModelCard readCard(Path file, String shownName) throws IOException, InvalidInput {
     byte[] card = entries(file, shownName, "card.json"::equals).get("card.json");
     if (card == null) throw new InvalidInput(shownName + ": not a Kiln model bundle (no card.json)\n  hint: pass the model output of tribuo/train");
-    return JSON.readValue(card, new TypeReference<Map<String, Object>>() {});
+    try {
+      return card(JSON.readValue(card, new TypeReference<Map<String, Object>>() {}));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+      throw notABundle(shownName, "card.json is not valid: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+    }
+  }
+
+  /** The typed card of a bundle's card.json; a card written before cards named their framework gets Tribuo's. */
+  static ModelCard card(Map<String, Object> json) {
+    ModelCard c = ModelCard.fromMap(json);
+    if (c.framework() != null) return c;
+    Object version = c.details().get("tribuo-version");
+    return c.withFramework(new ModelCard.Framework(FRAMEWORK, version == null ? null : version.toString(), MEDIA_TYPE));
+  }
+
+  /** What trains the models of this plugin: Tribuo, in bundles of {@link #MEDIA_TYPE}. */
+  public static ModelCard.Framework framework() {
+    return new ModelCard.Framework(FRAMEWORK, org.tribuo.Tribuo.VERSION, MEDIA_TYPE);
   }
 
   public static ModelBundle read(Path file, String shownName) throws IOException, InvalidInput {
@@ -114,12 +133,14 @@ public record ModelBundle(Model<?> model, Transform transform, Map<String, Objec
       throw notABundle(shownName, "model.tribuo is not a Tribuo model this version can read: " + e.getMessage());
     }
     Transform tf;
-    Map<String, Object> c;
+    ModelCard c;
     try {
       tf = JSON.readValue(transform, Transform.class);
-      c = JSON.readValue(card, new TypeReference<Map<String, Object>>() {});
+      c = card(JSON.readValue(card, new TypeReference<Map<String, Object>>() {}));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw notABundle(shownName, "transform.json or card.json is not valid: " + e.getOriginalMessage());
+    } catch (IllegalArgumentException e) {
+      throw notABundle(shownName, "card.json is not valid: " + e.getMessage());
     }
     return new ModelBundle(m, tf, c);
   }
