@@ -75,6 +75,7 @@ final class TuneStep implements StepType<TuneStep.Params> {
       @Param(value = "tpe, gp, random or grid", defaultValue = "tpe") String sampler,
       @Param(value = "budget: the number of trials (with grid: at most the grid's size)", min = 1, max = 100000, defaultValue = "20") Integer trials,
       @Param("budget: stop proposing trials after this long, e.g. 10m") Duration maxTime,
+      @Param("stop a trial still running after this long, e.g. 2m: it ends FAILED (timed out) and the search goes on") Duration trialTimeout,
       @Param(value = "stop when the best value has not improved for this many finished trials", min = 1) Integer patience,
       @Param(value = "trials run at once", min = 1, max = 256, defaultValue = "1") Integer parallelism,
       @Param("the sampler's seed (default: derived from the pipeline and step)") Long seed,
@@ -91,6 +92,9 @@ final class TuneStep implements StepType<TuneStep.Params> {
             if (d instanceof Space.Num n && n.step() <= 0) throw new InvalidParamException(d.path() + ".float", false, "grid search needs a step for float parameter \"" + d.name() + "\"", "add step: (e.g. step: 0.05) or use sampler: tpe");
           }
         }
+      }
+      if (trialTimeout != null && (trialTimeout.isZero() || trialTimeout.isNegative())) {
+        throw new InvalidParamException("trial-timeout", false, "trial-timeout must be positive, found " + trialTimeout.toMillis() + "ms", "write e.g. trial-timeout: 2m");
       }
       if (sampler != null && !SAMPLERS.contains(sampler)) throw new InvalidParamException("sampler", false, "unknown sampler \"" + sampler + "\"", "valid: tpe, gp, random, grid");
       if (objective != null) {
@@ -445,7 +449,7 @@ final class TuneStep implements StepType<TuneStep.Params> {
       }
       return !pruner.prune(t.number(), mine, step, withLive(snapshot, live));
     };
-    ChildRun r = ctx.runChild(String.format(Locale.ROOT, "trial-%05d", t.number()), p.trainer(), with, monitor);
+    ChildRun r = ctx.runChild(String.format(Locale.ROOT, "trial-%05d", t.number()), p.trainer(), with, monitor, p.trialTimeout());
     SortedMap<Long, Double> inter;
     synchronized (iv) {
       inter = new TreeMap<>(iv);
