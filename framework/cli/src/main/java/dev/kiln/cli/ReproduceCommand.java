@@ -76,7 +76,7 @@ final class ReproduceCommand implements Callable<Integer> {
       }
     }
     // 2. the pipeline as it ran, its params, no cache
-    ExecutionPlan plan = engine.planOf(run);
+    ExecutionPlan plan = engine.planOf(run, cwd);
     err.println("reproducing " + runId + " (" + run.pipelineFile() + ") without the cache ...");
     RunOutcome outcome = RunSupport.run(onStart -> engine.run(plan, home, options, new Progress(err, Progress.isTerminal()), onStart));
     // 3. every artifact hash, then the data versions

@@ -38,6 +38,9 @@ public enum Code {
   E151("invalid duration"),
   E152("invalid matrix"),
   E153("invalid condition"),
+  E160("invalid sub-pipeline path"),
+  E161("sub-pipeline include cycle"),
+  E162("sub-pipeline value cannot be inlined"),
   W201("unused param"),
   W202("shadowed name");
 
