@@ -72,12 +72,29 @@ final class PlanCommand implements Callable<Integer> {
 
   private static void mermaid(ExecutionPlan plan, PrintWriter out) {
     out.println("graph TD");
-    for (String id : plan.stepOrder()) {
-      StepSpec s = plan.spec().steps().get(id);
-      int n = plan.instances().get(id).size();
-      out.println("  " + node(id) + "[\"" + id + "<br/>" + s.uses() + (n > 1 ? "<br/>x" + n : "") + "\"]");
-    }
+    mermaidSteps(plan, out, "", "  ");
     for (String id : plan.stepOrder()) for (String d : plan.dependencies().get(id)) out.println("  " + node(d) + " --> " + node(id));
+  }
+
+  /** The steps whose id starts with {@code prefix}; a sub-pipeline's steps (prepare/split) as a subgraph prepare. */
+  private static void mermaidSteps(ExecutionPlan plan, PrintWriter out, String prefix, String indent) {
+    java.util.Set<String> groups = new java.util.HashSet<>();
+    for (String id : plan.stepOrder()) {
+      if (!id.startsWith(prefix)) continue;
+      int slash = id.indexOf('/', prefix.length());
+      if (slash < 0) {
+        StepSpec s = plan.spec().steps().get(id);
+        int n = plan.instances().get(id).size();
+        out.println(indent + node(id) + "[\"" + id + "<br/>" + s.uses() + (n > 1 ? "<br/>x" + n : "") + "\"]");
+      } else if (groups.add(id.substring(0, slash))) {
+        String group = id.substring(0, slash);
+        String file = plan.stepOrder().stream().filter(x -> x.startsWith(group + "/") && x.indexOf('/', group.length() + 1) < 0)
+            .map(x -> plan.spec().steps().get(x).origin()).filter(java.util.Objects::nonNull).map(StepSpec.Origin::file).findFirst().map(f -> "<br/>" + f).orElse("");
+        out.println(indent + "subgraph " + node(group) + "[\"" + group + file + "\"]");
+        mermaidSteps(plan, out, group + "/", indent + "  ");
+        out.println(indent + "end");
+      }
+    }
   }
 
   private static void dot(ExecutionPlan plan, PrintWriter out) {
@@ -102,6 +119,7 @@ final class PlanCommand implements Callable<Integer> {
       ObjectNode sn = steps.addObject();
       sn.put("id", id);
       sn.put("uses", s.uses());
+      if (s.origin() != null) sn.put("origin", s.origin().file());
       sn.set("needs", Json.MAPPER.valueToTree(plan.dependencies().get(id)));
       sn.put("cache", s.cache());
       var insts = sn.putArray("instances");
@@ -115,6 +133,6 @@ final class PlanCommand implements Callable<Integer> {
   }
 
   private static String node(String id) {
-    return id.replace('-', '_');
+    return id.replace('-', '_').replace("/", "__");
   }
 }

@@ -239,12 +239,24 @@ public final class SubPipelines {
         Node whole = whole(r);
         if (whole != null) return whole;
       }
-      List<Expr.Ref> refs = new ArrayList<>(t.refs());
-      refs.sort(Comparator.comparingInt(Expr.Ref::offset).reversed());
+      // right to left, so that earlier offsets stay valid
+      List<Template.Part> parts = new ArrayList<>(t.expressions());
+      parts.sort(Comparator.comparingInt(Template.Part::offset).reversed());
       StringBuilder text = new StringBuilder(s.text());
-      for (Expr.Ref r : refs) {
-        String replacement = inline(r, s);
-        if (replacement != null) text.replace(r.offset(), r.offset() + String.join(".", r.path()).length(), replacement);
+      for (Template.Part part : parts) {
+        // "text ${{ params.x }}" with a string for x: the string itself takes the place of ${{ params.x }}
+        String spliced = part.expr() instanceof Expr.Ref r && whole(r) instanceof ScalarNode v && v.kind() == ScalarNode.Kind.STRING ? v.text() : null;
+        if (spliced != null) {
+          text.replace(part.offset(), part.offset() + part.source().length(), spliced);
+          continue;
+        }
+        List<Expr.Ref> refs = new ArrayList<>();
+        part.expr().collectRefs(refs);
+        refs.sort(Comparator.comparingInt(Expr.Ref::offset).reversed());
+        for (Expr.Ref r : refs) {
+          String replacement = inline(r, s);
+          if (replacement != null) text.replace(r.offset(), r.offset() + String.join(".", r.path()).length(), replacement);
+        }
       }
       return new ScalarNode(text.toString(), ScalarNode.Kind.STRING, s.location());
     }
