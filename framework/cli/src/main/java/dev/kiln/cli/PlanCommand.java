@@ -88,13 +88,19 @@ final class PlanCommand implements Callable<Integer> {
         out.println(indent + node(id) + "[\"" + id + "<br/>" + s.uses() + (n > 1 ? "<br/>x" + n : "") + "\"]");
       } else if (groups.add(id.substring(0, slash))) {
         String group = id.substring(0, slash);
-        String file = plan.stepOrder().stream().filter(x -> x.startsWith(group + "/") && x.indexOf('/', group.length() + 1) < 0)
-            .map(x -> plan.spec().steps().get(x).origin()).filter(java.util.Objects::nonNull).map(StepSpec.Origin::file).findFirst().map(f -> "<br/>" + f).orElse("");
+        String file = plan.stepOrder().stream().filter(x -> x.startsWith(group + "/")).findFirst().map(x -> "<br/>" + includedFile(plan.spec().steps().get(x), group)).orElse("");
         out.println(indent + "subgraph " + node(group) + "[\"" + group + file + "\"]");
         mermaidSteps(plan, out, group + "/", indent + "  ");
         out.println(indent + "end");
       }
     }
+  }
+
+  /** The file that the sub-pipeline step {@code group} includes, found from the origin of a step inside it. */
+  private static String includedFile(StepSpec inside, String group) {
+    int depth = inside.id().split("/").length - 1;
+    int level = group.split("/").length;
+    return level == depth ? inside.origin().file() : inside.origin().includedFrom().get(depth - 1 - level).file();
   }
 
   private static void dot(ExecutionPlan plan, PrintWriter out) {
