@@ -38,6 +38,8 @@ class SubPipelinesTest {
     // params from literals, from the including pipeline's params and steps, and through two levels
     assertThat(Runs.step(r, "greet-twice/two/say").path("outputs").path("stdout").asText()).isEqualTo("hello dear ada\nhello dear ada");
     assertThat(Runs.step(r, "report").path("outputs").path("stdout").asText()).isEqualTo("hello ada / hello bob and hello dear ada");
+    // progress reports included steps as steps (only a tune trial, a child step, is left to its parent)
+    assertThat(r.err()).containsPattern("(?m)^\\[\\d/8] ok +greet-twice/two/say ").containsPattern("(?m)^\\[\\d/8] ok +greet-ada/compose ").contains("[8/8] ok");
     // a key with '/' keeps its log in a folder per sub-pipeline
     String runId = Runs.parse(r).path("run_id").asText();
     assertThat(dir.resolve(".kiln/logs/" + runId + "/greet-twice/two/say.log")).exists();

@@ -92,6 +92,19 @@ class SubPipelinesTest {
   }
 
   @Test
+  void aStepOfASubPipelineIsNotAChildStepButATrialInsideOneIs() {
+    assertThat(record("prepare/ingest", "prepare/ingest").isChild()).isFalse();
+    assertThat(record("prepare/train", "prepare/train[1]").isChild()).isFalse();
+    assertThat(record("search", "search/trial-00007").isChild()).isTrue();
+    assertThat(record("search", "search[2]/trial-00007").isChild()).isTrue();
+    assertThat(record("prep/search", "prep/search/trial-00001").isChild()).isTrue();
+  }
+
+  private static dev.kiln.registry.StepRunRecord record(String id, String key) {
+    return new dev.kiln.registry.StepRunRecord("r", key, id, "kiln/command", dev.kiln.registry.RunStatus.SUCCEEDED, 1, null, null, null, null, null, null, null);
+  }
+
+  @Test
   void aStepInsideASubPipelineCanBeReferencedAfterExpansion() throws Exception {
     PipelineSpec spec = expanded("""
         name: main
