@@ -186,11 +186,28 @@ public final class SubPipelines {
         Map<String, Node> env = new LinkedHashMap<>(baseEnv);
         s.env().forEach((k, v) -> env.put(k, rewrite(v)));
         Map<String, List<Node>> matrix = new LinkedHashMap<>();
-        s.matrix().forEach((axis, values) -> matrix.put(axis, values.stream().map(this::rewrite).toList()));
+        s.matrix().forEach((axis, values) -> matrix.put(axis, values.stream().map(v -> planned(rewrite(v), v, "steps." + s.id() + ".matrix." + axis)).toList()));
         String id = prefix + s.id();
         out.put(id, new StepSpec(id, s.location(), s.uses(), s.usesLocation(), s.with() == null ? null : (MapNode) rewrite(s.with()), List.copyOf(needs),
             condition(s), s.retry(), s.timeout(), s.cache(), matrix, s.matrixLocation(), env, origin));
       }
+    }
+
+    /** A matrix value is fixed when the run is planned: a param it uses may only have been given params. */
+    private Node planned(Node value, Node written, String path) {
+      for (Nodes.Found f : Nodes.expressions(value, path)) {
+        try {
+          for (Expr.Ref r : Template.parse(f.scalar().text()).refs()) {
+            if (r.context().equals("params")) continue;
+            problems.add(written.location(), Code.E135, path, noted("matrix values are fixed when the run is planned, so the params they use may only be given literals or params, found " + r,
+                origin == null ? List.of() : origin.includedFrom()), "give the param a literal or ${{ params.<name> }} in with:");
+            return value;
+          }
+        } catch (ExprSyntaxError e) {
+          // reported where it was written
+        }
+      }
+      return value;
     }
 
     private ScalarNode condition(StepSpec s) {

@@ -119,6 +119,8 @@ public final class Validator {
         problems.add(e.keyLocation(), Code.E120, path + ".with." + e.key(), "sub-pipeline " + inner.file() + " has no param \"" + e.key() + "\"", Suggest.hint(e.key(), inner.params().keySet(), "its params"));
       } else if (Nodes.expressions(e.value(), "").isEmpty() && !(e.value() instanceof ScalarNode s && s.isNull()) && !param.type().accepts(Values.plain(e.value()))) {
         problems.add(e.value().location(), Code.E122, path + ".with." + e.key(), "expected " + param.type().yamlName() + " for param \"" + e.key() + "\" of " + inner.file() + ", found " + dev.kiln.engine.spec.SpecLoader.describe(e.value()), null);
+      } else if (Nodes.expressions(e.value(), "").isEmpty()) {
+        dev.kiln.engine.spec.ParamValues.check(param, Values.plain(e.value()), e.value().location(), path + ".with." + e.key(), problems);
       }
     }
     for (ParamSpec param : inner.params().values()) {
