@@ -41,6 +41,7 @@ public enum Code {
   E160("invalid sub-pipeline path"),
   E161("sub-pipeline include cycle"),
   E162("sub-pipeline value cannot be inlined"),
+  E163("sub-pipelines expand too far"),
   W201("unused param"),
   W202("shadowed name");
 

@@ -51,11 +51,12 @@ public final class SubPipelines {
   public PipelineSpec load(PipelineSpec spec, Path file, Problems problems) {
     Path abs = file.toAbsolutePath().normalize();
     Path shownDir = Path.of(spec.file()).getParent();
-    Root root = new Root(abs.getParent(), shownDir, new HashMap<>());
+    Root root = new Root(abs.getParent(), shownDir, new HashMap<>(), new HashMap<>());
     return load(spec, abs, root, List.of(abs), List.of(spec.file()), problems);
   }
 
-  private record Root(Path dir, Path shownDir, Map<Path, Optional<PipelineSpec>> read) {
+  /** @param loaded each file once, with its own includes loaded: a file included from many places is read and checked once */
+  private record Root(Path dir, Path shownDir, Map<Path, Optional<PipelineSpec>> read, Map<Path, Optional<PipelineSpec>> loaded) {
     String shown(Path p) {
       Path rel = dir.relativize(p);
       return (shownDir == null ? rel : shownDir.resolve(rel)).toString().replace('\\', '/');
@@ -99,6 +100,11 @@ public final class SubPipelines {
         problems.add(s.usesLocation(), Code.E161, path, "sub-pipelines must not include each other in a cycle, found " + String.join(" -> ", cycle), "remove one of these uses:");
         continue;
       }
+      Optional<PipelineSpec> done = root.loaded().get(target);
+      if (done != null) { // its problems were reported where it was first included
+        done.ifPresent(i -> loaded.put(s.id(), i));
+        continue;
+      }
       Problems own = new Problems();
       Optional<PipelineSpec> inner = root.read().computeIfAbsent(target, t -> loader.load(t, shown, own));
       List<Path> deeper = new ArrayList<>(chain);
@@ -106,6 +112,7 @@ public final class SubPipelines {
       List<String> deeperShown = new ArrayList<>(chainShown);
       deeperShown.add(shown);
       inner = inner.map(i -> load(i, target, root, deeper, deeperShown, own));
+      root.loaded().put(target, inner);
       noteIncluded(own, s.usesLocation(), problems);
       inner.ifPresent(i -> loaded.put(s.id(), i));
     }
@@ -129,9 +136,30 @@ public final class SubPipelines {
    */
   public PipelineSpec expand(PipelineSpec spec, Problems problems) {
     if (spec.includes().isEmpty()) return spec;
+    long steps = count(spec, new java.util.IdentityHashMap<>());
+    if (steps > MAX_STEPS) {
+      problems.add(spec.location(), Code.E163, "steps", "sub-pipelines may expand a pipeline to at most " + MAX_STEPS + " steps, found " + (steps >= Long.MAX_VALUE / 2 ? "far more" : String.valueOf(steps)),
+          "include fewer sub-pipelines, or fewer times each");
+      return spec;
+    }
     Map<String, StepSpec> out = new LinkedHashMap<>();
     new Scope(spec, "", null, null, problems).emit(out, List.of(), Map.of());
     return spec.withSteps(out);
+  }
+
+  /** Guards against files that include each other many times over (each file several times: a step count that grows with the power of the depth). */
+  public static final int MAX_STEPS = 10_000;
+
+  private static long count(PipelineSpec spec, Map<PipelineSpec, Long> known) {
+    Long k = known.get(spec);
+    if (k != null) return k;
+    long n = 0;
+    for (StepSpec s : spec.steps().values()) {
+      PipelineSpec inner = spec.includes().get(s.id());
+      n = Math.min(Long.MAX_VALUE / 2, n + (inner == null ? 1 : count(inner, known)));
+    }
+    known.put(spec, n);
+    return n;
   }
 
   /** One included pipeline: its step ids' prefix, its params' values (in the outermost pipeline's terms), where it came from. */

@@ -47,6 +47,11 @@ public final class Validator {
   }
 
   public void validate(PipelineSpec spec, Problems problems) {
+    validate(spec, problems, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+  }
+
+  /** {@code checked}: the included pipelines already checked (a file included from many places is checked once). */
+  private void validate(PipelineSpec spec, Problems problems, Set<PipelineSpec> checked) {
     SourceText source = new SourceText(spec.source());
     Set<String> usedParams = new HashSet<>();
     spec.env().forEach((k, v) -> checkExpressions(spec, null, Nodes.expressions(v, "env." + k), source, usedParams, problems));
@@ -55,7 +60,7 @@ public final class Validator {
       boolean included = SubPipelines.isPath(step.uses());
       StepType<?> type = included ? null : registry.find(step.uses()).orElse(null);
       if (included) {
-        checkSubPipeline(spec, step, problems);
+        checkSubPipeline(spec, step, problems, checked);
       } else if (type == null) {
         problems.add(step.usesLocation(), Code.E104, "steps." + step.id() + ".uses", "unknown step type \"" + step.uses() + "\"", Suggest.hint(step.uses(), registry.all().keySet(), "installed"));
       } else if (step.with() != null) {
@@ -99,12 +104,14 @@ public final class Validator {
    * A step that includes a pipeline file: the file itself (reported where it is, with where it is
    * included), the with: values against its params, and the properties that have no meaning there.
    */
-  private void checkSubPipeline(PipelineSpec spec, StepSpec step, Problems problems) {
+  private void checkSubPipeline(PipelineSpec spec, StepSpec step, Problems problems, Set<PipelineSpec> checked) {
     PipelineSpec inner = spec.includes().get(step.id());
     if (inner == null) return; // its path is wrong; already reported
-    Problems own = new Problems();
-    validate(inner, own);
-    SubPipelines.noteIncluded(own, step.usesLocation(), problems);
+    if (checked.add(inner)) {
+      Problems own = new Problems();
+      validate(inner, own, checked);
+      SubPipelines.noteIncluded(own, step.usesLocation(), problems);
+    }
     String path = "steps." + step.id();
     String hint = "set it on the steps inside " + inner.file();
     if (step.fansOut()) problems.add(step.matrixLocation(), Code.E101, path + ".matrix", "matrix: is not available on a sub-pipeline step (uses: " + step.uses() + ")", hint);
