@@ -89,7 +89,7 @@ public final class SubPipelines {
         continue;
       }
       String shown = root.shown(target);
-      if (!Files.isRegularFile(target)) {
+      if (!Files.exists(target)) { // a directory or FIFO is refused by the reader, as for any pipeline file
         problems.add(s.usesLocation(), Code.E160, path, "sub-pipeline file " + shown + " does not exist", "paths are relative to the directory of " + spec.file());
         continue;
       }
