@@ -23,6 +23,15 @@ public record StepRunRecord(
     String outputsJson,
     String cachedFrom) {
 
+  /**
+   * Whether this is a child step (a trial of {@code kiln/tune}), whose key is its parent
+   * instance's key, '/' and a name; a step of a sub-pipeline ({@code prepare/split}) has a '/' in
+   * its id and is not one.
+   */
+  public boolean isChild() {
+    return stepKey.length() > stepId.length() && stepKey.startsWith(stepId) && stepKey.substring(stepId.length()).matches("(\\[[^\\]/]+])?/.+");
+  }
+
   public Long durationMillis() {
     return startedAt == null || finishedAt == null ? null : finishedAt - startedAt;
   }

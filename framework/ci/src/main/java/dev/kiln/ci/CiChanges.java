@@ -98,6 +98,7 @@ public final class CiChanges {
       PipelineSpec spec = e.getValue();
       List<String> reasons = new ArrayList<>();
       if (projectChanged.contains(file)) reasons.add(file + " changed");
+      for (String included : includedFiles(spec)) if (projectChanged.contains(included)) reasons.add(included + " changed (a sub-pipeline it includes)");
       Set<String> reads = reads(spec, cwd, projectChanged);
       for (String r : reads) {
         for (String f : projectChanged) {
@@ -313,5 +314,26 @@ public final class CiChanges {
     } catch (IllegalArgumentException e) {
       return abs.toString();
     }
+  }
+
+  /** The files a loaded (expanded) pipeline includes as sub-pipelines, as displayed (relative to the project). */
+  static Set<String> includedFiles(PipelineSpec spec) {
+    Set<String> out = new java.util.TreeSet<>();
+    for (dev.kiln.engine.spec.StepSpec s : spec.steps().values()) {
+      if (s.origin() == null) continue;
+      out.add(s.origin().file());
+      for (int i = 0; i < s.origin().includedFrom().size() - 1; i++) out.add(s.origin().includedFrom().get(i).file());
+    }
+    return out;
+  }
+
+  /**
+   * Leaves out the pipelines that another one includes: a sub-pipeline is a library, retrained
+   * through the pipelines that include it (which a change to it affects), not on its own.
+   */
+  public static void dropIncluded(Map<Path, PipelineSpec> specs, Path cwd) {
+    Set<Path> included = new java.util.HashSet<>();
+    for (PipelineSpec s : specs.values()) for (String f : includedFiles(s)) included.add(cwd.resolve(f).normalize());
+    specs.keySet().removeIf(p -> included.contains(p.toAbsolutePath().normalize()));
   }
 }

@@ -73,6 +73,7 @@ final class CiChangedCommand implements Callable<Integer> {
       Problems problems = new Problems();
       engine.load(f, Show.display(cwd, f), problems).ifPresent(s -> specs.put(f, s));
     }
+    CiChanges.dropIncluded(specs, cwd);
     return new CiChanges(cwd, engine.registry()).analyse(base, specs, cwd);
   }
 }

@@ -84,6 +84,8 @@ final class CiRetrainCommand implements Callable<Integer> {
         invalid.put(f, new Result(Show.display(cwd, f), s.map(PipelineSpec::name).orElse(null), "invalid", null, 0, Candidates.problemsText(problems.sorted()), null, List.of(), List.of()));
       }
     }
+    CiChanges.dropIncluded(valid, cwd);
+    files.removeIf(f -> !valid.containsKey(f) && !invalid.containsKey(f)); // sub-pipelines run through the pipelines that include them
     Map<Path, List<String>> affected = new LinkedHashMap<>();
     if (base != null) {
       CiChanges.Report r = new CiChanges(cwd, engine.registry()).analyse(base, valid, cwd);

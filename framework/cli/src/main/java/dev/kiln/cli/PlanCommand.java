@@ -72,12 +72,35 @@ final class PlanCommand implements Callable<Integer> {
 
   private static void mermaid(ExecutionPlan plan, PrintWriter out) {
     out.println("graph TD");
-    for (String id : plan.stepOrder()) {
-      StepSpec s = plan.spec().steps().get(id);
-      int n = plan.instances().get(id).size();
-      out.println("  " + node(id) + "[\"" + id + "<br/>" + s.uses() + (n > 1 ? "<br/>x" + n : "") + "\"]");
-    }
+    mermaidSteps(plan, out, "", "  ");
     for (String id : plan.stepOrder()) for (String d : plan.dependencies().get(id)) out.println("  " + node(d) + " --> " + node(id));
+  }
+
+  /** The steps whose id starts with {@code prefix}; a sub-pipeline's steps (prepare/split) as a subgraph prepare. */
+  private static void mermaidSteps(ExecutionPlan plan, PrintWriter out, String prefix, String indent) {
+    java.util.Set<String> groups = new java.util.HashSet<>();
+    for (String id : plan.stepOrder()) {
+      if (!id.startsWith(prefix)) continue;
+      int slash = id.indexOf('/', prefix.length());
+      if (slash < 0) {
+        StepSpec s = plan.spec().steps().get(id);
+        int n = plan.instances().get(id).size();
+        out.println(indent + node(id) + "[\"" + id + "<br/>" + s.uses() + (n > 1 ? "<br/>x" + n : "") + "\"]");
+      } else if (groups.add(id.substring(0, slash))) {
+        String group = id.substring(0, slash);
+        String file = plan.stepOrder().stream().filter(x -> x.startsWith(group + "/")).findFirst().map(x -> "<br/>" + includedFile(plan.spec().steps().get(x), group)).orElse("");
+        out.println(indent + "subgraph " + node(group) + "[\"" + group + file + "\"]");
+        mermaidSteps(plan, out, group + "/", indent + "  ");
+        out.println(indent + "end");
+      }
+    }
+  }
+
+  /** The file that the sub-pipeline step {@code group} includes, found from the origin of a step inside it. */
+  private static String includedFile(StepSpec inside, String group) {
+    int depth = inside.id().split("/").length - 1;
+    int level = group.split("/").length;
+    return level == depth ? inside.origin().file() : inside.origin().includedFrom().get(depth - 1 - level).file();
   }
 
   private static void dot(ExecutionPlan plan, PrintWriter out) {
@@ -102,6 +125,7 @@ final class PlanCommand implements Callable<Integer> {
       ObjectNode sn = steps.addObject();
       sn.put("id", id);
       sn.put("uses", s.uses());
+      if (s.origin() != null) sn.put("origin", s.origin().file());
       sn.set("needs", Json.MAPPER.valueToTree(plan.dependencies().get(id)));
       sn.put("cache", s.cache());
       var insts = sn.putArray("instances");
@@ -115,6 +139,6 @@ final class PlanCommand implements Callable<Integer> {
   }
 
   private static String node(String id) {
-    return id.replace('-', '_');
+    return id.replace('-', '_').replace("/", "__");
   }
 }

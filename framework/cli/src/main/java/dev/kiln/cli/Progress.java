@@ -54,7 +54,7 @@ final class Progress implements RunListener {
   public synchronized void stepStarted(StepRunRecord r) {
     String stepKey = r.stepKey();
     int attempt = r.attempt();
-    if (stepKey.contains("/")) return; // a child step (a trial): its parent reports progress
+    if (r.isChild()) return; // a child step (a trial): its parent reports progress
     running.add(stepKey);
     if (bar != null) bar.setExtraMessage(" running: " + String.join(", ", running));
     else {
@@ -86,7 +86,7 @@ final class Progress implements RunListener {
 
   @Override
   public synchronized void stepFinished(StepRunRecord r) {
-    if (r.stepKey().contains("/")) return;
+    if (r.isChild()) return;
     running.remove(r.stepKey());
     done++;
     String line = String.format(Locale.ROOT, "  %-7s %s%s%s", word(r.status()), r.stepKey(), duration(r), r.error() == null ? "" : ": " + firstLine(r.error()));

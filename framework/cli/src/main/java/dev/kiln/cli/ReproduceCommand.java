@@ -9,6 +9,7 @@ import dev.kiln.engine.exec.RunOutcome;
 import dev.kiln.engine.plan.ExecutionPlan;
 import dev.kiln.registry.DataVersionRecord;
 import dev.kiln.registry.LineageEdge;
+import dev.kiln.registry.StepRunRecord;
 import dev.kiln.registry.RunRecord;
 import dev.kiln.registry.RunStatus;
 import jakarta.inject.Inject;
@@ -76,11 +77,13 @@ final class ReproduceCommand implements Callable<Integer> {
       }
     }
     // 2. the pipeline as it ran, its params, no cache
-    ExecutionPlan plan = engine.planOf(run);
+    ExecutionPlan plan = engine.planOf(run, cwd);
     err.println("reproducing " + runId + " (" + run.pipelineFile() + ") without the cache ...");
     RunOutcome outcome = RunSupport.run(onStart -> engine.run(plan, home, options, new Progress(err, Progress.isTerminal()), onStart));
     // 3. every artifact hash, then the data versions
-    List<Comparison> compared = compare(home.store().lineage(runId), home.store().lineage(outcome.runId()));
+    java.util.Set<String> children = new java.util.HashSet<>();
+    for (StepRunRecord r : home.store().stepRuns(runId)) if (r.isChild()) children.add(r.stepKey());
+    List<Comparison> compared = compare(home.store().lineage(runId), home.store().lineage(outcome.runId()), children);
     Map<String, DataVersionRecord> now = new LinkedHashMap<>();
     for (DataVersionRecord v : home.store().dataVersions(outcome.runId())) now.put(v.path(), v);
     for (DataVersionRecord v : versions) {
@@ -110,12 +113,12 @@ final class ReproduceCommand implements Callable<Integer> {
   }
 
   /** Lineage edges of both runs side by side, per step, direction and name. */
-  static List<Comparison> compare(List<LineageEdge> original, List<LineageEdge> reproduced) {
+  static List<Comparison> compare(List<LineageEdge> original, List<LineageEdge> reproduced, java.util.Set<String> children) {
     Map<String, String> again = new TreeMap<>();
     for (LineageEdge e : reproduced) again.put(e.stepKey() + "\u0000" + e.direction() + "\u0000" + e.name(), e.sha256());
     List<Comparison> out = new ArrayList<>();
     for (LineageEdge e : original) {
-      if (e.stepKey().contains("/")) continue; // trials of a sweep: their outputs are compared through the step's
+      if (children.contains(e.stepKey())) continue; // trials of a sweep: their outputs are compared through the step's
       String r = again.get(e.stepKey() + "\u0000" + e.direction() + "\u0000" + e.name());
       out.add(Comparison.of(e.stepKey(), e.direction(), e.name(), e.sha256(), r == null ? "(missing)" : r));
     }

@@ -67,8 +67,10 @@ final class RunFiles {
       Map<String, Map<String, Object>> metrics = new TreeMap<>();
       List<MetricRecord> all = new java.util.ArrayList<>(home.store().metrics(runId));
       all.sort(Comparator.comparingLong(MetricRecord::step).thenComparingLong(MetricRecord::recordedAt));
+      java.util.Set<String> children = new java.util.HashSet<>();
+      for (var r : home.store().stepRuns(runId)) if (r.isChild()) children.add(r.stepKey());
       for (MetricRecord m : all) {
-        if (m.stepKey().contains("/")) continue; // child steps (tuning trials) are in the run, not in its summary
+        if (children.contains(m.stepKey())) continue; // child steps (tuning trials) are in the run, not in its summary
         metrics.computeIfAbsent(m.stepKey(), k -> new TreeMap<>()).put(m.name(), m.value());
       }
       if (metricsOut.getParent() != null) Files.createDirectories(metricsOut.getParent());

@@ -166,6 +166,23 @@ class CiLoopTest {
     assertThat(junit(dir.resolve("kiln-ci/junit.xml")).get("kiln.pipelines").get(0).getElementsByTagName("failure").getLength()).isEqualTo(1);
   }
 
+  @Test
+  void aChangedSubPipelineAffectsThePipelinesIncludingItAndIsNotRetrainedOnItsOwn() throws Exception {
+    Files.createDirectories(dir.resolve("pipelines/lib"));
+    Files.writeString(dir.resolve("pipelines/lib/hello.yaml"), "name: hello\nparams:\n  who: {type: string}\nsteps:\n  say:\n    uses: kiln/command\n    with: {run: \"echo hello ${{ params.who }}\"}\n");
+    Files.writeString(dir.resolve("pipelines/greets.yaml"), "name: greets\nsteps:\n  hi:\n    uses: ./lib/hello.yaml\n    with: {who: ada}\n");
+    commit("a sub-pipeline");
+    Files.writeString(dir.resolve("pipelines/lib/hello.yaml"), Files.readString(dir.resolve("pipelines/lib/hello.yaml")).replace("echo hello", "echo hi"));
+    Map<String, JsonNode> changed = byFile(Json.read(base.run("ci", "changed", "--base", "main", "--json").out()));
+    assertThat(changed.get("pipelines/greets.yaml").path("reasons").toString()).contains("pipelines/lib/hello.yaml changed (a sub-pipeline it includes)");
+    assertThat(changed).doesNotContainKey("pipelines/lib/hello.yaml");
+    assertThat(changed.get("pipelines/other.yaml").path("affected").asBoolean()).isFalse();
+    Cli.Result retrained = base.run("ci", "retrain", "--base", "main");
+    assertThat(retrained.exit()).as(retrained.err()).isZero();
+    assertThat(junit(dir.resolve("kiln-ci/junit.xml")).get("kiln.pipelines")).extracting(e -> e.getAttribute("name"))
+        .anyMatch(n -> n.contains("greets")).noneMatch(n -> n.contains("hello"));
+  }
+
   private static Map<String, JsonNode> byFile(JsonNode report) {
     Map<String, JsonNode> out = new HashMap<>();
     report.path("pipelines").forEach(p -> out.put(p.path("file").asText(), p));

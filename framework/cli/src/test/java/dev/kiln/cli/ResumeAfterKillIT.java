@@ -130,6 +130,82 @@ class ResumeAfterKillIT {
     assertNoCorruptArtifacts(dir.resolve(".kiln/artifacts"));
   }
 
+  static final String WITH_SUB_PIPELINE = """
+      name: killsub
+      steps:
+        first:
+          uses: kiln/command
+          with:
+            run: echo start first >> events.log; seq 1 1000 > first.txt; echo end first >> events.log
+            outputs: {data: first.txt}
+        prep:
+          uses: ./lib/prep.yaml
+          with: {data: "${{ steps.first.outputs.data }}"}
+        last:
+          uses: kiln/command
+          with:
+            run: echo start last >> events.log; cat two.txt > last.txt; echo end last >> events.log
+            inputs: ['${{ steps.prep.outputs.counted }}']
+      """;
+
+  static final String PREP = """
+      name: prep
+      params:
+        data: {type: string}
+      steps:
+        one:
+          uses: kiln/command
+          with:
+            run: echo start one >> events.log; sleep 1; wc -l < first.txt | tr -d ' ' > one.txt; echo end one >> events.log
+            inputs: ['${{ params.data }}']
+            outputs: {count: one.txt}
+        two:
+          uses: kiln/command
+          with:
+            run: echo start two >> events.log; sleep 1; cat one.txt > two.txt; echo end two >> events.log
+            inputs: ['${{ steps.one.outputs.count }}']
+            outputs: {counted: two.txt}
+      outputs:
+        counted: ${{ steps.two.outputs.counted }}
+      """;
+
+  /** Killed while a step of a sub-pipeline runs: what finished (inside it and before it) is not run again. */
+  @ParameterizedTest
+  @ValueSource(strings = {"start one", "start two"})
+  void resumesAfterSigkillInsideASubPipeline(String killAt) throws Exception {
+    Files.writeString(dir.resolve("p.yaml"), WITH_SUB_PIPELINE);
+    Files.createDirectories(dir.resolve("lib"));
+    Files.writeString(dir.resolve("lib/prep.yaml"), PREP);
+    Cli cli = Cli.in(dir);
+    Process child = startChild(cli);
+    Path events = dir.resolve("events.log");
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!(Files.exists(events) && Files.readString(events).contains(killAt))) {
+      assertThat(child.isAlive()).as("the run ended before reaching \"" + killAt + "\"").isTrue();
+      assertThat(System.nanoTime()).as("timed out waiting for " + killAt).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    child.destroyForcibly();
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String runId = Runs.parse(cli.run("runs", "--json")).get(0).get("run_id").asText();
+    Map<String, String> atKill = Runs.statuses(cli.run("show", runId, "--json"));
+    assertThat(atKill).containsEntry("first", "SUCCEEDED").doesNotContainEntry("prep/" + killAt.substring("start ".length()), "SUCCEEDED");
+    if (killAt.equals("start two")) assertThat(atKill).containsEntry("prep/one", "SUCCEEDED");
+
+    Cli.Result resumed = cli.run("resume", runId, "--json");
+    assertThat(resumed.exit()).as(resumed.err()).isZero();
+    assertThat(Runs.statuses(resumed)).containsOnlyKeys("first", "prep/one", "prep/two", "last");
+    List<String> after = Files.readAllLines(events);
+    String killed = killAt.substring("start ".length());
+    for (String step : List.of("first", "one", "two", "last")) {
+      // the step killed while it ran starts again; every other one, done before or not yet started, starts once
+      assertThat(after.stream().filter(l -> l.equals("start " + step)).count()).as("starts of " + step).isEqualTo(step.equals(killed) ? 2 : 1);
+      assertThat(after.stream().filter(l -> l.equals("end " + step)).count()).as("completions of " + step).isEqualTo(1);
+    }
+    assertThat(Files.readString(dir.resolve("last.txt"))).isEqualTo("1000\n");
+    assertNoCorruptArtifacts(dir.resolve(".kiln/artifacts"));
+  }
+
   @org.junit.jupiter.api.Test
   void sigtermCancelsCleanlyAndTheRunResumes() throws Exception {
     Files.writeString(dir.resolve("p.yaml"), PIPELINE);
@@ -158,9 +234,13 @@ class ResumeAfterKillIT {
   }
 
   private Process startChild(Cli cli) throws IOException {
+    return startChild(cli, "p.yaml");
+  }
+
+  private Process startChild(Cli cli, String file) throws IOException {
     Path jar = Path.of("target/kiln-cli.jar").toAbsolutePath();
     assertThat(jar).exists();
-    ProcessBuilder pb = new ProcessBuilder(javaBin(), "-jar", jar.toString(), "run", "p.yaml", "--parallelism", "2")
+    ProcessBuilder pb = new ProcessBuilder(javaBin(), "-jar", jar.toString(), "run", file, "--parallelism", "2")
         .directory(dir.toFile())
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("child.out").toFile());

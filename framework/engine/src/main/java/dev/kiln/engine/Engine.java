@@ -16,6 +16,7 @@ import dev.kiln.engine.plan.Planner;
 import dev.kiln.engine.spec.ParamValues;
 import dev.kiln.engine.spec.PipelineSpec;
 import dev.kiln.engine.spec.SpecLoader;
+import dev.kiln.engine.spec.SubPipelines;
 import dev.kiln.engine.validate.Validator;
 import dev.kiln.registry.RunRecord;
 import dev.kiln.registry.RunStatus;
@@ -37,6 +38,7 @@ public final class Engine {
   private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
   private final SpecLoader loader = new SpecLoader();
+  private final SubPipelines subPipelines = new SubPipelines(loader);
   private final Validator validator;
   private final StepRegistry registry;
   private final java.util.List<dev.kiln.api.Tracker> trackers;
@@ -65,14 +67,18 @@ public final class Engine {
     return registry;
   }
 
-  /** Loads and validates; problems (warnings too) are added to {@code problems}. */
+  /**
+   * Loads and validates; problems (warnings too) are added to {@code problems}. A valid pipeline
+   * comes back with its sub-pipelines expanded into ordinary steps.
+   */
   public Optional<PipelineSpec> load(Path file, String displayName, Problems problems) {
-    return validated(loader.load(file, displayName, problems), problems);
+    return validated(loader.load(file, displayName, problems).map(s -> subPipelines.load(s, file, problems)), problems);
   }
 
   private Optional<PipelineSpec> validated(Optional<PipelineSpec> spec, Problems problems) {
     spec.ifPresent(s -> validator.validate(s, problems));
-    return spec;
+    if (spec.isEmpty() || problems.hasErrors()) return spec;
+    return Optional.of(subPipelines.expand(spec.get(), problems));
   }
 
   /** Loads, validates and plans; throws {@link InvalidInputException} with every problem. */
@@ -115,17 +121,22 @@ public final class Engine {
         && ProcessHandle.of(run.ownerPid()).map(ProcessHandle::isAlive).orElse(false) && run.ownerPid() != ProcessHandle.current().pid()) {
       throw new ResumeRefused("run " + runId + " is still running in process " + run.ownerPid() + "; stop it first (kill -TERM " + run.ownerPid() + ")");
     }
-    ExecutionPlan plan = planOf(run);
+    ExecutionPlan plan = planOf(run, options.projectDir());
     Map<String, StepRunRecord> previous = new LinkedHashMap<>();
     for (StepRunRecord r : store.stepRuns(runId)) previous.put(r.stepKey(), r);
     RunRecord claimed = store.claimRun(runId, run.version(), ProcessHandle.current().pid(), hostName(), System.currentTimeMillis());
     return execute(claimed, plan, home, options, listener, onStart, previous, true);
   }
 
-  /** The plan a recorded run ran: its pipeline as it was, with its resolved params. */
-  public ExecutionPlan planOf(RunRecord run) {
+  /**
+   * The plan a recorded run ran: its pipeline as it was, with its resolved params. The files its
+   * sub-pipelines include are read from {@code projectDir} (where the run was started) as they are now.
+   */
+  public ExecutionPlan planOf(RunRecord run, Path projectDir) {
     Problems problems = new Problems();
-    Optional<PipelineSpec> spec = validated(loader.load(run.specSource().getBytes(StandardCharsets.UTF_8), run.pipelineFile(), problems), problems);
+    Path file = projectDir.resolve(run.pipelineFile());
+    Optional<PipelineSpec> spec = validated(loader.load(run.specSource().getBytes(StandardCharsets.UTF_8), run.pipelineFile(), problems)
+        .map(s -> subPipelines.load(s, file, problems)), problems);
     if (spec.isEmpty() || problems.hasErrors()) throw new InvalidInputException(problems.sorted());
     Map<String, Object> params = new LinkedHashMap<>();
     Json.read(run.paramsJson()).fields().forEachRemaining(e -> params.put(e.getKey(), Json.plain(e.getValue())));

@@ -40,6 +40,10 @@ public enum Code {
   E153("invalid condition"),
   E154("invalid for-each"),
   E155("invalid max-parallel"),
+  E160("invalid sub-pipeline path"),
+  E161("sub-pipeline include cycle"),
+  E162("sub-pipeline value cannot be inlined"),
+  E163("sub-pipelines expand too far"),
   W201("unused param"),
   W202("shadowed name");
 

@@ -200,8 +200,7 @@ public final class TrackingListener implements RunListener {
         else if (colon > 0) versions.put(e.getKey().substring(colon + 1), e.getValue().asText()); // dvc:<path> -> dvc:md5:...
       });
     }
-    int slash = r.stepKey().lastIndexOf('/');
-    String parent = slash < 0 ? null : r.stepKey().substring(0, slash);
+    String parent = r.isChild() ? r.stepKey().substring(0, r.stepKey().lastIndexOf('/')) : null;
     long startedAt = r.startedAt() == null ? System.currentTimeMillis() : r.startedAt();
     return new Tracker.TrackedStep(r.stepKey(), parent, r.stepType(), params, inputs, versions, startedAt);
   }

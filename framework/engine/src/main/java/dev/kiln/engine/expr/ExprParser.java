@@ -154,7 +154,8 @@ final class ExprParser {
   }
 
   private static boolean isIdentPart(char c) {
-    return Character.isLetterOrDigit(c) || c == '_' || c == '-';
+    // '/' joins the ids of a sub-pipeline's steps (prepare/split) once it is expanded
+    return Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '/';
   }
 
   private boolean eat(String token) {

@@ -44,7 +44,8 @@ public final class ParamValues {
     return values;
   }
 
-  private static boolean check(ParamSpec p, Object v, Location at, String path, Problems problems) {
+  /** Checks a value against the param's range and choices (also a sub-pipeline's param given in with:). */
+  public static boolean check(ParamSpec p, Object v, Location at, String path, Problems problems) {
     if (v instanceof Number n) {
       double d = n.doubleValue();
       if ((p.min() != null && d < p.min()) || (p.max() != null && d > p.max())) {

@@ -29,7 +29,7 @@ public final class SpecLoader {
   public static final Pattern ID = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
   static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,62}");
 
-  private static final Set<String> TOP = Set.of("name", "description", "params", "env", "tracking", "steps");
+  private static final Set<String> TOP = Set.of("name", "description", "params", "env", "tracking", "steps", "outputs");
   private static final Set<String> STEP =
       Set.of("uses", "name", "description", "with", "needs", "if", "retry", "timeout", "cache", "matrix", "env", "for-each", "max-parallel");
   private static final Set<String> PARAM_DECL = Set.of("type", "default", "min", "max", "choices", "description");
@@ -78,7 +78,28 @@ public final class SpecLoader {
         step(e, p).ifPresent(s -> steps.put(s.id(), s));
       }
     }
-    return new PipelineSpec(file, source, name == null ? "" : name, description, params, env, steps, tracking(root.get("tracking"), p), root.location());
+    return new PipelineSpec(file, source, name == null ? "" : name, description, params, env, steps, tracking(root.get("tracking"), p), root.location(),
+        outputs(root.get("outputs"), p), Map.of());
+  }
+
+  /** {@code outputs: {name: value}}: what a pipeline gives the pipeline that includes it. */
+  private Map<String, Node> outputs(Node node, Problems p) {
+    Map<String, Node> out = new LinkedHashMap<>();
+    if (node == null) return out;
+    if (!(node instanceof MapNode m)) {
+      wrongType(node, "outputs", "a mapping of output name -> ${{ steps.<id>.outputs.<name> }}", p);
+      return out;
+    }
+    for (MapNode.Entry e : m.entries().values()) {
+      if (!PARAM_NAME.matcher(e.key()).matches()) {
+        p.add(e.keyLocation(), Code.E105, "outputs." + e.key(), "output names must match " + PARAM_NAME.pattern() + ", found \"" + e.key() + "\"", null);
+      } else if (!(e.value() instanceof ScalarNode s) || s.isNull()) {
+        wrongType(e.value(), "outputs." + e.key(), "an expression such as ${{ steps.<id>.outputs.<name> }} or a scalar", p);
+      } else {
+        out.put(e.key(), e.value());
+      }
+    }
+    return out;
   }
 
   private PipelineSpec.Tracking tracking(Node node, Problems p) {

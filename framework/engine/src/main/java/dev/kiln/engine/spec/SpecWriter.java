@@ -66,6 +66,7 @@ public final class SpecWriter {
       steps.put(s.id(), st);
     }
     m.put("steps", steps);
+    if (!spec.outputs().isEmpty()) m.put("outputs", plain(spec.outputs()));
     return m;
   }
 

@@ -56,6 +56,7 @@ public final class PipelineSchema {
     tracking.put("additionalProperties", false);
     tracking.putObject("properties").putObject("experiment").put("type", "string").put("minLength", 1);
     ((ObjectNode) tracking.get("properties")).putObject("tags").put("type", "object").putObject("additionalProperties").putArray("type").add("string").add("number").add("boolean");
+    props.putObject("outputs").put("type", "object").putObject("additionalProperties").putArray("type").add("string").add("number").add("boolean");
     ObjectNode steps = props.putObject("steps");
     steps.put("type", "object");
     steps.put("minProperties", 1);
@@ -65,8 +66,11 @@ public final class PipelineSchema {
     step.put("additionalProperties", false);
     step.putArray("required").add("uses");
     ObjectNode sp = step.putObject("properties");
-    ArrayNode uses = sp.putObject("uses").putArray("enum");
+    ArrayNode usesAny = sp.putObject("uses").putArray("anyOf");
+    ArrayNode uses = usesAny.addObject().putArray("enum");
     registry.all().keySet().forEach(uses::add);
+    // a sub-pipeline: another pipeline file, relative to the including one
+    usesAny.addObject().put("type", "string").put("pattern", "^\\.\\.?/.*\\.ya?ml$");
     sp.putObject("name").put("type", "string");
     sp.putObject("description").put("type", "string");
     sp.putObject("with").put("type", "object");

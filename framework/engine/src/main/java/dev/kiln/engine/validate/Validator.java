@@ -18,6 +18,7 @@ import dev.kiln.engine.spec.ParamType;
 import dev.kiln.engine.spec.PipelineSpec;
 import dev.kiln.engine.spec.SourceText;
 import dev.kiln.engine.spec.StepSpec;
+import dev.kiln.engine.spec.SubPipelines;
 import dev.kiln.engine.spec.Values;
 import dev.kiln.engine.diag.Location;
 import dev.kiln.engine.yaml.MapNode;
@@ -46,12 +47,21 @@ public final class Validator {
   }
 
   public void validate(PipelineSpec spec, Problems problems) {
+    validate(spec, problems, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+  }
+
+  /** {@code checked}: the included pipelines already checked (a file included from many places is checked once). */
+  private void validate(PipelineSpec spec, Problems problems, Set<PipelineSpec> checked) {
     SourceText source = new SourceText(spec.source());
     Set<String> usedParams = new HashSet<>();
     spec.env().forEach((k, v) -> checkExpressions(spec, null, Nodes.expressions(v, "env." + k), source, usedParams, problems));
+    spec.outputs().forEach((k, v) -> checkExpressions(spec, null, Nodes.expressions(v, "outputs." + k), source, usedParams, problems));
     for (StepSpec step : spec.steps().values()) {
-      StepType<?> type = registry.find(step.uses()).orElse(null);
-      if (type == null) {
+      boolean included = SubPipelines.isPath(step.uses());
+      StepType<?> type = included ? null : registry.find(step.uses()).orElse(null);
+      if (included) {
+        checkSubPipeline(spec, step, problems, checked);
+      } else if (type == null) {
         problems.add(step.usesLocation(), Code.E104, "steps." + step.id() + ".uses", "unknown step type \"" + step.uses() + "\"", Suggest.hint(step.uses(), registry.all().keySet(), "installed"));
       } else if (step.with() != null) {
         ParamsBinder.Deferred deferred = (s, target, name, path, p) -> checkDeferred(spec, step, s, target, name, path, source, p);
@@ -87,6 +97,43 @@ public final class Validator {
     for (ParamSpec p : spec.params().values()) {
       if (!usedParams.contains(p.name())) {
         problems.add(p.location(), Code.W201, "params." + p.name(), "param \"" + p.name() + "\" is declared but never used", "reference it as ${{ params." + p.name() + " }} or remove it");
+      }
+    }
+  }
+
+  /**
+   * A step that includes a pipeline file: the file itself (reported where it is, with where it is
+   * included), the with: values against its params, and the properties that have no meaning there.
+   */
+  private void checkSubPipeline(PipelineSpec spec, StepSpec step, Problems problems, Set<PipelineSpec> checked) {
+    PipelineSpec inner = spec.includes().get(step.id());
+    if (inner == null) return; // its path is wrong; already reported
+    if (checked.add(inner)) {
+      Problems own = new Problems();
+      validate(inner, own, checked);
+      SubPipelines.noteIncluded(own, step.usesLocation(), problems);
+    }
+    String path = "steps." + step.id();
+    String hint = "set it on the steps inside " + inner.file();
+    if (step.fansOut()) problems.add(step.matrixLocation(), Code.E101, path + ".matrix", "matrix: is not available on a sub-pipeline step (uses: " + step.uses() + ")", hint);
+    if (step.condition() != null) problems.add(step.condition().location(), Code.E101, path + ".if", "if: is not available on a sub-pipeline step (uses: " + step.uses() + ")", hint);
+    if (!step.retry().equals(dev.kiln.engine.spec.RetrySpec.NONE)) problems.add(step.location(), Code.E101, path + ".retry", "retry: is not available on a sub-pipeline step (uses: " + step.uses() + ")", hint);
+    if (step.timeout() != null) problems.add(step.location(), Code.E101, path + ".timeout", "timeout: is not available on a sub-pipeline step (uses: " + step.uses() + ")", hint);
+    if (!step.cache()) problems.add(step.location(), Code.E101, path + ".cache", "cache: is not available on a sub-pipeline step (uses: " + step.uses() + ")", hint);
+    if (step.with() == null) return;
+    for (MapNode.Entry e : step.with().entries().values()) {
+      ParamSpec param = inner.params().get(e.key());
+      if (param == null) {
+        problems.add(e.keyLocation(), Code.E120, path + ".with." + e.key(), "sub-pipeline " + inner.file() + " has no param \"" + e.key() + "\"", Suggest.hint(e.key(), inner.params().keySet(), "its params"));
+      } else if (Nodes.expressions(e.value(), "").isEmpty() && !(e.value() instanceof ScalarNode s && s.isNull()) && !param.type().accepts(Values.plain(e.value()))) {
+        problems.add(e.value().location(), Code.E122, path + ".with." + e.key(), "expected " + param.type().yamlName() + " for param \"" + e.key() + "\" of " + inner.file() + ", found " + dev.kiln.engine.spec.SpecLoader.describe(e.value()), null);
+      } else if (Nodes.expressions(e.value(), "").isEmpty()) {
+        dev.kiln.engine.spec.ParamValues.check(param, Values.plain(e.value()), e.value().location(), path + ".with." + e.key(), problems);
+      }
+    }
+    for (ParamSpec param : inner.params().values()) {
+      if (param.required() && !step.with().has(param.name())) {
+        problems.add(step.with().location(), Code.E121, path + ".with", "sub-pipeline " + inner.file() + " needs param \"" + param.name() + "\", found none", "add " + param.name() + ": <" + param.type().yamlName() + "> to with:");
       }
     }
   }
@@ -158,7 +205,7 @@ public final class Validator {
       case "each" -> checkEachRef(step, r, at, path, problems);
       case "matrix" -> {
         if (step == null || step.matrix().isEmpty()) {
-          problems.add(at, Code.E135, path, "matrix." + (p.size() > 1 ? p.get(1) : "") + " is only available in a step with a matrix:, found it in " + (step == null ? "the pipeline env" : "step \"" + step.id() + "\" which has none"), "add matrix: to the step, or use params");
+          problems.add(at, Code.E135, path, "matrix." + (p.size() > 1 ? p.get(1) : "") + " is only available in a step with a matrix:, found it in " + (step == null ? (path.startsWith("outputs.") ? "the pipeline outputs" : "the pipeline env") : "step \"" + step.id() + "\" which has none"), "add matrix: to the step, or use params");
         } else if (inMatrix) {
           problems.add(at, Code.E135, path, "matrix values cannot reference the matrix itself", null);
         } else if (p.size() != 2 || !step.matrix().containsKey(p.get(1))) {
@@ -226,7 +273,8 @@ public final class Validator {
 
   private void checkStepRef(PipelineSpec spec, StepSpec step, Expr.Ref r, Location at, String path, boolean inMatrix, Problems problems) {
     List<String> p = r.path();
-    if (step == null || inMatrix) {
+    boolean inOutputs = step == null && path.startsWith("outputs.");
+    if ((step == null && !inOutputs) || inMatrix) {
       problems.add(at, Code.E132, path, "step outputs cannot be used " + (inMatrix ? "in matrix:" : "in the pipeline env") + ", found \"" + r + "\"", "matrix values and pipeline env are fixed before any step runs");
       return;
     }
@@ -235,7 +283,7 @@ public final class Validator {
       return;
     }
     String target = p.get(1);
-    if (target.equals(step.id())) {
+    if (step != null && target.equals(step.id())) {
       problems.add(at, Code.E142, path, "a step cannot use its own outputs, found \"" + r + "\"", null);
       return;
     }
@@ -246,6 +294,14 @@ public final class Validator {
     }
     if (p.size() != 4 || !p.get(2).equals("outputs")) {
       problems.add(at, Code.E133, path, "a step reference is steps." + target + ".outputs.<name>, found \"" + r + "\"", null);
+      return;
+    }
+    PipelineSpec included = spec.includes().get(target);
+    if (included != null) {
+      if (!included.outputs().containsKey(p.get(3))) {
+        problems.add(at, Code.E133, path, "sub-pipeline step \"" + target + "\" (" + other.uses() + ") has no output \"" + p.get(3) + "\"",
+            included.outputs().isEmpty() ? "declare it in the outputs: of " + included.file() : Suggest.hint(p.get(3), included.outputs().keySet(), "its outputs"));
+      }
       return;
     }
     StepType<?> type = registry.find(other.uses()).orElse(null);
