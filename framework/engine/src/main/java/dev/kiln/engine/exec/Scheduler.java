@@ -47,8 +47,18 @@ final class Scheduler {
   private final Map<String, Map<String, Object>> stepOutputs = new HashMap<>();
   private final Map<String, Integer> remaining = new HashMap<>();
   private final Map<String, Integer> inFlightOf = new HashMap<>();
-  private final List<StepInstance> waiting = new ArrayList<>();
+  /** Instances running now, by key. */
+  private final Map<String, StepInstance> started = new HashMap<>();
+  /** Instances whose dependencies have all ended, not yet started (held back only by max-parallel). */
+  private final List<StepInstance> ready = new ArrayList<>();
+  /** Instances of steps whose dependencies have not all ended, by step. */
+  private final Map<String, List<StepInstance>> pending = new HashMap<>();
+  /** step id -> how many of its dependencies have not ended (every instance) yet. */
+  private final Map<String, Integer> unfinishedDeps = new HashMap<>();
+  private final Map<String, List<String>> dependants = new HashMap<>();
   private final Set<String> unexpanded = new HashSet<>();
+  /** for-each steps whose dependencies have ended: their list can be read. */
+  private final List<String> expandable = new ArrayList<>();
 
   Scheduler(RunScope run, StepLifecycle lifecycle, ExecutionPlan plan, Map<String, StepRunRecord> previous) {
     this.run = run;
@@ -63,8 +73,22 @@ final class Scheduler {
       } else {
         instances.put(s, plan.instances().get(s));
         remaining.put(s, plan.instances().get(s).size());
-        waiting.addAll(plan.instances().get(s));
       }
+      Set<String> deps = plan.dependencies().get(s);
+      unfinishedDeps.put(s, deps.size());
+      for (String d : deps) dependants.computeIfAbsent(d, x -> new ArrayList<>()).add(s);
+      if (deps.isEmpty()) release(s);
+      else if (!unexpanded.contains(s)) pending.put(s, plan.instances().get(s));
+    }
+  }
+
+  /** Every dependency of {@code stepId} has ended: its instances may start (a for-each step may expand). */
+  private void release(String stepId) {
+    if (unexpanded.contains(stepId)) {
+      expandable.add(stepId);
+    } else {
+      List<StepInstance> p = pending.remove(stepId);
+      ready.addAll(p != null ? p : instances.get(stepId));
     }
   }
 
@@ -75,40 +99,40 @@ final class Scheduler {
     String runError = null;
     int inFlight = 0;
     try {
-      while (!waiting.isEmpty() || !unexpanded.isEmpty() || inFlight > 0) {
+      while (!ready.isEmpty() || !expandable.isEmpty() || !pending.isEmpty() || !unexpanded.isEmpty() || inFlight > 0) {
         boolean progressed = expandReady();
-        for (var it = waiting.iterator(); it.hasNext(); ) {
+        for (var it = ready.iterator(); it.hasNext(); ) {
           StepInstance inst = it.next();
-          if (!depsFinished(inst.stepId())) continue;
           StepSpec spec = plan.spec().steps().get(inst.stepId());
+          if (spec.maxParallel() != null && inFlightOf.getOrDefault(inst.stepId(), 0) >= spec.maxParallel()) continue;
+          it.remove();
+          progressed = true;
           StepRunRecord prev = previous.get(inst.key());
           String blocked = blockedBy(inst.stepId());
           if (run.cancelled.get()) {
-            it.remove();
             complete(inst, run.records.ended(inst, spec.uses(), RunStatus.CANCELLED, attemptOf(prev), System.currentTimeMillis(), "cancelled before it started"));
           } else if (blocked != null) {
-            it.remove();
             complete(inst, run.records.ended(inst, spec.uses(), RunStatus.SKIPPED, attemptOf(prev), System.currentTimeMillis(), blocked));
           } else if (prev != null && prev.status().isDone() && run.records.outputsIntact(prev)) {
-            it.remove();
             run.listener.stepFinished(prev); // done before the run was resumed
             complete(inst, prev);
-          } else if (spec.maxParallel() == null || inFlightOf.getOrDefault(inst.stepId(), 0) < spec.maxParallel()) {
-            it.remove();
+          } else {
             Map<String, Map<String, Object>> visible = Map.copyOf(stepOutputs);
             Map<String, Object> each = items.getOrDefault(inst.key(), Map.of());
             cs.submit(() -> lifecycle.run(plan, inst, visible, each, prev));
             inFlightOf.merge(inst.stepId(), 1, Integer::sum);
+            started.put(inst.key(), inst);
             inFlight++;
-          } else {
-            continue;
           }
-          progressed = true;
+          // complete() may have released more instances into ready: start over on a fresh iterator
+          break;
         }
+        if (progressed && inFlight == 0) continue;
+        if (progressed && !ready.isEmpty() && readyCanStart()) continue;
         if (inFlight == 0) {
           if (progressed) continue;
           if (runError != null) break; // a lifecycle failed outright: what waits on it is recorded as cancelled below
-          throw new IllegalStateException("no step can start: " + waiting + " " + unexpanded); // a planner bug, never a spin
+          throw new IllegalStateException("no step can start: " + pending.keySet() + " " + unexpanded); // a planner bug, never a spin
         }
         Future<StepRunRecord> done = cs.take();
         inFlight--;
@@ -123,8 +147,7 @@ final class Scheduler {
           continue;
         }
         inFlightOf.merge(r.stepId(), -1, Integer::sum);
-        StepInstance inst = instances.get(r.stepId()).stream().filter(i -> i.key().equals(r.stepKey())).findFirst().orElseThrow();
-        complete(inst, r);
+        complete(started.remove(r.stepKey()), r);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -160,8 +183,8 @@ final class Scheduler {
    */
   private boolean expandReady() {
     boolean any = false;
-    for (String s : plan.stepOrder()) {
-      if (!unexpanded.contains(s) || !depsFinished(s)) continue;
+    while (!expandable.isEmpty()) {
+      String s = expandable.remove(0);
       unexpanded.remove(s);
       any = true;
       StepSpec spec = plan.spec().steps().get(s);
@@ -209,7 +232,7 @@ final class Scheduler {
       }
       instances.put(s, created);
       remaining.put(s, created.size());
-      waiting.addAll(created);
+      ready.addAll(created);
       run.listener.stepExpanded(s, created.stream().map(StepInstance::key).toList());
     }
     return any;
@@ -250,9 +273,13 @@ final class Scheduler {
     return prev == null ? 0 : prev.attempt();
   }
 
-  private boolean depsFinished(String stepId) {
-    for (String d : plan.dependencies().get(stepId)) if (remaining.get(d) > 0) return false;
-    return true;
+  /** Whether some ready instance is not held back by its step's max-parallel. */
+  private boolean readyCanStart() {
+    for (StepInstance i : ready) {
+      Integer max = plan.spec().steps().get(i.stepId()).maxParallel();
+      if (max == null || inFlightOf.getOrDefault(i.stepId(), 0) < max) return true;
+    }
+    return false;
   }
 
   /** Why a step cannot run: a dependency that did not produce outputs. */
@@ -269,6 +296,14 @@ final class Scheduler {
   private void complete(StepInstance inst, StepRunRecord r) {
     results.put(inst.key(), r);
     if (remaining.merge(inst.stepId(), -1, Integer::sum) > 0) return;
+    fanIn(inst, r);
+    for (String t : dependants.getOrDefault(inst.stepId(), List.of())) {
+      if (unfinishedDeps.merge(t, -1, Integer::sum) == 0) release(t);
+    }
+  }
+
+  /** The step's outputs as its dependants see them: its own, or (fan-in) each as the list over its instances. */
+  private void fanIn(StepInstance inst, StepRunRecord r) {
     StepSpec spec = plan.spec().steps().get(inst.stepId());
     if (!spec.fansOut()) {
       if (r.status().isDone()) stepOutputs.put(inst.stepId(), Json.decodeOutputs(r.outputsJson()));
