@@ -35,7 +35,7 @@ abstract class RunStoreContract {
   }
 
   static RunRecord newRun(String id, String pipeline, long created) {
-    return new RunRecord(id, pipeline, "pipelines/" + pipeline + ".yaml", "name: " + pipeline, "0".repeat(64), "{\"seed\":7}", RunStatus.PENDING, created, null, null, null, null, null, 0);
+    return RunRecord.pending(id, pipeline, "pipelines/" + pipeline + ".yaml", "name: " + pipeline, "0".repeat(64), "{\"seed\":7}", created);
   }
 
   /** A step instance that started 5 ms before {@code finished} and, unless RUNNING, ended then. */

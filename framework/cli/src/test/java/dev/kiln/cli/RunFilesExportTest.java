@@ -7,7 +7,6 @@ import dev.kiln.api.Artifact;
 import dev.kiln.engine.home.KilnHome;
 import dev.kiln.engine.json.Json;
 import dev.kiln.registry.RunRecord;
-import dev.kiln.registry.RunStatus;
 import dev.kiln.registry.StepRunRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +25,7 @@ class RunFilesExportTest {
       Path file = Files.writeString(dir.resolve("model.bin"), "weights");
       Artifact model = home.artifacts().put(file, "application/octet-stream");
       String id = "20261202-101700-abcdef";
-      home.store().createRun(new RunRecord(id, "p", "p.yaml", "name: p", "0".repeat(64), "{}", RunStatus.PENDING, 1000, null, null, null, null, null, 0));
+      home.store().createRun(RunRecord.pending(id, "p", "p.yaml", "name: p", "0".repeat(64), "{}", 1000));
       Map<String, Object> outputs = new LinkedHashMap<>();
       outputs.put("model", model);
       outputs.put("rows", 3L);

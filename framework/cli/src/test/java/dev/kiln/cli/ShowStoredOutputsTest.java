@@ -28,7 +28,7 @@ class ShowStoredOutputsTest {
   void showsStoredOutputsAsBefore(@TempDir Path home) throws Exception {
     try (JdbcRunStore store = JdbcRunStore.h2(home)) {
       String id = "20261202-101500-abcdef";
-      store.createRun(new RunRecord(id, "p", "p.yaml", "name: p", "0".repeat(64), "{\"seed\":7}", RunStatus.PENDING, 1000, null, null, null, null, null, 0));
+      store.createRun(RunRecord.pending(id, "p", "p.yaml", "name: p", "0".repeat(64), "{\"seed\":7}", 1000));
       StepRunRecord train = StepRunRecord.of(id, "train", "train", "kiln/command").started(1, 1100L).keyed("k1", "{}").succeeded(OUTPUTS, 1200);
       store.saveStepRun(train);
       store.saveStepRun(StepRunRecord.of(id, "again", "again", "kiln/command").started(1, 1300L).keyed("k1", "{}").cached(train, 1301));
