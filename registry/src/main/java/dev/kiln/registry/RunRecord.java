@@ -23,6 +23,11 @@ public record RunRecord(
     String ownerHost,
     int version) {
 
+  /** A run that is recorded but not started: PENDING, owned by no process, version 0. */
+  public static RunRecord pending(String id, String pipeline, String pipelineFile, String specSource, String specSha256, String paramsJson, long createdAt) {
+    return new RunRecord(id, pipeline, pipelineFile, specSource, specSha256, paramsJson, RunStatus.PENDING, createdAt, null, null, null, null, null, 0);
+  }
+
   public RunRecord withStatus(RunStatus s, Long finished, String err) {
     return new RunRecord(id, pipeline, pipelineFile, specSource, specSha256, paramsJson, s, createdAt, startedAt, finished, err, ownerPid, ownerHost, version);
   }

@@ -35,11 +35,17 @@ abstract class RunStoreContract {
   }
 
   static RunRecord newRun(String id, String pipeline, long created) {
-    return new RunRecord(id, pipeline, "pipelines/" + pipeline + ".yaml", "name: " + pipeline, "0".repeat(64), "{\"seed\":7}", RunStatus.PENDING, created, null, null, null, null, null, 0);
+    return RunRecord.pending(id, pipeline, "pipelines/" + pipeline + ".yaml", "name: " + pipeline, "0".repeat(64), "{\"seed\":7}", created);
   }
 
+  /** A step instance that started 5 ms before {@code finished} and, unless RUNNING, ended then. */
   static StepRunRecord step(String run, String key, RunStatus status, String cacheKey, long finished) {
-    return new StepRunRecord(run, key, key.replaceAll("\\[.*", ""), "kiln/command", status, 1, cacheKey, "{\"params\":{}}", finished - 5, finished, status == RunStatus.FAILED ? "boom" : null, "{\"x\":{\"value\":1}}", null);
+    StepRunRecord running = StepRunRecord.of(run, key, key.replaceAll("\\[.*", ""), "kiln/command").started(1, finished - 5).keyed(cacheKey, "{\"params\":{}}");
+    return switch (status) {
+      case RUNNING -> running;
+      case SUCCEEDED -> running.succeeded("{\"x\":{\"value\":1}}", finished);
+      default -> running.ended(status, finished, status == RunStatus.FAILED ? "boom" : null);
+    };
   }
 
   @Test
@@ -96,6 +102,28 @@ abstract class RunStoreContract {
     assertThat(steps.get(0).status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(steps.get(1).stepId()).isEqualTo("b");
     assertThat(steps.get(1).error()).isEqualTo("boom");
+  }
+
+  /** Every field of a step run survives the store, for each way a step ends. */
+  @Test
+  void readsBackEachStepStateAsItWasSaved() {
+    String id = id();
+    String from = id();
+    store.createRun(newRun(from, "p", 1000));
+    store.createRun(newRun(id, "p", 2000));
+    StepRunRecord earlier = step(from, "a", RunStatus.SUCCEEDED, "k1", 1500);
+    store.saveStepRun(earlier);
+    StepRunRecord base = StepRunRecord.of(id, "a", "a", "kiln/command").started(2, 2100L).keyed("k1", "{\"params\":{\"n\":1}}");
+    List<StepRunRecord> saved = List.of(
+        base.cached(earlier, 2110),
+        StepRunRecord.of(id, "b[1]", "b", "kiln/python").started(1, 2200L).keyed("k2", "{}").ended(RunStatus.FAILED, 2250, "exit 3"),
+        StepRunRecord.of(id, "c", "c", "kiln/command").started(1, 2300L).ended(RunStatus.SKIPPED, 2300, "skipped because b[1] failed"),
+        StepRunRecord.of(id, "d", "d", "kiln/command").started(1, 2400L).keyed("k4", "{}"),
+        StepRunRecord.of(id, "e", "e", "kiln/command").started(1, 2500L).keyed("k5", "{}").succeeded("{\"y\":{\"value\":\"z\"}}", 2600));
+    saved.forEach(store::saveStepRun);
+    assertThat(store.stepRuns(id)).containsExactlyElementsOf(saved);
+    assertThat(store.stepRuns(id).get(0).outputsJson()).isEqualTo(earlier.outputsJson());
+    assertThat(store.stepRuns(id).get(0).cachedFrom()).isEqualTo(from);
   }
 
   @Test

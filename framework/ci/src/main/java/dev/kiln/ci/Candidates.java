@@ -7,6 +7,7 @@ import dev.kiln.ci.Build.Check;
 import dev.kiln.engine.diag.Problem;
 import dev.kiln.engine.home.KilnHome;
 import dev.kiln.engine.json.Json;
+import dev.kiln.engine.state.StepOutputs;
 import dev.kiln.registry.MetricRecord;
 import dev.kiln.registry.RunStatus;
 import dev.kiln.registry.StepRunRecord;
@@ -44,7 +45,7 @@ public final class Candidates {
     List<MetricRecord> metrics = home.store().metrics(runId);
     for (StepRunRecord r : steps) {
       if (!"kiln/validate".equals(r.stepType()) || r.status() != RunStatus.SUCCEEDED) continue;
-      Map<String, Object> outputs = Json.decodeOutputs(r.outputsJson());
+      StepOutputs outputs = StepOutputs.of(r);
       if (!(outputs.get("report") instanceof Artifact a)) continue;
       JsonNode report;
       try {
@@ -75,7 +76,7 @@ public final class Candidates {
   private static Integer registered(KilnHome home, List<StepRunRecord> steps, String model, String sha) {
     for (StepRunRecord r : steps) {
       if (!"kiln/register".equals(r.stepType()) || r.status() != RunStatus.SUCCEEDED) continue;
-      Map<String, Object> o = Json.decodeOutputs(r.outputsJson());
+      StepOutputs o = StepOutputs.of(r);
       if (!model.equals(o.get("name")) || !(o.get("version") instanceof Number n)) continue;
       var v = home.store().models().version(model, n.intValue());
       if (v.isPresent() && v.get().artifactSha256().equals(sha)) return n.intValue();

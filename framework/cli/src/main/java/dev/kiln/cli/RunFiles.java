@@ -4,6 +4,7 @@ import dev.kiln.api.Artifact;
 import dev.kiln.engine.home.KilnHome;
 import dev.kiln.api.AtomicFiles;
 import dev.kiln.engine.json.Json;
+import dev.kiln.engine.state.StepOutputs;
 import dev.kiln.registry.MetricRecord;
 import dev.kiln.registry.StepRunRecord;
 import java.io.IOException;
@@ -52,8 +53,7 @@ final class RunFiles {
       if (r == null || r.outputsJson() == null) {
         throw new Errors.UsageProblem("--export " + ref + ": the run has no finished step \"" + step + "\"; its steps: " + String.join(", ", steps.keySet()));
       }
-      Map<String, Artifact> artifacts = new LinkedHashMap<>();
-      Json.decodeOutputs(r.outputsJson()).forEach((k, v) -> Json.artifacts(v, k, artifacts));
+      Map<String, Artifact> artifacts = StepOutputs.of(r).artifacts();
       Artifact a = artifacts.get(output);
       if (a == null) {
         throw new Errors.UsageProblem("--export " + ref + ": step " + step + " has no artifact output \"" + output + "\"; its artifacts: " + String.join(", ", artifacts.keySet()));

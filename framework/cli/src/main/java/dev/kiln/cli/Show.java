@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.api.Artifact;
 import dev.kiln.engine.home.KilnHome;
 import dev.kiln.engine.json.Json;
+import dev.kiln.engine.state.StepOutputs;
 import dev.kiln.registry.MetricRecord;
 import dev.kiln.registry.RunRecord;
 import dev.kiln.registry.RunStatus;
@@ -67,7 +68,7 @@ final class Show {
       sn.put("cache_key", s.cacheKey());
       sn.put("error", s.error());
       ObjectNode outs = sn.putObject("outputs");
-      Json.decodeOutputs(s.outputsJson()).forEach((k, v) -> outs.set(k, Json.MAPPER.valueToTree(v instanceof Artifact a ? Map.of("artifact", a) : v)));
+      StepOutputs.of(s).asMap().forEach((k, v) -> outs.set(k, Json.MAPPER.valueToTree(v instanceof Artifact a ? Map.of("artifact", a) : v)));
       ObjectNode ms = sn.putObject("metrics");
       lastMetric.getOrDefault(s.stepKey(), Map.of()).forEach(ms::put);
     }
@@ -92,7 +93,7 @@ final class Show {
 
   private static String outputs(StepRunRecord s) {
     StringBuilder sb = new StringBuilder();
-    Json.decodeOutputs(s.outputsJson()).forEach((k, v) -> {
+    StepOutputs.of(s).asMap().forEach((k, v) -> {
       if (sb.length() > 0) sb.append(", ");
       String shown = v instanceof Artifact a ? "sha256:" + a.sha256().substring(0, 12) + " (" + a.size() + " B)" : String.valueOf(v);
       if (shown.length() > 40) shown = shown.substring(0, 37) + "...";

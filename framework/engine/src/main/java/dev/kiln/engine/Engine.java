@@ -104,7 +104,7 @@ public final class Engine {
     String runId = LocalDateTime.now(ZoneOffset.UTC).format(RUN_ID_TIME) + "-" + String.format("%06x", new java.security.SecureRandom().nextInt(1 << 24));
     long now = System.currentTimeMillis();
     byte[] src = plan.spec().source().getBytes(StandardCharsets.UTF_8);
-    store.createRun(new RunRecord(runId, plan.spec().name(), plan.spec().file(), plan.spec().source(), dev.kiln.engine.artifact.ArtifactStore.hash(src), Json.write(plan.params()), RunStatus.PENDING, now, null, null, null, null, null, 0));
+    store.createRun(RunRecord.pending(runId, plan.spec().name(), plan.spec().file(), plan.spec().source(), dev.kiln.engine.artifact.ArtifactStore.hash(src), Json.write(plan.params()), now));
     RunRecord claimed = store.claimRun(runId, 0, ProcessHandle.current().pid(), hostName(), now);
     return execute(claimed, plan, home, options, listener, onStart, Map.of(), false);
   }

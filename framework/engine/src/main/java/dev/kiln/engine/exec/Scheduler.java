@@ -6,6 +6,7 @@ import dev.kiln.engine.plan.Planner;
 import dev.kiln.engine.plan.StepInstance;
 import dev.kiln.engine.resolve.Resolver;
 import dev.kiln.engine.spec.StepSpec;
+import dev.kiln.engine.state.StepOutputs;
 import dev.kiln.engine.yaml.Node;
 import dev.kiln.engine.yaml.ValueNode;
 import dev.kiln.registry.RunStatus;
@@ -306,7 +307,7 @@ final class Scheduler {
   private void fanIn(StepInstance inst, StepRunRecord r) {
     StepSpec spec = plan.spec().steps().get(inst.stepId());
     if (!spec.fansOut()) {
-      if (r.status().isDone()) stepOutputs.put(inst.stepId(), Json.decodeOutputs(r.outputsJson()));
+      if (r.status().isDone()) stepOutputs.put(inst.stepId(), StepOutputs.of(r).asMap());
       return;
     }
     // fan-in: downstream steps see each output as the list over the instances, in order
@@ -314,7 +315,7 @@ final class Scheduler {
     for (StepInstance i : instances.get(inst.stepId())) {
       StepRunRecord ri = results.get(i.key());
       if (ri == null || !ri.status().isDone()) return;
-      Json.decodeOutputs(ri.outputsJson()).forEach((k, v) -> {
+      StepOutputs.of(ri).asMap().forEach((k, v) -> {
         @SuppressWarnings("unchecked")
         List<Object> l = (List<Object>) merged.computeIfAbsent(k, x -> new ArrayList<>());
         l.add(v);

@@ -13,7 +13,6 @@ import dev.kiln.engine.diag.Code;
 import dev.kiln.engine.diag.Location;
 import dev.kiln.engine.diag.Problem;
 import dev.kiln.engine.diag.Problems;
-import dev.kiln.engine.json.Json;
 import dev.kiln.engine.plan.ExecutionPlan;
 import dev.kiln.engine.plan.StepInstance;
 import dev.kiln.engine.resolve.Resolver;
@@ -21,6 +20,7 @@ import dev.kiln.engine.spec.Durations;
 import dev.kiln.engine.spec.RetrySpec;
 import dev.kiln.engine.spec.StepSpec;
 import dev.kiln.engine.spec.Values;
+import dev.kiln.engine.state.StepOutputs;
 import dev.kiln.engine.yaml.MapNode;
 import dev.kiln.engine.yaml.Node;
 import dev.kiln.engine.yaml.ValueNode;
@@ -106,7 +106,7 @@ final class StepLifecycle {
       Target t = new Target(inst, spec, plan.spec().name(), type, params, key, env, declaredEnv, imported, with, attemptBase, spec.retry(), spec.timeout(), null, ChildRun.Monitor.NONE);
       Ended end = attempts(t);
       if (end.record != null) return end.record;
-      return run.records.finish(new StepRunRecord(run.runId, inst.key(), inst.stepId(), spec.uses(), end.status, end.attempt, key.digest(), key.componentsJson(), null, System.currentTimeMillis(), run.mask(end.error), null, null));
+      return run.records.finish(StepRunRecord.of(run.runId, inst.key(), inst.stepId(), spec.uses()).started(end.attempt, null).keyed(key.digest(), key.componentsJson()).ended(end.status, System.currentTimeMillis(), run.mask(end.error)));
     } catch (Resolver.ResolveError | dev.kiln.engine.expr.Evaluator.EvalError e) {
       return run.records.ended(inst, spec.uses(), RunStatus.FAILED, attemptBase, started, e.getMessage());
     } catch (UncheckedIOException e) {
@@ -198,7 +198,7 @@ final class StepLifecycle {
       StepRunRecord[] hit = run.records.reuse(inst, uses, 0, ck, started, imported, node);
       if (hit != null) {
         StepRunRecord h = hit[0];
-        Map<String, Object> outs = Json.decodeOutputs(h.outputsJson());
+        Map<String, Object> outs = StepOutputs.of(h).asMap();
         Map<String, Double> last = new LinkedHashMap<>();
         List<MetricRecord> recorded = new ArrayList<>(run.store.metrics(h.runId(), h.stepKey()));
         recorded.sort(java.util.Comparator.comparingLong(MetricRecord::step).thenComparingLong(MetricRecord::recordedAt));

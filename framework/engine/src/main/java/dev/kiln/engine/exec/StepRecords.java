@@ -5,6 +5,7 @@ import dev.kiln.api.StepResult;
 import dev.kiln.engine.cache.CacheKey;
 import dev.kiln.engine.json.Json;
 import dev.kiln.engine.plan.StepInstance;
+import dev.kiln.engine.state.StepOutputs;
 import dev.kiln.engine.yaml.MapNode;
 import dev.kiln.engine.yaml.ValueNode;
 import dev.kiln.registry.ArtifactRecord;
@@ -33,7 +34,7 @@ final class StepRecords {
 
   /** The instance ended without running (cancelled, skipped, failed before it started). */
   StepRunRecord ended(StepInstance inst, String uses, RunStatus status, int attempt, long started, String why) {
-    StepRunRecord r = new StepRunRecord(run.runId, inst.key(), inst.stepId(), uses, status, attempt, null, null, started, System.currentTimeMillis(), why == null ? null : run.mask(why), null, null);
+    StepRunRecord r = StepRunRecord.of(run.runId, inst.key(), inst.stepId(), uses).started(attempt, started).ended(status, System.currentTimeMillis(), why == null ? null : run.mask(why));
     return finish(r);
   }
 
@@ -44,7 +45,7 @@ final class StepRecords {
   }
 
   StepRunRecord running(StepInstance inst, String uses, int attempt, CacheKey key, long started) {
-    StepRunRecord r = new StepRunRecord(run.runId, inst.key(), inst.stepId(), uses, RunStatus.RUNNING, attempt, key.digest(), key.componentsJson(), started, null, null, null, null);
+    StepRunRecord r = StepRunRecord.of(run.runId, inst.key(), inst.stepId(), uses).started(attempt, started).keyed(key.digest(), key.componentsJson());
     run.store.saveStepRun(r);
     run.listener.stepStarted(r);
     return r;
@@ -52,12 +53,12 @@ final class StepRecords {
 
   /** An attempt failed and another follows: recorded, not reported as the instance's end. */
   void willRetry(StepInstance inst, String uses, int attempt, CacheKey key, long started, String error) {
-    run.store.saveStepRun(new StepRunRecord(run.runId, inst.key(), inst.stepId(), uses, RunStatus.FAILED, attempt, key.digest(), key.componentsJson(), started, System.currentTimeMillis(), run.mask(error) + " (will retry)", null, null));
+    run.store.saveStepRun(StepRunRecord.of(run.runId, inst.key(), inst.stepId(), uses).started(attempt, started).keyed(key.digest(), key.componentsJson()).ended(RunStatus.FAILED, System.currentTimeMillis(), run.mask(error) + " (will retry)"));
   }
 
   /** The last attempt ended FAILED or CANCELLED; the metrics it recorded are kept. */
   StepRunRecord failed(StepInstance inst, String uses, RunStatus status, int attempt, CacheKey key, Long started, String error, List<MetricRecord> metrics) {
-    StepRunRecord r = new StepRunRecord(run.runId, inst.key(), inst.stepId(), uses, status, attempt, key.digest(), key.componentsJson(), started, System.currentTimeMillis(), error == null ? null : run.mask(error), null, null);
+    StepRunRecord r = StepRunRecord.of(run.runId, inst.key(), inst.stepId(), uses).started(attempt, started).keyed(key.digest(), key.componentsJson()).ended(status, System.currentTimeMillis(), error == null ? null : run.mask(error));
     if (metrics.isEmpty()) {
       run.store.saveStepRun(r);
     } else {
@@ -81,7 +82,7 @@ final class StepRecords {
     List<MetricRecord> metrics = new ArrayList<>(recorded);
     long now = System.currentTimeMillis();
     result.metrics().forEach((k, v) -> metrics.add(new MetricRecord(run.runId, inst.key(), run.mask(k), 0, v, now)));
-    StepRunRecord r = new StepRunRecord(run.runId, inst.key(), inst.stepId(), uses, RunStatus.SUCCEEDED, attempt, key.digest(), key.componentsJson(), started, now, null, Json.encodeOutputs(run.secrets.maskValues(outs)), null);
+    StepRunRecord r = StepRunRecord.of(run.runId, inst.key(), inst.stepId(), uses).started(attempt, started).keyed(key.digest(), key.componentsJson()).succeeded(Json.encodeOutputs(run.secrets.maskValues(outs)), now);
     List<Artifact> all = new ArrayList<>(produced.values());
     all.addAll(imported.values());
     run.store.completeStep(r, artifactRecords(all, now), lineage(inst.key(), imported, inputsOf(with), outs), metrics);
@@ -98,17 +99,15 @@ final class StepRecords {
     if (hit.isEmpty()) return null;
     StepRunRecord h = hit.get();
     long now = System.currentTimeMillis();
-    StepRunRecord r = new StepRunRecord(run.runId, inst.key(), inst.stepId(), uses, RunStatus.CACHED, attempt, key.digest(), key.componentsJson(), started, now, null, h.outputsJson(), h.runId());
-    run.store.completeStep(r, artifactRecords(imported.values(), now), lineage(inst.key(), imported, inputsOf(with), Json.decodeOutputs(h.outputsJson())), List.of());
+    StepRunRecord r = StepRunRecord.of(run.runId, inst.key(), inst.stepId(), uses).started(attempt, started).keyed(key.digest(), key.componentsJson()).cached(h, now);
+    run.store.completeStep(r, artifactRecords(imported.values(), now), lineage(inst.key(), imported, inputsOf(with), StepOutputs.of(h).asMap()), List.of());
     run.listener.stepFinished(r);
     return new StepRunRecord[] {h, r};
   }
 
   /** Whether every artifact a recorded instance produced is still in the artifact store. */
   boolean outputsIntact(StepRunRecord r) {
-    Map<String, Artifact> arts = new LinkedHashMap<>();
-    Json.decodeOutputs(r.outputsJson()).forEach((k, v) -> Json.artifacts(v, k, arts));
-    return arts.values().stream().allMatch(run.artifacts::isIntact);
+    return StepOutputs.of(r).artifacts().values().stream().allMatch(run.artifacts::isIntact);
   }
 
   private static Map<String, Artifact> inputsOf(MapNode with) {

@@ -3,12 +3,13 @@ package dev.kiln.engine.exec;
 import dev.kiln.engine.json.Json;
 import dev.kiln.engine.resolve.SecretMask;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.api.Artifact;
 import dev.kiln.api.Tracker;
 import dev.kiln.engine.home.KilnHome;
 import dev.kiln.engine.models.Provenance;
 import dev.kiln.engine.plan.ExecutionPlan;
+import dev.kiln.engine.state.CacheComponents;
+import dev.kiln.engine.state.StepOutputs;
 import dev.kiln.registry.MetricRecord;
 import dev.kiln.registry.RunRecord;
 import dev.kiln.registry.RunStatus;
@@ -107,7 +108,7 @@ public final class TrackingListener implements RunListener {
     for (MetricRecord m : home.store().metrics(r.runId(), r.stepKey())) metrics.add(new Tracker.Metric(m.name(), m.value(), m.step(), m.recordedAt()));
     List<Tracker.TrackedArtifact> artifacts = new ArrayList<>();
     if (r.outputsJson() != null && (r.status() == RunStatus.SUCCEEDED || r.status() == RunStatus.CACHED)) {
-      Map<String, Object> outs = Json.decodeOutputs(r.outputsJson());
+      Map<String, Object> outs = StepOutputs.of(r).asMap();
       Map<String, Artifact> produced = new LinkedHashMap<>();
       outs.forEach((k, v) -> Json.artifacts(revive(v), k, produced));
       produced.forEach((path, a) -> {
@@ -186,18 +187,13 @@ public final class TrackingListener implements RunListener {
     Map<String, Object> params = Map.of();
     Map<String, String> inputs = new LinkedHashMap<>();
     Map<String, String> versions = new LinkedHashMap<>();
-    if (r.cacheComponents() != null) {
-      JsonNode c = Json.read(r.cacheComponents());
-      Object p = Json.plain(c.path("params"));
-      if (p instanceof Map<?, ?> m) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> mp = (Map<String, Object>) m;
-        params = maskAll(mp);
-      }
-      c.path("inputs").fields().forEachRemaining(e -> {
-        int colon = e.getKey().indexOf(':');
-        if (e.getKey().startsWith("file:")) inputs.put(e.getKey().substring(5), e.getValue().asText());
-        else if (colon > 0) versions.put(e.getKey().substring(colon + 1), e.getValue().asText()); // dvc:<path> -> dvc:md5:...
+    CacheComponents c = CacheComponents.of(r).orElse(null);
+    if (c != null) {
+      if (c.params() instanceof Map<?, ?>) params = maskAll(c.paramsMap());
+      c.inputs().forEach((k, v) -> {
+        int colon = k.indexOf(':');
+        if (k.startsWith("file:")) inputs.put(k.substring(5), v);
+        else if (colon > 0) versions.put(k.substring(colon + 1), v); // dvc:<path> -> dvc:md5:...
       });
     }
     String parent = r.isChild() ? r.stepKey().substring(0, r.stepKey().lastIndexOf('/')) : null;

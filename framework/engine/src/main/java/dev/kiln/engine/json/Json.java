@@ -48,6 +48,7 @@ public final class Json {
     return write(out);
   }
 
+  /** The one decoder of stored outputs; read a record's outputs with {@code StepOutputs.of(record)}, which decodes each once. */
   public static Map<String, Object> decodeOutputs(String json) {
     Map<String, Object> out = new LinkedHashMap<>();
     if (json == null) return out;

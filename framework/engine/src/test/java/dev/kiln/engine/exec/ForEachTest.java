@@ -117,7 +117,7 @@ class ForEachTest {
 
   static String output(RunOutcome o, String key, String name) {
     StepRunRecord r = o.steps().stream().filter(s -> s.stepKey().equals(key)).findFirst().orElseThrow();
-    return String.valueOf(dev.kiln.engine.json.Json.decodeOutputs(r.outputsJson()).get(name));
+    return String.valueOf(dev.kiln.engine.state.StepOutputs.of(r).get(name));
   }
 
   static String pipeline(String items) {
