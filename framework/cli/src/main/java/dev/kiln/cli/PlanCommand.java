@@ -64,7 +64,8 @@ final class PlanCommand implements Callable<Integer> {
       StepSpec s = plan.spec().steps().get(id);
       String deps = plan.dependencies().get(id).isEmpty() ? "" : " after " + String.join(", ", plan.dependencies().get(id));
       String extra = (s.condition() != null ? " if " + s.condition().text() : "") + (s.cache() ? "" : " (cache off)")
-          + (s.retry().attempts() > 1 ? " retry " + s.retry().attempts() : "") + (s.timeout() != null ? " timeout " + dev.kiln.engine.spec.Durations.format(s.timeout()) : "");
+          + (s.retry().attempts() > 1 ? " retry " + s.retry().attempts() : "") + (s.timeout() != null ? " timeout " + dev.kiln.engine.spec.Durations.format(s.timeout()) : "")
+          + (s.forEach() != null ? " for-each " + s.forEach().text() + " (expanded at run time)" : "") + (s.maxParallel() != null ? " max-parallel " + s.maxParallel() : "");
       out.println(String.format("%3d. %s (%s)%s%s", i++, id, s.uses(), deps, extra));
       if (s.fansOut()) for (StepInstance inst : plan.instances().get(id)) out.println("       " + inst.key() + " " + Json.write(inst.matrix()));
     }
@@ -85,7 +86,7 @@ final class PlanCommand implements Callable<Integer> {
       if (slash < 0) {
         StepSpec s = plan.spec().steps().get(id);
         int n = plan.instances().get(id).size();
-        out.println(indent + node(id) + "[\"" + id + "<br/>" + s.uses() + (n > 1 ? "<br/>x" + n : "") + "\"]");
+        out.println(indent + node(id) + "[\"" + id + "<br/>" + s.uses() + (s.forEach() != null ? "<br/>for-each" : n > 1 ? "<br/>x" + n : "") + "\"]");
       } else if (groups.add(id.substring(0, slash))) {
         String group = id.substring(0, slash);
         String file = plan.stepOrder().stream().filter(x -> x.startsWith(group + "/")).findFirst().map(x -> "<br/>" + includedFile(plan.spec().steps().get(x), group)).orElse("");
@@ -109,7 +110,7 @@ final class PlanCommand implements Callable<Integer> {
     for (String id : plan.stepOrder()) {
       StepSpec s = plan.spec().steps().get(id);
       int n = plan.instances().get(id).size();
-      out.println("  \"" + id + "\" [shape=box, label=\"" + id + "\\n" + s.uses() + (n > 1 ? "\\nx" + n : "") + "\"];");
+      out.println("  \"" + id + "\" [shape=box, label=\"" + id + "\\n" + s.uses() + (s.forEach() != null ? "\\nfor-each" : n > 1 ? "\\nx" + n : "") + "\"];");
     }
     for (String id : plan.stepOrder()) for (String d : plan.dependencies().get(id)) out.println("  \"" + d + "\" -> \"" + id + "\";");
     out.println("}");
@@ -128,6 +129,8 @@ final class PlanCommand implements Callable<Integer> {
       if (s.origin() != null) sn.put("origin", s.origin().file());
       sn.set("needs", Json.MAPPER.valueToTree(plan.dependencies().get(id)));
       sn.put("cache", s.cache());
+      if (s.forEach() != null) sn.put("for_each", s.forEach().text());
+      if (s.maxParallel() != null) sn.put("max_parallel", s.maxParallel());
       var insts = sn.putArray("instances");
       for (StepInstance i : plan.instances().get(id)) {
         ObjectNode in = insts.addObject();
