@@ -24,7 +24,9 @@ import java.util.Map;
  * @param typeVersion the step type's version; an executor must run this version or refuse
  * @param attempt 1 for the first attempt
  * @param with the resolved {@code with:} block as plain values (String, Number, Boolean, List, Map,
- *     {@link Artifact}); input files appear as the paths written in the pipeline
+ *     {@link Artifact}); input files appear as the paths written in the pipeline. A value the
+ *     step needs is here as the step needs it, a secret's included: an executor must be trusted
+ *     as the driver is, and must not log or store a unit
  * @param inputFiles project files the step reads, as imported into the artifact store: path as
  *     written -> artifact. An executor binds a path in {@code with} to this artifact instead of
  *     reading the driver's disk.
