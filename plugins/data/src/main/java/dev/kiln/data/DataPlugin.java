@@ -14,5 +14,6 @@ public final class DataPlugin extends KilnPlugin {
 
   @Override
   protected void configure() {
+    step(new IngestStep());
   }
 }
