@@ -15,5 +15,7 @@ public final class DataPlugin extends KilnPlugin {
   @Override
   protected void configure() {
     step(new IngestStep());
+    step(new SqlStep());
+    step(new SplitStep());
   }
 }

@@ -245,7 +245,7 @@ final class IngestStep implements StepType<IngestStep.Params> {
       String t = p.columns().get(n);
       if (t == null && csv) t = numeric.get(n) ? "numeric" : "categorical";
       if (t == null) t = isNumericType(typesOfRaw.get(n)) ? "numeric" : "categorical";
-      if (n.equals(p.id()) && t.equals("categorical")) t = "id";
+      if (n.equals(p.id()) && !p.columns().containsKey(n)) t = "id";
       out.put(n, t);
     }
     return out;
