@@ -114,7 +114,8 @@ final class IngestStep implements StepType<IngestStep.Params> {
         if (role[1] != null && !names.contains(role[1])) throw new InvalidInput(shown + ": the " + role[0] + " column \"" + role[1] + "\" is not in the file" + hint(role[1], names));
       }
       int headerLines = csv && p.header() ? 1 : 0;
-      Map<String, String> types = types(c, names, p, csv);
+      Map<String, Long> firstBad = new LinkedHashMap<>();
+      Map<String, String> types = types(c, names, p, csv, firstBad);
       String where = "";
       if (p.target() != null) {
         if (p.dropMissingTarget()) where = " WHERE " + ident(p.target()) + " IS NOT NULL";
@@ -132,7 +133,7 @@ final class IngestStep implements StepType<IngestStep.Params> {
         String type = types.get(n);
         if (type.equals("ignore")) continue;
         if (type.equals("numeric") && csv) {
-          checkNumeric(c, shown, n, i + 1, headerLines, where);
+          if (firstBad.containsKey(n)) checkNumeric(c, shown, n, i + 1, headerLines, where);
           select.add("CAST(" + ident(n) + " AS DOUBLE) AS " + ident(n));
         } else if (type.equals("numeric") && !csv) {
           checkFinite(c, shown, n, i + 1, where);
@@ -149,7 +150,7 @@ final class IngestStep implements StepType<IngestStep.Params> {
         if (e.getValue().equals("id") && id == null) id = e.getKey();
       }
       var roles = new Datasets.Roles(p.target(), id, p.weight(), text, p.time());
-      String query = "SELECT " + String.join(", ", select) + " FROM raw" + where + " ORDER BY rowid";
+      String query = "SELECT " + String.join(", ", select) + " FROM raw" + where; // a table scan keeps the file's order (preserve_insertion_order)
       Artifact data = Datasets.store(ctx, c, query, roles, "all", "data.parquet");
       long kept = Datasets.count(c, "SELECT count(*) FROM raw" + where);
       double secs = (System.nanoTime() - t0) / 1e9;
@@ -219,20 +220,29 @@ final class IngestStep implements StepType<IngestStep.Params> {
     }
   }
 
-  /** Column -> numeric, categorical, text, id or ignore: the overrides, else inferred from the values. */
-  private static Map<String, String> types(Connection c, List<String> names, Params p, boolean csv) throws SQLException {
+  /**
+   * Column -> numeric, categorical, text, id or ignore: the overrides, else inferred from the values.
+   * For CSV one scan also finds, per column, the first row whose value is not a finite number
+   * ({@code firstBad}), which is an error when the column is numeric.
+   */
+  private static Map<String, String> types(Connection c, List<String> names, Params p, boolean csv, Map<String, Long> firstBad) throws SQLException {
     Map<String, String> out = new LinkedHashMap<>();
-    List<String> probe = new ArrayList<>();
-    for (String n : names) {
-      if (p.columns().containsKey(n)) continue;
-      probe.add(csv ? "count(" + ident(n) + ") > 0 AND count(" + ident(n) + ") = count(TRY_CAST(" + ident(n) + " AS DOUBLE))" : "false");
-    }
     Map<String, Boolean> numeric = new LinkedHashMap<>();
-    if (!probe.isEmpty() && csv) {
+    if (csv) {
+      List<String> probe = new ArrayList<>();
+      for (String n : names) {
+        String v = ident(n);
+        probe.add("count(" + v + ") > 0 AND count(" + v + ") = count(TRY_CAST(" + v + " AS DOUBLE))");
+        probe.add("min(rowid) FILTER (WHERE " + v + " IS NOT NULL AND NOT coalesce(isfinite(TRY_CAST(" + v + " AS DOUBLE)), false))");
+      }
       try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT " + String.join(", ", probe) + " FROM raw")) {
         r.next();
         int i = 1;
-        for (String n : names) if (!p.columns().containsKey(n)) numeric.put(n, r.getBoolean(i++));
+        for (String n : names) {
+          numeric.put(n, r.getBoolean(i++));
+          long bad = r.getLong(i++);
+          if (!r.wasNull()) firstBad.put(n, bad);
+        }
       }
     }
     Map<String, String> typesOfRaw = new LinkedHashMap<>();
