@@ -30,11 +30,13 @@ import java.util.regex.Pattern;
  * Reads CSV / TSV, JSON lines or Parquet with DuckDB, types the columns and writes one Parquet
  * dataset with the column roles in its metadata.
  *
- * <p>CSV is read with every field as text (structural problems — a ragged row, a byte that is not
- * UTF-8 — come from DuckDB's rejects table with their line); a column is numeric when every value
- * that is not a missing marker is a number, unless {@code columns:} says otherwise. A value error
- * (not a number in a numeric column, a non-finite number, a missing target) is reported at the
- * line of its row, counted as one line per row after the header.
+ * <p>CSV is read in one typed pass: a column is numeric (DOUBLE) when DuckDB's sniffer finds numbers
+ * in its sample of the file (as {@code tribuo/ingest} infers from its first rows), unless {@code
+ * columns:} says otherwise. Structural problems and values that do not fit their column's type — a
+ * ragged row, a byte that is not UTF-8, "abc" in a numeric column — come from DuckDB's rejects table
+ * with their line. A non-finite number or a missing target is reported at the line of its row,
+ * counted as one line per row after the header, as DuckDB counts (exact unless a quoted field spans
+ * lines).
  */
 final class IngestStep implements StepType<IngestStep.Params> {
   static final List<String> DEFAULT_MISSING = List.of("", "NA", "N/A", "NaN", "nan", "null", "NULL", "?");
@@ -114,8 +116,7 @@ final class IngestStep implements StepType<IngestStep.Params> {
         if (role[1] != null && !names.contains(role[1])) throw new InvalidInput(shown + ": the " + role[0] + " column \"" + role[1] + "\" is not in the file" + hint(role[1], names));
       }
       int headerLines = csv && p.header() ? 1 : 0;
-      Map<String, Long> firstBad = new LinkedHashMap<>();
-      Map<String, String> types = types(c, names, p, csv, firstBad);
+      Map<String, String> types = types(c, names, p);
       String where = "";
       if (p.target() != null) {
         if (p.dropMissingTarget()) where = " WHERE " + ident(p.target()) + " IS NOT NULL";
@@ -128,20 +129,14 @@ final class IngestStep implements StepType<IngestStep.Params> {
         }
       }
       List<String> select = new ArrayList<>();
-      for (int i = 0; i < names.size(); i++) {
-        String n = names.get(i);
+      List<String> numeric = new ArrayList<>();
+      for (String n : names) {
         String type = types.get(n);
         if (type.equals("ignore")) continue;
-        if (type.equals("numeric") && csv) {
-          if (firstBad.containsKey(n)) checkNumeric(c, shown, n, i + 1, headerLines, where);
-          select.add("CAST(" + ident(n) + " AS DOUBLE) AS " + ident(n));
-        } else if (type.equals("numeric") && !csv) {
-          checkFinite(c, shown, n, i + 1, where);
-          select.add(ident(n));
-        } else {
-          select.add(ident(n));
-        }
+        if (type.equals("numeric")) numeric.add(n);
+        select.add(type.equals("numeric") ? "CAST(" + ident(n) + " AS DOUBLE) AS " + ident(n) : ident(n));
       }
+      checkFinite(c, shown, file, csv ? csvOptions(p, format.equals("tsv") ? "\t" : ",") : null, names, numeric, headerLines, where);
       if (select.isEmpty()) throw new InvalidInput(shown + ": every column is ignored\n  hint: remove some columns: {x: ignore}");
       List<String> text = new ArrayList<>();
       String id = p.id();
@@ -177,13 +172,39 @@ final class IngestStep implements StepType<IngestStep.Params> {
     return "csv";
   }
 
-  private static void readCsv(Connection c, Path file, String shown, Params p, String defaultDelimiter) throws SQLException, IOException, InvalidInput {
+  /** read_csv's options for the step's params (delimiter, quote, header, missing markers). */
+  private static String csvOptions(Params p, String defaultDelimiter) {
     String delim = p.delimiter() == null ? defaultDelimiter : Params.unescape(p.delimiter());
     String quote = p.quote() == null ? "\"" : p.quote();
     List<String> nulls = new ArrayList<>();
     for (String m : p.missing()) nulls.add(literal(m));
-    String sql = "CREATE TABLE raw AS SELECT * FROM read_csv(" + literal(file.toString()) + ", delim = " + literal(delim) + ", quote = " + literal(quote)
-        + ", escape = " + literal(quote) + ", header = " + p.header() + ", all_varchar = true, nullstr = [" + String.join(", ", nulls) + "]"
+    return "delim = " + literal(delim) + ", quote = " + literal(quote) + ", escape = " + literal(quote) + ", header = " + p.header() + ", nullstr = [" + String.join(", ", nulls) + "]";
+  }
+
+  /**
+   * Reads the CSV into table raw in one typed pass: the declared types, else DuckDB's inference from
+   * a sample (DOUBLE or VARCHAR). A value that does not fit its column's type, a ragged row and a
+   * byte that is not UTF-8 land in DuckDB's rejects table with their line.
+   */
+  private static void readCsv(Connection c, Path file, String shown, Params p, String defaultDelimiter) throws SQLException, IOException, InvalidInput {
+    String options = csvOptions(p, defaultDelimiter);
+    String delim = p.delimiter() == null ? defaultDelimiter : Params.unescape(p.delimiter());
+    List<String> declared = new ArrayList<>();
+    List<String> header;
+    try {
+      header = Datasets.columns(c, "SELECT * FROM read_csv(" + literal(file.toString()) + ", " + options + ", all_varchar = true, store_rejects = true)");
+    } catch (SQLException e) {
+      String m = e.getMessage();
+      if (m != null && m.contains("not utf-8")) throw notUtf8(file, shown);
+      throw new InvalidInput(shown + ": cannot be read as " + (delim.equals("\t") ? "TSV" : "CSV") + ": " + firstLine(m) + "\n  hint: check delimiter:, quote: and header:");
+    }
+    for (String n : header) {
+      String t = p.columns().get(n);
+      if (t == null && n.equals(p.id())) t = "id";
+      if (t != null) declared.add(literal(n) + ": " + (t.equals("numeric") ? "'DOUBLE'" : "'VARCHAR'"));
+    }
+    String sql = "CREATE TABLE raw AS SELECT * FROM read_csv(" + literal(file.toString()) + ", " + options
+        + ", auto_type_candidates = ['DOUBLE', 'VARCHAR']" + (declared.isEmpty() ? "" : ", types = {" + String.join(", ", declared) + "}")
         + ", store_rejects = true, rejects_limit = 1)";
     try {
       Datasets.exec(c, sql);
@@ -207,6 +228,13 @@ final class IngestStep implements StepType<IngestStep.Params> {
         throw new InvalidInput(shown + ":" + line + ": ragged row: " + fields + ", expected " + names.size() + " (" + String.join(", ", names) + ")"
             + "\n  hint: check the delimiter (delimiter:) and that fields containing it are quoted");
       }
+      if (type.equals("CAST")) {
+        Matcher m = Pattern.compile("Could not convert string \"(.*)\" to").matcher(message);
+        String value = shorten(m.find() ? m.group(1) : "?");
+        String name = names.get((int) r.getLong(2) - 1);
+        throw new InvalidInput(shown + ":" + line + ":" + r.getLong(2) + ": column \"" + name + "\" is numeric, found \"" + value + "\""
+            + "\n  hint: declare it another type (columns: {" + name + ": categorical}) or list \"" + value + "\" under missing:");
+      }
       throw new InvalidInput(shown + ":" + line + ":" + r.getLong(2) + ": " + message + "\n  hint: check delimiter: and quote:");
     }
   }
@@ -220,42 +248,17 @@ final class IngestStep implements StepType<IngestStep.Params> {
     }
   }
 
-  /**
-   * Column -> numeric, categorical, text, id or ignore: the overrides, else inferred from the values.
-   * For CSV one scan also finds, per column, the first row whose value is not a finite number
-   * ({@code firstBad}), which is an error when the column is numeric.
-   */
-  private static Map<String, String> types(Connection c, List<String> names, Params p, boolean csv, Map<String, Long> firstBad) throws SQLException {
-    Map<String, String> out = new LinkedHashMap<>();
-    Map<String, Boolean> numeric = new LinkedHashMap<>();
-    if (csv) {
-      List<String> probe = new ArrayList<>();
-      for (String n : names) {
-        String v = ident(n);
-        probe.add("count(" + v + ") > 0 AND count(" + v + ") = count(TRY_CAST(" + v + " AS DOUBLE))");
-        probe.add("min(rowid) FILTER (WHERE " + v + " IS NOT NULL AND NOT coalesce(isfinite(TRY_CAST(" + v + " AS DOUBLE)), false))");
-      }
-      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT " + String.join(", ", probe) + " FROM raw")) {
-        r.next();
-        int i = 1;
-        for (String n : names) {
-          numeric.put(n, r.getBoolean(i++));
-          long bad = r.getLong(i++);
-          if (!r.wasNull()) firstBad.put(n, bad);
-        }
-      }
-    }
+  /** Column -> numeric, categorical, text, id or ignore: the overrides, else from the type DuckDB read it as. */
+  private static Map<String, String> types(Connection c, List<String> names, Params p) throws SQLException {
     Map<String, String> typesOfRaw = new LinkedHashMap<>();
-    if (!csv) {
-      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("DESCRIBE raw")) {
-        while (r.next()) typesOfRaw.put(r.getString(1), r.getString(2));
-      }
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("DESCRIBE raw")) {
+      while (r.next()) typesOfRaw.put(r.getString(1), r.getString(2));
     }
+    Map<String, String> out = new LinkedHashMap<>();
     for (String n : names) {
       String t = p.columns().get(n);
-      if (t == null && csv) t = numeric.get(n) ? "numeric" : "categorical";
+      if (t == null && n.equals(p.id())) t = "id";
       if (t == null) t = isNumericType(typesOfRaw.get(n)) ? "numeric" : "categorical";
-      if (n.equals(p.id()) && !p.columns().containsKey(n)) t = "id";
       out.put(n, t);
     }
     return out;
@@ -272,29 +275,41 @@ final class IngestStep implements StepType<IngestStep.Params> {
     }
   }
 
-  private static void checkNumeric(Connection c, String shown, String name, int col, int headerLines, String where) throws SQLException, InvalidInput {
-    String v = ident(name);
-    String extra = where.isEmpty() ? "" : " AND " + where.substring(" WHERE ".length());
-    try (Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT rowid, " + v + ", TRY_CAST(" + v + " AS DOUBLE) IS NULL FROM raw WHERE " + v + " IS NOT NULL AND (TRY_CAST(" + v + " AS DOUBLE) IS NULL OR NOT isfinite(TRY_CAST(" + v + " AS DOUBLE)))" + extra + " ORDER BY rowid LIMIT 1")) {
-      if (!r.next()) return;
-      long line = r.getLong(1) + 1 + headerLines;
-      String value = shorten(r.getString(2));
-      if (r.getBoolean(3)) {
-        throw new InvalidInput(shown + ":" + line + ":" + col + ": column \"" + name + "\" is numeric, found \"" + value + "\""
-            + "\n  hint: declare it another type (columns: {" + name + ": categorical}) or list \"" + value + "\" under missing:");
+  /**
+   * The first value of a numeric column that is infinite or not a number, in file order. For CSV
+   * its text is read back from the file (an error path only), so the message shows what was written.
+   */
+  private static void checkFinite(Connection c, String shown, Path file, String csvOptions, List<String> names, List<String> numeric, int headerLines, String where) throws SQLException, InvalidInput {
+    if (numeric.isEmpty()) return;
+    List<String> agg = new ArrayList<>();
+    for (String n : numeric) agg.add("min(rowid) FILTER (WHERE NOT isfinite(CAST(" + ident(n) + " AS DOUBLE)))");
+    String at = null;
+    long row = Long.MAX_VALUE;
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT " + String.join(", ", agg) + " FROM raw" + where)) {
+      r.next();
+      for (int i = 0; i < numeric.size(); i++) {
+        long x = r.getLong(i + 1);
+        if (!r.wasNull() && x < row) {
+          row = x;
+          at = numeric.get(i);
+        }
       }
-      throw notFinite(shown + ":" + line + ":" + col, name, value);
     }
-  }
-
-  private static void checkFinite(Connection c, String shown, String name, int col, String where) throws SQLException, InvalidInput {
-    String v = ident(name);
-    String extra = where.isEmpty() ? "" : " AND " + where.substring(" WHERE ".length());
+    if (at == null) return;
+    int col = names.indexOf(at) + 1;
+    if (csvOptions == null) {
+      String v = null;
+      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT CAST(" + ident(at) + " AS VARCHAR) FROM raw WHERE rowid = " + row)) {
+        if (r.next()) v = r.getString(1);
+      }
+      throw notFinite(shown + ": row " + (row + 1) + ", column " + col, at, shorten(String.valueOf(v)));
+    }
+    String v = "?";
     try (Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT rowid, CAST(" + v + " AS VARCHAR) FROM raw WHERE NOT isfinite(CAST(" + v + " AS DOUBLE))" + extra + " ORDER BY rowid LIMIT 1")) {
-      if (r.next()) throw notFinite(shown + ": row " + (r.getLong(1) + 1) + ", column " + col, name, shorten(r.getString(2)));
+        ResultSet r = s.executeQuery("SELECT " + ident(at) + " FROM read_csv(" + literal(file.toString()) + ", " + csvOptions + ", all_varchar = true) LIMIT 1 OFFSET " + row)) {
+      if (r.next()) v = r.getString(1);
     }
+    throw notFinite(shown + ":" + (row + 1 + headerLines) + ":" + col, at, shorten(v));
   }
 
   static InvalidInput notFinite(String where, String name, String v) {

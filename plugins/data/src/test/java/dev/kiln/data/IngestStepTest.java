@@ -116,6 +116,15 @@ class IngestStepTest {
   }
 
   @Test
+  void aWrongTypeAfterTheRowsTypesAreInferredFromIsReportedAtItsLine() throws Exception {
+    StringBuilder csv = new StringBuilder("a,b\n");
+    for (int i = 0; i < 30_000; i++) csv.append(i).append(",x\n");
+    csv.append("oops,z\n");
+    assertThat(failure("late.csv", csv.toString(), "")).isEqualTo("late.csv:30002:1: column \"a\" is numeric, found \"oops\"\n"
+        + "  hint: declare it another type (columns: {a: categorical}) or list \"oops\" under missing:");
+  }
+
+  @Test
   void aRaggedRow() throws Exception {
     assertThat(failure("r.csv", "a,b,c\n1,2,3\n4,5\n", "")).isEqualTo("r.csv:3: ragged row: 2 fields, expected 3 (a, b, c)\n"
         + "  hint: check the delimiter (delimiter:) and that fields containing it are quoted");
