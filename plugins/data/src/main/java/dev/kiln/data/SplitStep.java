@@ -75,7 +75,12 @@ final class SplitStep implements StepType<SplitStep.Params> {
     String shown = IngestStep.shown(p.data());
     long seed = p.seed() == null ? ctx.seed() : p.seed();
     try (Connection c = Datasets.connect(p.threads() == null ? 0 : p.threads())) {
-      Datasets.Meta meta = Datasets.meta(c, file);
+      Datasets.Meta meta;
+      try {
+        meta = Datasets.meta(c, file);
+      } catch (java.sql.SQLException e) {
+        throw new InvalidInput(shown + ": is not a Parquet dataset (" + IngestStep.firstLine(e.getMessage()) + ")\n  hint: read it with data/ingest first and split its data output");
+      }
       Datasets.Roles roles = meta.roles();
       Datasets.exec(c, "CREATE TABLE d AS SELECT * EXCLUDE (file_row_number), file_row_number AS __row FROM read_parquet(" + literal(file.toString()) + ", file_row_number = true)");
       List<String> columns = Datasets.columns(c, "d");

@@ -106,6 +106,13 @@ class SplitStepTest {
   }
 
   @Test
+  void aFileThatIsNotParquet() throws Exception {
+    StepOutcome out = StepHarness.of(new SplitStep(), dir.resolve("wc")).projectDir(dir).run("data: t.csv");
+    assertThat(out.failure()).isInstanceOf(InvalidInput.class);
+    assertThat(out.failure().getMessage()).startsWith("t.csv: is not a Parquet dataset (").endsWith(")\n  hint: read it with data/ingest first and split its data output");
+  }
+
+  @Test
   void aStratifiedSplitOfADatasetWithoutTarget() throws Exception {
     Files.copy(ingest.run("data: t.csv").assertSucceeded().open("data"), dir.resolve("n.parquet"));
     StepOutcome out = StepHarness.of(new SplitStep(), dir.resolve("wn")).projectDir(dir).run("data: n.parquet\nmethod: stratified");
