@@ -1,6 +1,7 @@
 package dev.kiln.data;
 
 import dev.kiln.api.Artifact;
+import dev.kiln.api.InvalidParamException;
 import dev.kiln.api.Output;
 import dev.kiln.api.Param;
 import dev.kiln.api.StepContext;
@@ -36,7 +37,7 @@ final class CheckStep implements StepType<CheckStep.Params> {
           throw new IllegalArgumentException("expect[" + i + "] " + e.label() + " needs reference: the dataset to compare with");
         }
         if (!names.add(e.displayName())) {
-          throw new IllegalArgumentException("two expectations are called " + e.displayName() + "; give one a name:");
+          throw new InvalidParamException("expect", false, "two expectations are called " + e.displayName(), "give one of them a name:");
         }
       }
     }

@@ -67,18 +67,37 @@ public final class CheckRun implements AutoCloseable {
   }
 
   private static Map<String, String> load(Connection db, String table, Path file, String name) throws SQLException, IOException, InvalidInput {
+    if (Files.size(file) == 0) throw new InvalidInput("data/check: cannot read " + name + ": the file is empty");
     String path = "'" + file.toAbsolutePath().toString().replace("'", "''") + "'";
-    String reader = isParquet(file) ? "read_parquet(" + path + ")" : "read_csv(" + path + ", header = true)";
+    String reader = isParquet(file) ? "read_parquet(" + path + ")" : "read_csv(" + path + ", header = true, delim = '" + (name.toLowerCase(java.util.Locale.ROOT).endsWith(".tsv") ? "\t" : ",") + "', quote = '\"', escape = '\"', strict_mode = true, null_padding = false)";
     try (Statement s = db.createStatement()) {
       s.execute("CREATE TABLE " + table + " AS SELECT * FROM " + reader);
     } catch (SQLException e) {
-      throw new InvalidInput("data/check: cannot read " + name + ": " + firstLine(e.getMessage()));
+      throw new InvalidInput(readError(e.getMessage(), file, name));
     }
     Map<String, String> cols = new LinkedHashMap<>();
     try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("DESCRIBE " + table)) {
       while (rs.next()) cols.put(rs.getString("column_name"), rs.getString("column_type"));
     }
     return cols;
+  }
+
+  private static final java.util.regex.Pattern CSV_LINE = java.util.regex.Pattern.compile("CSV Error on Line: (\\d+)");
+  private static final java.util.regex.Pattern COLUMNS = java.util.regex.Pattern.compile("Expected Number of Columns: (\\d+) Found: (\\d+)");
+
+  /** DuckDB's reader error as one line naming the file (not its place in the store) and, for CSV, the line. */
+  static String readError(String message, Path file, String name) {
+    String m = message == null ? "" : message;
+    java.util.regex.Matcher line = CSV_LINE.matcher(m);
+    if (line.find()) {
+      java.util.regex.Matcher cols = COLUMNS.matcher(m);
+      String what = cols.find() ? "expected " + cols.group(1) + " fields, found " + cols.group(2) : firstLine(m.substring(line.end()).strip());
+      return "data/check: " + name + ":" + line.group(1) + ": " + what;
+    }
+    if (m.contains("Error when sniffing file")) {
+      return "data/check: cannot read " + name + ": DuckDB could not detect its CSV dialect (expected a header row, commas between fields, double quotes, the same number of fields on every row)";
+    }
+    return "data/check: cannot read " + name + ": " + firstLine(m).replace(file.toAbsolutePath().toString(), name);
   }
 
   private static boolean isParquet(Path file) throws IOException {
@@ -139,7 +158,7 @@ public final class CheckRun implements AutoCloseable {
         best = k;
       }
     }
-    if (best != null && bestD <= Math.max(2, c.length() / 3)) hint = " (did you mean " + best + "?)";
+    if (best != null && bestD <= Math.max(1, c.length() / 3)) hint = " (did you mean " + best + "?)";
     return "no column " + c + " in " + file + hint + "; its columns: " + String.join(", ", cols.keySet());
   }
 

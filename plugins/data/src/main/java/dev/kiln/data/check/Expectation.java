@@ -113,7 +113,7 @@ public record Expectation(
       for (int i = 0; i < values.size(); i++) {
         Object v = values.get(i);
         if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
-          throw new InvalidParamException("values", false, "values[" + i + "] must be a string, number or boolean, found " + (v == null ? "null" : v.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)), null);
+          throw new InvalidParamException("values", false, "values[" + i + "] must be a string, number or boolean, found " + (v == null ? "null" : v instanceof java.util.List ? "a list" : v instanceof java.util.Map ? "a mapping" : v.toString()), null);
         }
       }
     }
