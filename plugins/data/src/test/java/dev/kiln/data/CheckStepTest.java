@@ -78,10 +78,14 @@ class CheckStepTest {
   }
 
   @Test
-  void inSetAndMatches() {
+  void inSetAndMatches() throws Exception {
     assertThat(failsWith("in-set: {column: city, values: [Oslo, Rome, Paris]}")).isEqualTo("data/check: in-set(city) failed: 1 of 6 rows are not in {Oslo, Rome, Paris}; e.g. row 5 (Lima)");
     passes("in-set: {column: city, values: [Oslo, Rome, Paris, Lima]}");
     passes("in-set: {column: id, values: [1, 2, 3, 5, 6]}");
+    passes("in-set: {column: score, values: [0.5, 0.7, 1.2, 0.1, 0.9, -0.3]}");
+    assertThat(failsWith("in-set: {column: id, values: [1, 2, 3.0]}")).isEqualTo("data/check: in-set(id) failed: 2 of 6 rows are not in {1, 2, 3}; e.g. rows 5 (5), 6 (6)");
+    Files.writeString(dir.resolve("flags.csv"), "flag,n\nyes,1\nno,2\nmaybe,3\ntrue,4\n");
+    assertThat(failure("data: flags.csv\nexpect:\n  - in-set: {column: flag, values: [\"yes\", \"no\", true]}\n")).isEqualTo("data/check: in-set(flag) failed: 1 of 4 rows are not in {yes, no, true}; e.g. row 3 (maybe)");
     assertThat(failsWith("matches: {column: name, regex: '[A-Z][a-z]+'}")).isEqualTo("data/check: matches(name) failed: 1 of 6 rows do not match [A-Z][a-z]+; e.g. row 2 (bob)");
     passes("matches: {column: name, regex: '[A-Za-z]+'}");
   }

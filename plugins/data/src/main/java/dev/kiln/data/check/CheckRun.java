@@ -47,7 +47,9 @@ public final class CheckRun implements AutoCloseable {
 
   /**
    * Loads {@code data} (and {@code reference}, when not null): Parquet when the file starts with
-   * Parquet's magic bytes, else CSV with a header row.
+   * Parquet's magic bytes, else CSV with a header row (comma-separated, tab for a .tsv name), its
+   * columns typed by DuckDB's sniffer as BIGINT, DOUBLE, DATE, TIMESTAMP or VARCHAR: yes/no and
+   * true/false stay text, as the file spells them, so in-set and matches see what the file holds.
    */
   public static CheckRun open(Path data, String dataName, Path reference, String referenceName) throws SQLException, IOException, InvalidInput {
     Connection db = DriverManager.getConnection("jdbc:duckdb:");
@@ -69,7 +71,7 @@ public final class CheckRun implements AutoCloseable {
   private static Map<String, String> load(Connection db, String table, Path file, String name) throws SQLException, IOException, InvalidInput {
     if (Files.size(file) == 0) throw new InvalidInput("data/check: cannot read " + name + ": the file is empty");
     String path = "'" + file.toAbsolutePath().toString().replace("'", "''") + "'";
-    String reader = isParquet(file) ? "read_parquet(" + path + ")" : "read_csv(" + path + ", header = true, delim = '" + (name.toLowerCase(java.util.Locale.ROOT).endsWith(".tsv") ? "\t" : ",") + "', quote = '\"', escape = '\"', strict_mode = true, null_padding = false)";
+    String reader = isParquet(file) ? "read_parquet(" + path + ")" : "read_csv(" + path + ", header = true, auto_type_candidates = ['BIGINT', 'DOUBLE', 'DATE', 'TIMESTAMP', 'VARCHAR'], delim = '" + (name.toLowerCase(java.util.Locale.ROOT).endsWith(".tsv") ? "\t" : ",") + "', quote = '\"', escape = '\"', strict_mode = true, null_padding = false)";
     try (Statement s = db.createStatement()) {
       s.execute("CREATE TABLE " + table + " AS SELECT * FROM " + reader);
     } catch (SQLException e) {
@@ -192,14 +194,20 @@ public final class CheckRun implements AutoCloseable {
         yield rowCheck(i, e, "SELECT rowid AS r, " + c + " FROM data WHERE " + c + " IS NOT NULL AND (" + String.join(" OR ", conds) + ")", params, what);
       }
       case "in-set" -> {
-        String c = q(e.inSet().column());
-        String marks = e.inSet().values().stream().map(v -> "?").collect(Collectors.joining(", "));
-        String set = e.inSet().values().stream().map(v -> v instanceof Number num ? Numbers.format(num.doubleValue()) : String.valueOf(v)).collect(Collectors.joining(", "));
-        try {
-          yield rowCheck(i, e, "SELECT rowid AS r, " + c + " FROM data WHERE " + c + " IS NOT NULL AND " + c + " NOT IN (" + marks + ")", e.inSet().values(), "are not in {" + set + "}");
-        } catch (SQLException ex) {
-          throw new InvalidInput("data/check: expect[" + i + "] " + e.label() + ": the values do not fit column " + e.inSet().column() + " (" + columns.get(e.inSet().column()) + "): " + firstLine(ex.getMessage()));
+        // a numeric column is compared with numbers, any other as text (as the file spells it)
+        String column = e.inSet().column();
+        boolean numeric = ColumnKind.isNumeric(columns.get(column));
+        List<Object> values = new ArrayList<>();
+        for (Object v : e.inSet().values()) {
+          if (numeric && !(v instanceof Number)) {
+            throw new InvalidInput("data/check: expect[" + i + "] " + e.label() + ": column " + column + " is " + columns.get(column) + ", so values must be numbers, found " + v);
+          }
+          values.add(numeric ? ((Number) v).doubleValue() : v instanceof Number num ? Numbers.format(num.doubleValue()) : String.valueOf(v));
         }
+        String c = numeric ? q(column) : "CAST(" + q(column) + " AS VARCHAR)";
+        String marks = values.stream().map(v -> "?").collect(Collectors.joining(", "));
+        String set = e.inSet().values().stream().map(v -> v instanceof Number num ? Numbers.format(num.doubleValue()) : String.valueOf(v)).collect(Collectors.joining(", "));
+        yield rowCheck(i, e, "SELECT rowid AS r, " + q(column) + " FROM data WHERE " + q(column) + " IS NOT NULL AND " + c + " NOT IN (" + marks + ")", values, "are not in {" + set + "}");
       }
       case "matches" -> {
         String c = q(e.matches().column());
