@@ -28,8 +28,10 @@ final class CheckStep implements StepType<CheckStep.Params> {
   record Params(
       @Param(value = "the dataset to check: a dataset artifact (Parquet) or a project CSV/Parquet file", required = true) Artifact data,
       @Param("the dataset distribution: expectations compare against (Parquet or CSV)") Artifact reference,
-      @Param(value = "the expectations, each {<kind>: ..., severity: error | warn, name: ...}; kinds: not-null, unique, in-range, in-set, matches, row-count, column, distribution", required = true, min = 1) List<Expectation> expect) {
+      @Param(value = "the expectations, each {<kind>: ..., severity: error | warn, name: ...}; kinds: not-null, unique, in-range, in-set, matches, row-count, column, distribution", required = true, min = 1) List<Expectation> expect,
+      @Param(value = "false: a failed error expectation does not fail the step; passed: and failed: tell (for an if: downstream)", defaultValue = "true") Boolean failOnError) {
     Params {
+      failOnError = failOnError == null || failOnError;
       Set<String> names = new HashSet<>();
       for (int i = 0; i < expect.size(); i++) {
         Expectation e = expect.get(i);
@@ -75,18 +77,20 @@ final class CheckStep implements StepType<CheckStep.Params> {
     List<Outcome> warned = outcomes.stream().filter(o -> o.status() == Outcome.Status.WARN).toList();
     for (Outcome o : warned) ctx.log("warning: " + o.message());
     ctx.log(rows + " rows: " + (outcomes.size() - failed.size() - warned.size()) + " of " + outcomes.size() + " expectations passed, " + warned.size() + " warned, " + failed.size() + " failed");
-    if (!failed.isEmpty()) {
+    for (Outcome o : failed) ctx.log("failed: " + o.message());
+    if (!failed.isEmpty() && p.failOnError()) {
       ctx.log("report: " + report.uri());
-      StringBuilder msg = new StringBuilder();
+      StringBuilder msg = new StringBuilder(); // the engine prints it: one line per failed expectation
       for (Outcome o : failed) msg.append(msg.length() == 0 ? "" : "\n").append("data/check: ").append(o.message());
       throw new StepFailure(msg.toString(), false);
     }
     return StepResult.builder()
         .output("report", report)
         .output("results", results)
-        .output("passed", true)
-        .output("failed", List.of())
+        .output("passed", failed.isEmpty())
+        .output("failed", failed.stream().map(o -> o.expectation().displayName()).toList())
         .output("warnings", warned.stream().map(o -> o.expectation().displayName()).toList())
+        .metric("failed", failed.size())
         .metric("warnings", warned.size())
         .build();
   }

@@ -139,6 +139,45 @@ class CheckStepTest {
   }
 
   @Test
+  void withFailOnErrorFalseTheStepSucceedsAndSaysWhatFailed() throws Exception {
+    StepOutcome out = harness.run("""
+        data: people.csv
+        fail-on-error: false
+        expect:
+          - not-null: age
+          - {unique: {columns: [id]}, severity: warn}
+          - not-null: name
+        """).assertSucceeded();
+    assertThat(out.value("passed")).isEqualTo(false);
+    assertThat(out.value("failed")).isEqualTo(List.of("not-null(age)"));
+    assertThat(out.value("warnings")).isEqualTo(List.of("unique(id)"));
+    assertThat(out.metrics()).containsEntry("failed", 1.0).containsEntry("warnings", 1.0);
+    assertThat(out.logs()).contains("failed: not-null(age) failed: 2 of 6 rows are null; e.g. rows 2, 5");
+    assertThat(Files.readString(out.open("results"))).startsWith("""
+        {
+          "data" : "people.csv",
+          "rows" : 6,
+          "passed" : false,
+          "expectations" : [ {
+            "name" : "not-null(age)",
+            "kind" : "not-null",
+            "columns" : [ "age" ],
+            "severity" : "error",
+            "status" : "fail",
+            "failing" : 2,
+            "detail" : "2 of 6 rows are null",
+            "examples" : [ {
+              "row" : 2,
+              "values" : [ ]
+            }, {
+              "row" : 5,
+              "values" : [ ]
+            } ]
+          }, {""");
+    assertThat(Files.readString(out.open("report"))).contains("<p>6 rows; 1 passed, 1 warning, 1 failed</p>");
+  }
+
+  @Test
   void examplesAreTheFirstFiveRowsByRowNumberAndEscapedInTheReport() throws Exception {
     StringBuilder csv = new StringBuilder("v\n");
     for (int i = 1; i <= 20; i++) csv.append(i % 2 == 0 ? "<b>" + i : "ok").append('\n');
@@ -179,5 +218,12 @@ class CheckStepTest {
     assertThat(psi).isCloseTo(4.6043, org.assertj.core.data.Offset.offset(1e-4));
     assertThat(failure("data: cur.csv\nreference: ref.csv\nexpect:\n  - distribution: {column: city, max-psi: 0.25}\n"))
         .isEqualTo("data/check: distribution(city) failed: PSI 4.6043 > max-psi 0.25 against ref.csv");
+  }
+
+  @Test
+  void theReadmeExampleOnTheShippedTitanicData() {
+    StepOutcome out = StepHarness.of(new CheckStep(), dir.resolve("work")).projectDir(Path.of("../..").toAbsolutePath().normalize())
+        .run("data: data/titanic.csv\nexpect:\n  - not-null: Age\n");
+    assertThat(out.failure().getMessage()).isEqualTo("data/check: not-null(Age) failed: 557 of 1313 rows are null; e.g. rows 13, 14, 15, 30, 33");
   }
 }

@@ -308,14 +308,16 @@ public final class CheckRun implements AutoCloseable {
   }
 
   private double[] doubles(String sql, int i, Expectation e, String file) throws SQLException, InvalidInput {
-    List<Double> v = new ArrayList<>();
+    double[] v = new double[1024];
+    int n = 0;
     try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      while (rs.next()) v.add(rs.getDouble(1));
+      while (rs.next()) {
+        if (n == v.length) v = Arrays.copyOf(v, n * 2);
+        v[n++] = rs.getDouble(1);
+      }
     }
-    if (v.isEmpty()) throw new InvalidInput("data/check: expect[" + i + "] " + e.label() + ": column " + e.distribution().column() + " holds no values in " + file);
-    double[] out = new double[v.size()];
-    for (int k = 0; k < out.length; k++) out[k] = v.get(k);
-    return out;
+    if (n == 0) throw new InvalidInput("data/check: expect[" + i + "] " + e.label() + ": column " + e.distribution().column() + " holds no values in " + file);
+    return Arrays.copyOf(v, n);
   }
 
   private Map<String, Long> counts(String table, String c, int i, Expectation e, String file) throws SQLException, InvalidInput {
