@@ -28,7 +28,7 @@ public final class Drift {
     int n = sortedReference.length;
     TreeSet<Double> cuts = new TreeSet<>();
     for (int i = 1; i < BINS; i++) {
-      int idx = (int) Math.ceil((double) i / BINS * n) - 1;
+      int idx = (int) (((long) i * n + BINS - 1) / BINS) - 1; // ceil(i n / 10) - 1 in integers: no rounding
       cuts.add(sortedReference[Math.max(0, idx)]);
     }
     double[] out = new double[cuts.size()];
