@@ -197,6 +197,12 @@ class CheckStepTest {
   }
 
   @Test
+  void readsATribuoIngestDatasetBelowItsSchemaLine() throws Exception {
+    Files.writeString(dir.resolve("split.csv"), "#kiln-dataset {\"columns\":[]}\nid,age\n1,30\n2,\n");
+    assertThat(failure("data: split.csv\nexpect:\n  - not-null: age\n")).isEqualTo("data/check: not-null(age) failed: 1 of 2 rows are null; e.g. row 2");
+  }
+
+  @Test
   void distributionOfNumbersByPsiOnReferenceDecilesAndKs() {
     // reference 1..10: deciles cut at 1..9, each bin holds 0.1; current [1, 1, 2, 3, 10] puts 0.4, 0.2, 0.2 in the
     // first three bins, 0.2 in the last and none (floored at 1e-4) in the six between

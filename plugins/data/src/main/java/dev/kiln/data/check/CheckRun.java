@@ -49,7 +49,8 @@ public final class CheckRun implements AutoCloseable {
    * Loads {@code data} (and {@code reference}, when not null): Parquet when the file starts with
    * Parquet's magic bytes, else CSV with a header row (comma-separated, tab for a .tsv name), its
    * columns typed by DuckDB's sniffer as BIGINT, DOUBLE, DATE, TIMESTAMP or VARCHAR: yes/no and
-   * true/false stay text, as the file spells them, so in-set and matches see what the file holds.
+   * true/false stay text, as the file spells them, so in-set and matches see what the file holds. A
+   * tribuo/ingest dataset is such a CSV below a schema line, which is skipped.
    */
   public static CheckRun open(Path data, String dataName, Path reference, String referenceName) throws SQLException, IOException, InvalidInput {
     Connection db = DriverManager.getConnection("jdbc:duckdb:");
@@ -71,7 +72,7 @@ public final class CheckRun implements AutoCloseable {
   private static Map<String, String> load(Connection db, String table, Path file, String name) throws SQLException, IOException, InvalidInput {
     if (Files.size(file) == 0) throw new InvalidInput("data/check: cannot read " + name + ": the file is empty");
     String path = "'" + file.toAbsolutePath().toString().replace("'", "''") + "'";
-    String reader = isParquet(file) ? "read_parquet(" + path + ")" : "read_csv(" + path + ", header = true, auto_type_candidates = ['BIGINT', 'DOUBLE', 'DATE', 'TIMESTAMP', 'VARCHAR'], delim = '" + (name.toLowerCase(java.util.Locale.ROOT).endsWith(".tsv") ? "\t" : ",") + "', quote = '\"', escape = '\"', strict_mode = true, null_padding = false)";
+    String reader = isParquet(file) ? "read_parquet(" + path + ")" : "read_csv(" + path + ", header = true, skip = " + (startsWith(file, TRIBUO_DATASET) ? 1 : 0) + ", auto_type_candidates = ['BIGINT', 'DOUBLE', 'DATE', 'TIMESTAMP', 'VARCHAR'], delim = '" + (name.toLowerCase(java.util.Locale.ROOT).endsWith(".tsv") ? "\t" : ",") + "', quote = '\"', escape = '\"', strict_mode = true, null_padding = false)";
     try (Statement s = db.createStatement()) {
       s.execute("CREATE TABLE " + table + " AS SELECT * FROM " + reader);
     } catch (SQLException e) {
@@ -102,9 +103,17 @@ public final class CheckRun implements AutoCloseable {
     return "data/check: cannot read " + name + ": " + firstLine(m).replace(file.toAbsolutePath().toString(), name);
   }
 
+  /** The first line of a tribuo/ingest dataset (its schema as JSON), above a plain CSV. */
+  private static final String TRIBUO_DATASET = "#kiln-dataset ";
+
   private static boolean isParquet(Path file) throws IOException {
+    return startsWith(file, "PAR1");
+  }
+
+  private static boolean startsWith(Path file, String magic) throws IOException {
+    byte[] m = magic.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     try (InputStream in = Files.newInputStream(file)) {
-      return Arrays.equals(in.readNBytes(4), "PAR1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return Arrays.equals(in.readNBytes(m.length), m);
     }
   }
 
