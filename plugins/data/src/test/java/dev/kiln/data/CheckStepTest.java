@@ -42,6 +42,7 @@ class CheckStepTest {
     assertThat(out.status()).isEqualTo(StepOutcome.Status.FAILED);
     assertThat(out.failure()).isInstanceOf(StepFailure.class).isNotInstanceOf(InvalidInput.class);
     assertThat(((StepFailure) out.failure()).retryable()).isFalse();
+    assertThat(out.logs()).anyMatch(l -> l.matches("report: kiln-artifact:sha256:[0-9a-f]{64}"));
     return out.failure().getMessage();
   }
 
@@ -175,6 +176,27 @@ class CheckStepTest {
             } ]
           }, {""");
     assertThat(Files.readString(out.open("report"))).contains("<p>6 rows; 1 passed, 1 warning, 1 failed</p>");
+  }
+
+  @Test
+  void theReportAndResultsOfEveryKind() throws Exception {
+    StepOutcome out = harness.run("""
+        data: people.csv
+        reference: people.csv
+        fail-on-error: false
+        expect:
+          - not-null: age
+          - {unique: {columns: [id]}, severity: warn}
+          - in-range: {column: age, min: 18, max: 40}
+          - in-set: {column: city, values: [Oslo, Rome, Paris]}
+          - matches: {column: name, regex: '[A-Z][a-z]+'}
+          - row-count: {min: 1, max: 100}
+          - {column: {name: score, type: float}, name: score-is-a-number}
+          - distribution: {column: score, max-psi: 0.1, max-ks: 0.1}
+          - distribution: {column: city, max-psi: 0.1}
+        """).assertSucceeded();
+    dev.kiln.testkit.GoldenFile.at(Path.of("src/test/resources/golden/check-report.html")).assertMatches(Files.readString(out.open("report")));
+    dev.kiln.testkit.GoldenFile.at(Path.of("src/test/resources/golden/check-results.json")).assertMatches(Files.readString(out.open("results")));
   }
 
   @Test
