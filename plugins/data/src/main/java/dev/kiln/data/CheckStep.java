@@ -27,7 +27,7 @@ final class CheckStep implements StepType<CheckStep.Params> {
 
   record Params(
       @Param(value = "the dataset to check: a dataset artifact (Parquet, or a tribuo/ingest split) or a project CSV/Parquet file", required = true) Artifact data,
-      @Param("the dataset distribution: expectations compare against (Parquet or CSV)") Artifact reference,
+      @Param("the dataset that distribution: expectations compare with (as data:)") Artifact reference,
       @Param(value = "the expectations, each {<kind>: ..., severity: error | warn, name: ...}; kinds: not-null, unique, in-range, in-set, matches, row-count, column, distribution", required = true, min = 1) List<Expectation> expect,
       @Param(value = "false: a failed error expectation does not fail the step; passed: and failed: tell (for an if: downstream)", defaultValue = "true") Boolean failOnError) {
     Params {
