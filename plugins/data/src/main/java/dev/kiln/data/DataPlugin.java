@@ -17,5 +17,6 @@ public final class DataPlugin extends KilnPlugin {
     step(new IngestStep());
     step(new SqlStep());
     step(new SplitStep());
+    step(new CheckStep());
   }
 }
