@@ -31,7 +31,11 @@ public record ScalarNode(String text, Kind kind, Location location) implements N
       case STRING -> text;
       case INT -> parseLong(text);
       case FLOAT -> parseDouble(text);
-      case BOOL -> Boolean.parseBoolean(text.toLowerCase(java.util.Locale.ROOT));
+      // YAML 1.1 (which the parser follows) also reads yes/no and on/off as booleans
+      case BOOL -> switch (text.toLowerCase(java.util.Locale.ROOT)) {
+        case "true", "yes", "on" -> Boolean.TRUE;
+        default -> Boolean.FALSE;
+      };
       case NULL -> null;
     };
   }
