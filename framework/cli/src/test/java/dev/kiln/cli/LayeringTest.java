@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * between packages of one module, and a plugin pom that gains a dependency it should not have.
  */
 class LayeringTest {
-  static final List<String> PLUGINS = List.of("tribuo", "tune", "mlflow", "dvc", "deploy");
+  static final List<String> PLUGINS = List.of("tribuo", "tune", "mlflow", "dvc", "deploy", "data");
   /** What a plugin must not see: everything of Kiln but framework/api. */
   static final String[] FRAMEWORK = {"dev.kiln.engine..", "dev.kiln.registry..", "dev.kiln.serve..", "dev.kiln.ci..", "dev.kiln.cli.."};
 
@@ -38,7 +38,7 @@ class LayeringTest {
 
   @Test
   void everyModuleIsOnTheClasspathSoTheRulesSeeIt() {
-    for (String p : List.of("api", "registry", "engine", "serve", "ci", "cli", "tribuo", "tune", "mlflow", "dvc", "deploy")) {
+    for (String p : List.of("api", "registry", "engine", "serve", "ci", "cli", "tribuo", "tune", "mlflow", "dvc", "deploy", "data")) {
       assertThat(classes.containPackage("dev.kiln." + p)).as("classes of dev.kiln.%s imported", p).isTrue();
     }
   }

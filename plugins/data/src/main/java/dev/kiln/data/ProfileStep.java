@@ -30,6 +30,7 @@ final class ProfileStep implements StepType<ProfileStep.Params> {
       @Param(value = "what to profile: a dataset artifact (Parquet) or a CSV or Parquet file", required = true) Artifact data,
       @Param(value = "the column every other is related to", defaultValue = "the target in the dataset's kiln.roles metadata, else none") String target,
       @Param(value = "the columns to profile", defaultValue = "all") List<String> columns,
+      @Param("columns to leave out (ids, row numbers)") List<String> exclude,
       @Param(value = "values per bar chart and top-values table; the rest are summed as (other)", min = 2, max = 100, defaultValue = "20") Integer maxCategories,
       @Param(value = "rows sampled (seeded) for the correlations and scatter plots", min = 10, defaultValue = "100000") Integer sample,
       @Param(value = "seed for the sample", defaultValue = "derived from the pipeline and step") Long seed,
@@ -76,7 +77,7 @@ final class ProfileStep implements StepType<ProfileStep.Params> {
     long t0 = System.nanoTime();
     Profile profile;
     try (TableSource src = TableSource.load(ctx.open(p.data()), shown, delimiter, p.missing(), tmp)) {
-      profile = Profiler.run(src, shown, new Profiler.Options(p.target(), p.columns(), p.maxCategories(), p.sample(), seed));
+      profile = Profiler.run(src, shown, new Profiler.Options(p.target(), p.columns(), p.exclude(), p.maxCategories(), p.sample(), seed));
     }
     long t1 = System.nanoTime();
     Report.Rendered r = Report.render(profile, title);

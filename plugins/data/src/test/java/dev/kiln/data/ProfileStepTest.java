@@ -245,6 +245,15 @@ class ProfileStepTest {
   }
 
   @Test
+  void excludedColumnsAreLeftOutAndMustExist() throws Exception {
+    small();
+    StepOutcome out = profile("data: small.csv\nexclude: [y, d]").assertSucceeded();
+    assertThat(out.value("columns")).isEqualTo(3);
+    assertThat(profile("data: small.csv\nexclude: [z]").failure()).isInstanceOf(InvalidInput.class)
+        .hasMessage("small.csv: exclude: no column \"z\"\n  hint: did you mean \"x\"?");
+  }
+
+  @Test
   void aTargetThatIsNotAColumnIsInvalidInput() throws Exception {
     small();
     assertThat(profile("data: small.csv\ntarget: price").failure()).isInstanceOf(InvalidInput.class)

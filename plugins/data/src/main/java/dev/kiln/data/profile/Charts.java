@@ -62,7 +62,7 @@ public final class Charts {
     int left = Math.min(200, 16 + labelWidth(c.g, labels));
     double lo = Math.min(0, min(values));
     double hi = Math.max(max(values), lo + 1e-12);
-    Plot p = c.plot(left, 36, 60, 40, lo, hi, 0, labels.size());
+    Plot p = c.plot(left, 36, 76, 40, lo, hi, 0, labels.size());
     p.xTicks();
     for (int i = 0; i < labels.size(); i++) {
       int y = 36 + i * rowH + 3;
@@ -84,9 +84,9 @@ public final class Charts {
   public static byte[] shares(String title, List<String> rows, List<String> series, double[][] shares) {
     int rowH = 18;
     int legendRows = (series.size() + 3) / 4;
-    Canvas c = new Canvas(560, Math.max(160, 84 + rowH * rows.size() + 16 * legendRows), title);
+    Canvas c = new Canvas(560, Math.max(160, 96 + rowH * rows.size() + 16 * legendRows), title);
     int left = Math.min(200, 16 + labelWidth(c.g, rows));
-    Plot p = c.plot(left, 36, 20, 40 + 16 * legendRows, 0, 1, 0, rows.size());
+    Plot p = c.plot(left, 36, 20, 52 + 16 * legendRows, 0, 1, 0, rows.size());
     p.xTicks();
     for (int i = 0; i < rows.size(); i++) {
       int y = 36 + i * rowH + 3;
@@ -104,7 +104,7 @@ public final class Charts {
     }
     p.frame();
     c.xLabel("share of rows", p);
-    c.legend(series, c.h - 10 - 16 * (legendRows - 1));
+    c.legend(series, p.y1 + 54);
     return c.png();
   }
 
@@ -123,7 +123,8 @@ public final class Charts {
       lo = lo - 1;
       hi = hi + 1;
     }
-    Plot p = c.plot(left, 36, 20, 44, lo, hi, 0, groups.size());
+    double pad = (hi - lo) * 0.04;
+    Plot p = c.plot(left, 36, 20, 44, lo - pad, hi + pad, 0, groups.size());
     p.xTicks();
     c.g.setStroke(new BasicStroke(1.2f));
     for (int i = 0; i < groups.size(); i++) {
@@ -191,7 +192,7 @@ public final class Charts {
     int left = Math.min(180, 12 + labelWidth(pg, labels));
     pg.dispose();
     int width = left + n * cell + 90;
-    int height = 36 + n * cell + left + 10;
+    int height = Math.max(260, 36 + n * cell + left + 10);
     Canvas c = new Canvas(Math.max(width, 360), height, title);
     Font font = n > 24 ? SMALL : TEXT;
     for (int i = 0; i < n; i++) {
@@ -305,7 +306,7 @@ public final class Charts {
       g.setFont(TEXT);
       g.setColor(AXIS);
       String t = clip(g, s, p.x1 - p.x0);
-      g.drawString(t, (p.x0 + p.x1 - g.getFontMetrics().stringWidth(t)) / 2, h - 8);
+      g.drawString(t, (p.x0 + p.x1 - g.getFontMetrics().stringWidth(t)) / 2, p.y1 + 32);
     }
 
     void yLabel(String s, Plot p) {

@@ -8,15 +8,15 @@ import java.util.Locale;
 final class Numbers {
   private Numbers() {}
 
-  /** Integers as integers, else 4 significant digits; null as "". */
+  /** Integers as integers, thousands and more with one decimal, smaller numbers with 4 significant digits; null as "". */
   static String compact(Double v) {
     if (v == null || v.isNaN()) return "";
     double d = v;
     if (d == Math.rint(d) && Math.abs(d) < 1e15) return String.format(Locale.ROOT, "%d", (long) d);
     double a = Math.abs(d);
-    if (a >= 1e6 || a < 1e-3) return String.format(Locale.ROOT, "%.3e", d);
-    String s = String.format(Locale.ROOT, "%.4g", d);
-    if (s.contains(".") && !s.contains("e")) s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
+    if (a >= 1e9 || a < 1e-3) return String.format(Locale.ROOT, "%.3e", d);
+    String s = a >= 1000 ? String.format(Locale.ROOT, "%.1f", d) : String.format(Locale.ROOT, "%.4g", d);
+    if (s.contains(".")) s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
     return s;
   }
 

@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public final class Profiler {
   /** What to profile and how. */
-  public record Options(String target, List<String> columns, int maxCategories, int sample, long seed) {}
+  public record Options(String target, List<String> columns, List<String> exclude, int maxCategories, int sample, long seed) {}
 
   /** A target with more distinct values than this is not profiled as classes. */
   static final int MAX_CLASSES = 20;
@@ -45,6 +45,12 @@ public final class Profiler {
       for (String n : o.columns()) {
         if (!byName.containsKey(n)) throw noColumn(shown, "columns", n, byName.keySet());
         if (!names.contains(n)) names.add(n);
+      }
+    }
+    if (o.exclude() != null) {
+      for (String n : o.exclude()) {
+        if (!byName.containsKey(n)) throw noColumn(shown, "exclude", n, byName.keySet());
+        names.remove(n);
       }
     }
     String target = o.target();
