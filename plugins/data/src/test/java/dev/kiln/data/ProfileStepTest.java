@@ -299,5 +299,7 @@ class ProfileStepTest {
     assertThat(area.path("kind").asText()).isEqualTo("correlation");
     assertThat(area.path("pearson").asDouble()).isBetween(0.6, 0.8);
     assertThat(s.path("target").path("relationships").path("Neighborhood").path("kind").asText()).isEqualTo("mean-per-category");
+    assertThat(StepHarness.of(new ProfileStep(), dir).projectDir(REPO).run("data: data/ames.csv\ntarget: SalePrice").failure()).isInstanceOf(InvalidInput.class)
+        .hasMessage("ames.csv: target: no column \"SalePrice\"\n  hint: did you mean \"Sale_Price\"?");
   }
 }
