@@ -238,6 +238,24 @@ class ProfileStepTest {
   }
 
   @Test
+  void datesAndListsGetCountsAndNoNumbers() throws Exception {
+    Path pq = dir.resolve("odd.parquet");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+      s.execute("COPY (SELECT DATE '2024-01-01' + CAST(i AS INTEGER) AS day, [i, i + 1] AS pair, {'k': i % 2} AS rec, i AS n FROM range(10) r(i)) TO '" + pq + "' (FORMAT parquet)");
+    }
+    StepHarness<ProfileStep.Params> h = StepHarness.of(new ProfileStep(), dir);
+    StepOutcome out = h.run(Map.of("data", h.importFile(pq))).assertSucceeded();
+    JsonNode s = JSON.readTree(out.open("summary").toFile());
+    assertThat(column(s, "day").path("kind").asText()).isEqualTo("datetime");
+    assertThat(column(s, "day").path("min").asText()).isEqualTo("2024-01-01");
+    assertThat(column(s, "day").path("max").asText()).isEqualTo("2024-01-10");
+    assertThat(column(s, "pair").path("kind").asText()).isEqualTo("other");
+    assertThat(column(s, "pair").path("distinct").asLong()).isEqualTo(10);
+    assertThat(column(s, "rec").path("distinct").asLong()).isEqualTo(2);
+    assertThat(column(s, "n").path("quantiles").path("p50").asDouble()).isEqualTo(4.5);
+  }
+
+  @Test
   void anUnknownColumnNamesTheClosestOne() throws Exception {
     small();
     StepOutcome out = profile("data: small.csv\ncolumns: [x, lable]");

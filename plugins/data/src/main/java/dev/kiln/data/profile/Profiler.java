@@ -98,9 +98,12 @@ public final class Profiler {
   private static ColumnProfile describe(Connection c, TableSource.Column col, long rows) throws SQLException {
     ColumnProfile cp = new ColumnProfile(col.name(), col.sqlType());
     String id = Sql.id(col.name());
-    boolean numeric = ColumnKind.of(col.sqlType(), 0, 0) == ColumnKind.NUMERIC;
-    StringBuilder q = new StringBuilder("SELECT count(").append(id).append("), count(DISTINCT ").append(id).append("), CAST(min(").append(id)
-        .append(") AS VARCHAR), CAST(max(").append(id).append(") AS VARCHAR)");
+    ColumnKind byType = ColumnKind.of(col.sqlType(), 0, 0);
+    boolean numeric = byType == ColumnKind.NUMERIC;
+    // lists, structs and maps are counted by their text, and have no min or max worth showing
+    String distinct = byType == ColumnKind.OTHER ? "CAST(" + id + " AS VARCHAR)" : id;
+    String range = byType == ColumnKind.DATETIME ? "CAST(min(" + id + ") AS VARCHAR), CAST(max(" + id + ") AS VARCHAR)" : "NULL, NULL";
+    StringBuilder q = new StringBuilder("SELECT count(").append(id).append("), count(DISTINCT ").append(distinct).append("), ").append(range);
     if (numeric) {
       String e = value(cp);
       q.append(", count(").append(e).append("), min(").append(e).append("), max(").append(e).append("), avg(").append(e).append("), stddev_samp(").append(e)
