@@ -224,7 +224,7 @@ class ProfileStepTest {
   void aParquetDatasetNamesItsTargetInItsMetadata() throws Exception {
     Path pq = dir.resolve("iris.parquet");
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
-      s.execute("COPY (SELECT * FROM read_csv('" + REPO.resolve("data/iris.csv") + "', header=true)) TO '" + pq + "' (FORMAT parquet, KV_METADATA {'kiln.roles': '{\"target\": \"species\"}'})");
+      s.execute("COPY (SELECT * FROM read_csv('" + REPO.resolve("data/iris.csv") + "', header=true)) TO '" + pq + "' (FORMAT parquet, KV_METADATA {'kiln.roles': '{\"target\": \"species\"}', 'kiln.split': 'train'})");
     }
     StepHarness<ProfileStep.Params> h = StepHarness.of(new ProfileStep(), dir);
     Artifact data = h.importFile(pq);
@@ -235,6 +235,19 @@ class ProfileStepTest {
     assertThat(s.path("target").path("from").asText()).isEqualTo("the dataset's kiln.roles");
     assertThat(s.path("target").path("classes").toString()).isEqualTo("{\"setosa\":50,\"versicolor\":50,\"virginica\":50}");
     assertThat(column(s, "petal_length").path("mean").asDouble()).isCloseTo(3.758, within(1e-9));
+    assertThat(s.path("split").asText()).isEqualTo("train");
+    assertThat(Files.readString(out.open("report"))).contains("<td>iris.parquet (split: train)</td>");
+  }
+
+  @Test
+  void rolesThatAreNotJsonAreInvalidInput() throws Exception {
+    Path pq = dir.resolve("bad.parquet");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+      s.execute("COPY (SELECT 1 AS a) TO '" + pq + "' (FORMAT parquet, KV_METADATA {'kiln.roles': 'target=a'})");
+    }
+    StepHarness<ProfileStep.Params> h = StepHarness.of(new ProfileStep(), dir);
+    assertThat(h.run(Map.of("data", h.importFile(pq))).failure()).isInstanceOf(InvalidInput.class)
+        .hasMessageStartingWith("bad.parquet: the Parquet metadata kiln.roles is not JSON: ");
   }
 
   @Test

@@ -15,6 +15,7 @@ public final class Profile {
   long duplicateRows;
   int sampleRows;
   String targetFrom;
+  String split;
   Profiler.Matrix pearson;
   Profiler.Matrix spearman;
   Profiler.Matrix cramersV;
@@ -73,6 +74,7 @@ public final class Profile {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("title", title);
     m.put("source", source);
+    if (split != null) m.put("split", split);
     m.put("rows", rows);
     m.put("columns", columns.size());
     m.put("table-columns", tableColumns);

@@ -65,6 +65,7 @@ public final class Profiler {
     }
     Profile p = new Profile(shown, src.rows(), byName.size(), o);
     p.targetFrom = target == null ? null : targetFrom;
+    p.split = src.split();
     for (String n : names) p.columns.add(describe(c, byName.get(n), src.rows()));
     try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM (SELECT DISTINCT * FROM t)")) {
       r.next();

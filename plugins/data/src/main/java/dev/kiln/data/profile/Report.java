@@ -52,7 +52,7 @@ public final class Report {
   private void overview() {
     long cells = p.rows * p.columns.size();
     b.append("<h2>Overview</h2>\n<table>");
-    row("source", p.source);
+    row("source", p.source + (p.split != null ? " (split: " + p.split + ")" : ""));
     row("rows", Long.toString(p.rows));
     row("columns profiled", p.columns.size() + (p.tableColumns != p.columns.size() ? " of " + p.tableColumns : ""));
     row("missing cells", p.missingCells() + " (" + pct(cells == 0 ? 0 : 100.0 * p.missingCells() / cells) + ")");

@@ -35,12 +35,14 @@ public final class TableSource implements AutoCloseable {
   private final Connection connection;
   private final List<Column> columns;
   private final String rolesTarget;
+  private final String split;
   private final long rows;
 
-  private TableSource(Connection connection, List<Column> columns, String rolesTarget, long rows) {
+  private TableSource(Connection connection, List<Column> columns, String rolesTarget, String split, long rows) {
     this.connection = connection;
     this.columns = columns;
     this.rolesTarget = rolesTarget;
+    this.split = split;
     this.rows = rows;
   }
 
@@ -78,7 +80,8 @@ public final class TableSource implements AutoCloseable {
       }
       if (n == 0) throw new InvalidInput(shown + ": no rows to profile" + (parquet ? "" : " (the file is empty or holds only a header line)"));
       String target = parquet ? rolesTarget(c, file, shown) : null;
-      TableSource t = new TableSource(c, List.copyOf(cols), target, n);
+      String split = parquet ? metadata(c, file, "kiln.split") : null;
+      TableSource t = new TableSource(c, List.copyOf(cols), target, split, n);
       c = null;
       return t;
     } finally {
@@ -93,12 +96,20 @@ public final class TableSource implements AutoCloseable {
     }
   }
 
+  /** The value of a Parquet file's key-value metadata {@code key}, or null. */
+  private static String metadata(Connection c, Path file, String key) throws SQLException {
+    String sql = "SELECT decode(value) FROM parquet_kv_metadata(" + Sql.literal(file.toString()) + ") WHERE decode(key) = " + Sql.literal(key);
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+      return r.next() ? r.getString(1) : null;
+    }
+  }
+
   /** The target the dataset's {@code kiln.roles} metadata names, or null. */
   private static String rolesTarget(Connection c, Path file, String shown) throws SQLException, InvalidInput {
-    String sql = "SELECT decode(value) FROM parquet_kv_metadata(" + Sql.literal(file.toString()) + ") WHERE decode(key) = 'kiln.roles'";
-    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-      if (!r.next()) return null;
-      JsonNode roles = new ObjectMapper().readTree(r.getString(1));
+    String text = metadata(c, file, "kiln.roles");
+    if (text == null) return null;
+    try {
+      JsonNode roles = new ObjectMapper().readTree(text);
       JsonNode target = roles.path("target");
       return target.isTextual() ? target.asText() : null;
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -128,6 +139,11 @@ public final class TableSource implements AutoCloseable {
   /** The target named by the dataset's {@code kiln.roles} Parquet metadata, or null. */
   public String rolesTarget() {
     return rolesTarget;
+  }
+
+  /** Which split of a dataset this is ({@code kiln.split} Parquet metadata), or null. */
+  public String split() {
+    return split;
   }
 
   public long rows() {
