@@ -77,12 +77,14 @@ final class ProfileStep implements StepType<ProfileStep.Params> {
     long t0 = System.nanoTime();
     Profile profile;
     try (TableSource src = TableSource.load(ctx.open(p.data()), shown, delimiter, p.missing(), tmp)) {
+      ctx.log(String.format(Locale.ROOT, "loaded %s into DuckDB in %.2fs", shown, (System.nanoTime() - t0) / 1e9));
       profile = Profiler.run(src, shown, new Profiler.Options(p.target(), p.columns(), p.exclude(), p.maxCategories(), p.sample(), seed));
     }
     long t1 = System.nanoTime();
     Report.Rendered r = Report.render(profile, title);
     long t2 = System.nanoTime();
-    ctx.log(String.format(Locale.ROOT, "profiled %d rows x %d columns of %s in %.2fs; %d charts in %.2fs", profile.rows(), profile.columns().size(), shown, (t1 - t0) / 1e9, r.plots().size(), (t2 - t1) / 1e9));
+    ctx.log(String.format(Locale.ROOT, "profiled %d rows x %d columns of %s in %.2fs (%s); %d charts in %.2fs", profile.rows(), profile.columns().size(), shown, (t1 - t0) / 1e9,
+        profile.timing(), r.plots().size(), (t2 - t1) / 1e9));
     StepResult.Builder out = StepResult.builder();
     Path dir = ctx.scratchDir();
     Map<String, Artifact> plots = new LinkedHashMap<>();

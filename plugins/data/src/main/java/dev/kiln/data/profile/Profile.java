@@ -16,6 +16,7 @@ public final class Profile {
   int sampleRows;
   String targetFrom;
   String split;
+  String timing = "";
   Profiler.Matrix pearson;
   Profiler.Matrix spearman;
   Profiler.Matrix cramersV;
@@ -26,6 +27,11 @@ public final class Profile {
     this.rows = rows;
     this.tableColumns = tableColumns;
     this.options = options;
+  }
+
+  /** Where the time went, for the step's log. */
+  public String timing() {
+    return timing;
   }
 
   public long rows() {

@@ -66,6 +66,7 @@ public final class Profiler {
     Profile p = new Profile(shown, src.rows(), byName.size(), o);
     p.targetFrom = target == null ? null : targetFrom;
     p.split = src.split();
+    long t0 = System.nanoTime();
     for (String n : names) p.columns.add(describe(c, byName.get(n), src.rows()));
     try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM (SELECT DISTINCT * FROM t)")) {
       r.next();
@@ -75,10 +76,13 @@ public final class Profiler {
       if (cp.kind == ColumnKind.NUMERIC && cp.count - cp.nonFinite > 0) histogramAndOutliers(c, cp);
       if (cp.kind == ColumnKind.CATEGORICAL || cp.kind == ColumnKind.TEXT) top(c, cp, o.maxCategories());
     }
+    long t1 = System.nanoTime();
     Sample sample = Sample.draw(c, p.columns, src.rows(), o.sample(), o.seed());
     p.sampleRows = sample.rows;
     correlations(p, sample);
+    long t2 = System.nanoTime();
     if (target != null) TargetRelations.compute(c, p, p.column(target), sample, o.maxCategories());
+    p.timing = String.format(Locale.ROOT, "columns %.2fs, sample and correlations %.2fs, target %.2fs", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
     return p;
   }
 
