@@ -18,5 +18,6 @@ public final class DataPlugin extends KilnPlugin {
     step(new SqlStep());
     step(new SplitStep());
     step(new CheckStep());
+    step(new ProfileStep());
   }
 }
