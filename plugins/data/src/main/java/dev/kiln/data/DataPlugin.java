@@ -19,5 +19,6 @@ public final class DataPlugin extends KilnPlugin {
     step(new SplitStep());
     step(new CheckStep());
     step(new ProfileStep());
+    step(new ResampleStep());
   }
 }

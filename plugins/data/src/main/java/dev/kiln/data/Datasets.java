@@ -117,14 +117,25 @@ public final class Datasets {
    * deterministic (an ORDER BY, or a single ordered source).
    */
   public static void write(Connection c, String select, Roles roles, String split, Path out) throws SQLException {
-    exec(c, "COPY (" + select + ") TO " + literal(out.toString()) + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + ROW_GROUP_SIZE
-        + ", KV_METADATA {'kiln.version': " + literal(VERSION) + ", 'kiln.roles': " + literal(roles.json()) + ", 'kiln.split': " + literal(split) + "})");
+    write(c, select, roles, split, Map.of(), out);
+  }
+
+  /** As {@link #write(Connection, String, Roles, String, Path)}, with further key-value metadata after Kiln's keys (in the map's order). */
+  public static void write(Connection c, String select, Roles roles, String split, Map<String, String> extra, Path out) throws SQLException {
+    StringBuilder kv = new StringBuilder("'kiln.version': " + literal(VERSION) + ", 'kiln.roles': " + literal(roles.json()) + ", 'kiln.split': " + literal(split));
+    for (var e : extra.entrySet()) kv.append(", ").append(literal(e.getKey())).append(": ").append(literal(e.getValue()));
+    exec(c, "COPY (" + select + ") TO " + literal(out.toString()) + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ", KV_METADATA {" + kv + "})");
   }
 
   /** Writes {@code select} as a dataset file and stores it as an artifact. */
   public static Artifact store(StepContext ctx, Connection c, String select, Roles roles, String split, String fileName) throws SQLException, IOException {
+    return store(ctx, c, select, roles, split, Map.of(), fileName);
+  }
+
+  /** Writes {@code select} as a dataset file with further key-value metadata and stores it as an artifact. */
+  public static Artifact store(StepContext ctx, Connection c, String select, Roles roles, String split, Map<String, String> extra, String fileName) throws SQLException, IOException {
     Path f = ctx.scratchDir().resolve(fileName);
-    write(c, select, roles, split, f);
+    write(c, select, roles, split, extra, f);
     return ctx.storeArtifact(f, MEDIA_TYPE);
   }
 

@@ -29,7 +29,7 @@ class DataPluginTest {
   @Test
   void theStepsAreRegisteredUnderTheirNames() {
     Map<String, StepType<?>> steps = Guice.createInjector(new DataPlugin()).getInstance(Key.get(new TypeLiteral<Map<String, StepType<?>>>() {}));
-    assertThat(steps).containsOnlyKeys("data/check", "data/ingest", "data/profile", "data/sql", "data/split");
+    assertThat(steps).containsOnlyKeys("data/check", "data/ingest", "data/profile", "data/resample", "data/sql", "data/split");
   }
 
   StepOutcome written() throws Exception {
