@@ -96,6 +96,28 @@ class ResampleStepTest {
   }
 
   @Test
+  void withSeveralClassesEverySmallerClassGrowsAndEveryLargerOneShrinks() throws Exception {
+    StringBuilder csv = new StringBuilder("x,y,label\n");
+    for (int i = 0; i < 45; i++) csv.append(i % 7).append(',').append(i * 0.3).append(',').append(i < 30 ? "a" : i < 40 ? "b" : "c").append('\n');
+    Files.writeString(dir.resolve("abc.csv"), csv);
+    ingest("abc.csv", "target: label", "abc.parquet");
+    StepOutcome smote = resample("data: abc.parquet\nratio: 0.5\nk: 3\nseed: 2").assertSucceeded();
+    assertThat(counts(smote.open("data"))).isEqualTo(Map.of("a", 30L, "b", 15L, "c", 15L)).isEqualTo(smote.value("after"));
+    assertThat(smote.value("synthetic")).isEqualTo(15L);
+    // the synthetic rows follow the originals, class by class
+    assertThat(rows(smote.open("data"), "SELECT label FROM $f OFFSET 45")).extracting(r -> r.get("label")).containsExactlyElementsOf(concat(5, "b", 10, "c"));
+    assertThat(counts(resample("data: abc.parquet\nmethod: over\nseed: 2").assertSucceeded().open("data"))).isEqualTo(Map.of("a", 30L, "b", 30L, "c", 30L));
+    assertThat(counts(resample("data: abc.parquet\nmethod: under\nseed: 2").assertSucceeded().open("data"))).isEqualTo(Map.of("a", 5L, "b", 5L, "c", 5L));
+    assertThat(counts(resample("data: abc.parquet\nmethod: under\nratio: 0.25\nseed: 2").assertSucceeded().open("data"))).isEqualTo(Map.of("a", 20L, "b", 10L, "c", 5L));
+  }
+
+  static List<Object> concat(int n, String a, int m, String b) {
+    List<Object> out = new ArrayList<>(java.util.Collections.nCopies(n, a));
+    out.addAll(java.util.Collections.nCopies(m, b));
+    return out;
+  }
+
+  @Test
   void smoteRowsLieOnTheSegmentToANearestNeighbourAndTakeItsCategory() throws Exception {
     StepOutcome out = resample("data: toy.parquet\nk: 1\nseed: 3").assertSucceeded();
     Path f = out.open("data");
