@@ -116,7 +116,7 @@ final class ResampleStep implements StepType<ResampleStep.Params> {
       if (target == null) throw new InvalidInput(shown + ": resampling needs the class column, and the dataset has no target\n  hint: set target: here, or in data/ingest");
       if (!columns.contains(target)) throw new InvalidInput(shown + ": the target \"" + target + "\" is not in the dataset" + IngestStep.hint(target, columns));
       long missing = Datasets.count(c, "SELECT count(*) FROM d WHERE " + ident(target) + " IS NULL");
-      if (missing > 0) throw new InvalidInput(shown + ": the target \"" + target + "\" is missing in " + missing + " rows\n  hint: drop them first (data/ingest drop-missing-target: true, or data/sql)");
+      if (missing > 0) throw new InvalidInput(shown + ": the target \"" + target + "\" is missing in " + missing + (missing == 1 ? " row" : " rows") + "\n  hint: drop them first (data/ingest drop-missing-target: true, or data/sql)");
       String cls = "CAST(" + ident(target) + " AS VARCHAR)";
 
       Map<String, Long> before = new LinkedHashMap<>();

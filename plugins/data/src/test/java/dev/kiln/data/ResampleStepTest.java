@@ -217,7 +217,7 @@ class ResampleStepTest {
     cases.put("data: t.csv", null);
     cases.put("data: untargeted.parquet", "untargeted.parquet: resampling needs the class column, and the dataset has no target\n  hint: set target: here, or in data/ingest");
     cases.put("data: t.parquet\ntarget: lable", "t.parquet: the target \"lable\" is not in the dataset\n  hint: did you mean \"label\"? columns: id, x, y, color, note, label");
-    cases.put("data: gaps.parquet\ntarget: label", "gaps.parquet: the target \"label\" is missing in 1 rows\n  hint: drop them first (data/ingest drop-missing-target: true, or data/sql)");
+    cases.put("data: gaps.parquet\ntarget: label", "gaps.parquet: the target \"label\" is missing in 1 row\n  hint: drop them first (data/ingest drop-missing-target: true, or data/sql)");
     cases.put("data: cats.parquet\nk: 1", "cats.parquet: SMOTE interpolates numeric columns, and the dataset has none besides the target, id and weight\n  hint: use method: over");
     for (var e : cases.entrySet()) {
       StepOutcome out = resample(e.getKey());
