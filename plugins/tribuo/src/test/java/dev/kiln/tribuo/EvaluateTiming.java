@@ -14,6 +14,39 @@ import org.junit.jupiter.api.Test;
  * Each model is evaluated three times in one JVM: the first is the cold cost a pipeline run pays.
  */
 class EvaluateTiming {
+  /** PNG writing alone, interleaved so load on the machine hits both alike: ImageIO (XChart's BitmapEncoder) against dev.kiln.api.Png. */
+  @Test
+  void encoders() throws Exception {
+    var chart = new org.knowm.xchart.XYChartBuilder().width(640).height(480).title("ROC curve").xAxisTitle("false positive rate").yAxisTitle("true positive rate").build();
+    double[] x = new double[300];
+    double[] y = new double[300];
+    for (int i = 0; i < 300; i++) {
+      x[i] = i / 299.0;
+      y[i] = Math.sqrt(x[i]);
+    }
+    chart.addSeries("yes", x, y);
+    long imageIo = 0;
+    long png = 0;
+    int imageIoBytes = 0;
+    int pngBytes = 0;
+    for (int round = 0; round < 30; round++) {
+      java.awt.image.BufferedImage img = org.knowm.xchart.BitmapEncoder.getBufferedImage(chart);
+      long t0 = System.nanoTime();
+      java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+      javax.imageio.ImageIO.write(img, "png", o);
+      long t1 = System.nanoTime();
+      byte[] b = dev.kiln.api.Png.encode(img);
+      long t2 = System.nanoTime();
+      if (round >= 10) {
+        imageIo += t1 - t0;
+        png += t2 - t1;
+      }
+      imageIoBytes = o.size();
+      pngBytes = b.length;
+    }
+    System.out.printf(java.util.Locale.ROOT, "TIMING encode one 640x480 chart, mean of 20 after 10 warm-up: ImageIO %.1f ms (%d bytes), Png %.1f ms (%d bytes)%n", imageIo / 20 / 1e6, imageIoBytes, png / 20 / 1e6, pngBytes);
+  }
+
   @Test
   void churn() throws Exception {
     Path dir = Files.createTempDirectory("evaluate-timing");

@@ -1,5 +1,6 @@
 package dev.kiln.tribuo.eval;
 
+import dev.kiln.api.Png;
 import java.awt.Color;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -27,8 +28,9 @@ public final class Plots {
 
   private Plots() {}
 
+  /** The chart painted by XChart (an RGB image) and encoded by Kiln's PNG writer, several times faster than ImageIO's. */
   public static byte[] png(Chart<?, ?> chart) throws IOException {
-    return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    return Png.encode(BitmapEncoder.getBufferedImage(chart));
   }
 
   public static byte[] confusion(List<String> labels, double[][] m) throws IOException {
