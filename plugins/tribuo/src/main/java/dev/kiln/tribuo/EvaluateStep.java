@@ -50,9 +50,12 @@ final class EvaluateStep implements StepType<EvaluateStep.Params> {
 
   @Override
   public StepResult execute(Params p, StepContext ctx) throws Exception {
+    long t0 = System.nanoTime();
     ModelBundle bundle = ModelBundle.read(ctx.open(p.model()), Steps.shown(p.model()));
     Table data = Steps.dataset(ctx, p.data());
     String shown = Steps.shown(p.data());
+    long t1 = System.nanoTime();
+    long t2;
     Map<String, byte[]> plots = new LinkedHashMap<>();
     Map<String, Object> json = new LinkedHashMap<>();
     List<String> notes = new ArrayList<>();
@@ -60,12 +63,14 @@ final class EvaluateStep implements StepType<EvaluateStep.Params> {
     String primary;
     if (p.folds() != null) {
       metrics = crossValidate(bundle, data, p.folds(), shown, ctx, plots);
+      t2 = System.nanoTime();
       primary = "cv." + Evaluation.primaryMetric(bundle.transform().input().task(), bundle.transform().input().target() != null);
       notes.add(p.folds() + "-fold cross-validation of " + bundle.card().algorithm() + " on " + data.rows() + " rows: the transform and the model are refitted on each training fold; values are means over folds (.std: standard deviation).");
     } else {
       Evaluation.Result r = Evaluation.evaluate(bundle.model(), bundle.transform(), data, shown);
       metrics = r.metrics();
       primary = r.primary();
+      t2 = System.nanoTime();
       render(r, bundle, plots);
       if (r.confusion() != null) {
         json.put("confusion-matrix", Map.of("labels", r.labels(), "rows-actual-columns-predicted", r.confusion()));
@@ -73,6 +78,7 @@ final class EvaluateStep implements StepType<EvaluateStep.Params> {
       notes.add("Held-out evaluation on " + data.rows() + " rows of " + shown + ".");
     }
     lossPlot(bundle, plots);
+    long t3 = System.nanoTime();
     json.put("metrics", metrics);
     json.put("primary", primary);
     json.put("model", Map.of("sha256", p.model().sha256(), "algorithm", String.valueOf(bundle.card().algorithm())));
@@ -87,8 +93,11 @@ final class EvaluateStep implements StepType<EvaluateStep.Params> {
     String title = p.title() != null ? p.title() : "Evaluation of " + bundle.card().algorithm() + " (" + bundle.transform().input().task().yamlName() + ")";
     String html = Report.html(title, bundle.card().toMap(), metrics, plots, notes);
     out.output("report", Steps.store(ctx, "report.html", html.getBytes(StandardCharsets.UTF_8), "text/html"));
+    long t4 = System.nanoTime();
     double score = metrics.getOrDefault(primary, Double.NaN);
     ctx.log(String.format(java.util.Locale.ROOT, "%s = %.4f; %d plots", primary, score, plots.size()));
+    ctx.log(String.format(java.util.Locale.ROOT, "time: read model and data %.2fs, %s %.2fs, plots %.2fs, report and store %.2fs",
+        (t1 - t0) / 1e9, p.folds() != null ? "cross-validation" : "predict and metrics", (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9));
     Map<String, Object> values = new LinkedHashMap<>();
     metrics.forEach((k, v) -> {
       if (!Double.isNaN(v)) values.put(k, v);

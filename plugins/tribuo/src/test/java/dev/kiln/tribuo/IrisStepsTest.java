@@ -71,6 +71,8 @@ class IrisStepsTest {
     assertThat((double) eval.value("score")).isGreaterThanOrEqualTo(0.9);
     assertThat(eval.metrics().get("accuracy")).isEqualTo((double) eval.value("score"));
     assertThat(eval.metrics().get("roc-auc")).isGreaterThan(0.95);
+    // the log says where the step's time went
+    assertThat(eval.logs()).anyMatch(l -> l.matches("time: read model and data \\d+\\.\\d\\ds, predict and metrics \\d+\\.\\d\\ds, plots \\d+\\.\\d\\ds, report and store \\d+\\.\\d\\ds"));
     // the plots and the report embed PNGs drawn with the machine's fonts: present, not compared
     assertThat(((Map<?, ?>) eval.value("plots")).keySet()).map(String::valueOf).contains("confusion-matrix", "roc");
     GoldenFile.at(GOLDEN.resolve("iris-evaluate.txt")).assertMatches(eval.outputsText(Set.of("plots", "report")));

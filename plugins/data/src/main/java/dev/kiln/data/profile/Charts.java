@@ -1,5 +1,6 @@
 package dev.kiln.data.profile;
 
+import dev.kiln.api.Png;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

@@ -1,4 +1,4 @@
-package dev.kiln.data.profile;
+package dev.kiln.api;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
@@ -10,14 +10,15 @@ import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 
 /**
- * A minimal PNG encoder for the charts (8-bit RGB, the Sub filter on every row, deflate): several
- * times faster than ImageIO's writer, which tries every filter on every row, and the same bytes
- * for the same pixels.
+ * A minimal PNG encoder for the charts in reports (8-bit RGB, the Sub filter on every row, deflate):
+ * several times faster than ImageIO's writer, which tries every filter on every row, and the same
+ * bytes for the same pixels. Used by data/profile and tribuo/evaluate.
  */
-final class Png {
+public final class Png {
   private Png() {}
 
-  static byte[] encode(BufferedImage image) {
+  /** The PNG file of an image of type {@link BufferedImage#TYPE_INT_RGB} (any other type: IllegalArgumentException). */
+  public static byte[] encode(BufferedImage image) {
     if (image.getType() != BufferedImage.TYPE_INT_RGB) throw new IllegalArgumentException("expected an RGB image, found type " + image.getType());
     int w = image.getWidth();
     int h = image.getHeight();
