@@ -15,7 +15,7 @@ public record Problem(Location location, Code code, String path, String message,
     implements Comparable<Problem> {
 
   public static final Comparator<Problem> ORDER =
-      Comparator.comparing(Problem::location)
+      Comparator.comparing(Problem::location, Comparator.nullsFirst(Comparator.naturalOrder()))
           .thenComparing(Problem::code)
           .thenComparing(Problem::path)
           .thenComparing(Problem::message);

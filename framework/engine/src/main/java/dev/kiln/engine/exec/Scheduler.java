@@ -265,6 +265,7 @@ final class Scheduler {
   private static String describe(Object v) {
     if (v == null) return "null";
     if (v instanceof Map<?, ?>) return "a mapping";
+    if (v instanceof dev.kiln.api.Artifact a) return "a file (artifact " + a.name() + ")";
     if (v instanceof String s) return "the text \"" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "\"";
     if (v instanceof Number || v instanceof Boolean) return String.valueOf(v);
     return "a " + v.getClass().getSimpleName();

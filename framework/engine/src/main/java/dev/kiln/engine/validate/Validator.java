@@ -115,7 +115,9 @@ public final class Validator {
     }
     String path = "steps." + step.id();
     String hint = "set it on the steps inside " + inner.file();
-    if (step.fansOut()) problems.add(step.matrixLocation(), Code.E101, path + ".matrix", "matrix: is not available on a sub-pipeline step (uses: " + step.uses() + ")", hint);
+    if (!step.matrix().isEmpty()) problems.add(step.matrixLocation(), Code.E101, path + ".matrix", "matrix: is not available on a sub-pipeline step (uses: " + step.uses() + ")", hint);
+    if (step.forEach() != null) problems.add(step.forEach().location(), Code.E101, path + ".for-each", "for-each: is not available on a sub-pipeline step (uses: " + step.uses() + ")", hint);
+    if (step.maxParallel() != null) problems.add(step.location(), Code.E101, path + ".max-parallel", "max-parallel: is not available on a sub-pipeline step (uses: " + step.uses() + ")", hint);
     if (step.condition() != null) problems.add(step.condition().location(), Code.E101, path + ".if", "if: is not available on a sub-pipeline step (uses: " + step.uses() + ")", hint);
     if (!step.retry().equals(dev.kiln.engine.spec.RetrySpec.NONE)) problems.add(step.location(), Code.E101, path + ".retry", "retry: is not available on a sub-pipeline step (uses: " + step.uses() + ")", hint);
     if (step.timeout() != null) problems.add(step.location(), Code.E101, path + ".timeout", "timeout: is not available on a sub-pipeline step (uses: " + step.uses() + ")", hint);
@@ -256,6 +258,11 @@ public final class Validator {
           problems.add(at, Code.E154, path, "for-each needs a list, but steps." + p.get(1) + ".outputs." + p.get(3) + " is a file (" + other.uses() + ")", "publish the items as a value output, e.g. kiln/command's json-outputs: or kiln/values");
           return;
         }
+      }
+      if (other.with() != null && "kiln/command".equals(other.uses())
+          && Values.plain(other.with()) instanceof Map<?, ?> w && w.get("outputs") instanceof Map<?, ?> files && files.containsKey(p.get(3))) {
+        problems.add(at, Code.E154, path, "for-each needs a list, but steps." + p.get(1) + ".outputs." + p.get(3) + " is a file (kiln/command outputs:)", "publish the items as a value output: json-outputs: {" + p.get(3) + ": <file>}");
+        return;
       }
       if (other.with() != null && "kiln/values".equals(other.uses())) {
         Object values = Values.plain(other.with()) instanceof Map<?, ?> w ? w.get("values") : null;
