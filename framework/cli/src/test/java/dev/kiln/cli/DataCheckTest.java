@@ -55,6 +55,30 @@ class DataCheckTest {
     assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
   }
 
+  /** A tribuo/ingest split (CSV below a JSON schema line) is read as the README says. */
+  @Test
+  void checksATribuoIngestSplit() throws Exception {
+    Files.copy(Path.of("../../data/iris.csv").toAbsolutePath().normalize(), dir.resolve("iris.csv"));
+    Files.writeString(dir.resolve("t.yaml"), """
+        name: tribuo-then-check
+        steps:
+          ingest:
+            uses: tribuo/ingest
+            with: {data: iris.csv, target: species, split: {method: stratified, test: 0.3, seed: 7}}
+          check:
+            uses: data/check
+            with:
+              data: ${{ steps.ingest.outputs.train }}
+              expect:
+                - not-null: sepal_length
+                - in-set: {column: species, values: [setosa, versicolor, virginica]}
+                - row-count: {min: 100, max: 110}
+        """);
+    Cli.Result r = cli.run("run", "t.yaml", "--json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(Runs.step(r, "check").get("outputs").get("passed").asBoolean()).isTrue();
+  }
+
   @Test
   void aFailedWarningLetsTheRunGoOn() throws Exception {
     Cli.Result r = run("{not-null: age, severity: warn}");

@@ -71,8 +71,31 @@ public final class CheckRun implements AutoCloseable {
 
   private static Map<String, String> load(Connection db, String table, Path file, String name) throws SQLException, IOException, InvalidInput {
     if (Files.size(file) == 0) throw new InvalidInput("data/check: cannot read " + name + ": the file is empty");
-    String path = "'" + file.toAbsolutePath().toString().replace("'", "''") + "'";
-    String reader = isParquet(file) ? "read_parquet(" + path + ")" : "read_csv(" + path + ", header = true, skip = " + (startsWith(file, TRIBUO_DATASET) ? 1 : 0) + ", auto_type_candidates = ['BIGINT', 'DOUBLE', 'DATE', 'TIMESTAMP', 'VARCHAR'], delim = '" + (name.toLowerCase(java.util.Locale.ROOT).endsWith(".tsv") ? "\t" : ",") + "', quote = '\"', escape = '\"', strict_mode = true, null_padding = false)";
+    // a tribuo/ingest dataset: its schema line holds JSON (quotes, commas) that DuckDB's CSV
+    // sniffer parses even when told to skip it, so the CSV below it is read from a copy
+    Path csv = !isParquet(file) && startsWith(file, TRIBUO_DATASET) ? withoutFirstLine(file) : file;
+    try {
+      return load(db, table, csv, file, name);
+    } finally {
+      if (csv != file) Files.deleteIfExists(csv);
+    }
+  }
+
+  private static Path withoutFirstLine(Path file) throws IOException {
+    Path copy = Files.createTempFile("kiln-check-", ".csv");
+    try (var in = new java.io.BufferedInputStream(Files.newInputStream(file)); var out = Files.newOutputStream(copy)) {
+      int b;
+      while ((b = in.read()) != -1 && b != '\n') {
+        // the schema line
+      }
+      in.transferTo(out);
+    }
+    return copy;
+  }
+
+  private static Map<String, String> load(Connection db, String table, Path readFrom, Path file, String name) throws SQLException, IOException, InvalidInput {
+    String path = "'" + readFrom.toAbsolutePath().toString().replace("'", "''") + "'";
+    String reader = isParquet(file) ? "read_parquet(" + path + ")" : "read_csv(" + path + ", header = true, skip = 0, auto_type_candidates = ['BIGINT', 'DOUBLE', 'DATE', 'TIMESTAMP', 'VARCHAR'], delim = '" + (name.toLowerCase(java.util.Locale.ROOT).endsWith(".tsv") ? "\t" : ",") + "', quote = '\"', escape = '\"', strict_mode = true, null_padding = false)";
     try (Statement s = db.createStatement()) {
       s.execute("CREATE TABLE " + table + " AS SELECT * FROM " + reader);
     } catch (SQLException e) {
