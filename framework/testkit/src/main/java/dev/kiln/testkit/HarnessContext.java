@@ -58,7 +58,7 @@ final class HarnessContext implements StepContext {
 
   @Override
   public Artifact storeArtifact(Path file, String mediaType) throws IOException {
-    return store.put(file, mediaType == null ? StepHarness.mediaType(file) : mediaType);
+    return store.put(file, mediaType == null ? dev.kiln.engine.exec.MediaTypes.guess(file) : mediaType);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.kiln.testkit;
 
+import dev.kiln.engine.exec.MediaTypes;
+
 import dev.kiln.api.Artifact;
 import dev.kiln.api.StepResult;
 import dev.kiln.api.StepType;
@@ -25,10 +27,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -153,7 +153,7 @@ public final class StepHarness<P extends Record> {
 
   /** Copies {@code file} into the harness's artifact store, e.g. to pass it in {@link #run(Map)}. */
   public Artifact importFile(Path file) throws IOException {
-    return store.put(file, mediaType(file));
+    return store.put(file, MediaTypes.guess(file));
   }
 
   /**
@@ -250,7 +250,7 @@ public final class StepHarness<P extends Record> {
       public Artifact importFile(String file, Location at) {
         Path p = projectDir.resolve(file);
         try {
-          return store.put(p, mediaType(p));
+          return store.put(p, MediaTypes.guess(p));
         } catch (NoSuchFileException e) {
           problems.add(at, Code.E122, path, "input file " + file + " does not exist", null);
         } catch (IOException e) {
@@ -307,8 +307,7 @@ public final class StepHarness<P extends Record> {
 
   /** As the engine derives it for step {@code stepId} of pipeline {@code testkit}. */
   private long derivedSeed() {
-    String h = ArtifactStore.hash(("testkit/" + stepId).getBytes(StandardCharsets.UTF_8));
-    return java.nio.ByteBuffer.wrap(HexFormat.of().parseHex(h.substring(0, 16))).getLong();
+    return dev.kiln.engine.exec.StepSeed.of("testkit", stepId);
   }
 
   private static List<Artifact> artifactsIn(Iterable<?> values) {
@@ -319,20 +318,5 @@ public final class StepHarness<P extends Record> {
       else if (v instanceof List<?> l) out.addAll(artifactsIn(l));
     }
     return out;
-  }
-
-  /** The media type the engine gives a file of this name (its guess is not public API). */
-  static String mediaType(Path p) {
-    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (n.endsWith(".csv")) return "text/csv";
-    if (n.endsWith(".json")) return "application/json";
-    if (n.endsWith(".jsonl") || n.endsWith(".ndjson")) return "application/x-ndjson";
-    if (n.endsWith(".txt") || n.endsWith(".log")) return "text/plain";
-    if (n.endsWith(".html")) return "text/html";
-    if (n.endsWith(".png")) return "image/png";
-    if (n.endsWith(".svg")) return "image/svg+xml";
-    if (n.endsWith(".yaml") || n.endsWith(".yml")) return "application/yaml";
-    if (n.endsWith(".onnx")) return "application/onnx";
-    return "application/octet-stream";
   }
 }

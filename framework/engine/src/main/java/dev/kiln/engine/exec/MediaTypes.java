@@ -4,10 +4,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /** Media types from file names, for the artifact store's metadata. */
-final class MediaTypes {
+public final class MediaTypes {
   private MediaTypes() {}
 
-  static String guess(Path p) {
+  public static String guess(Path p) {
     String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
     if (n.endsWith(".csv")) return "text/csv";
     if (n.endsWith(".json")) return "application/json";

@@ -3,7 +3,6 @@ package dev.kiln.engine.exec;
 import dev.kiln.api.Artifact;
 import dev.kiln.api.ChildRun;
 import dev.kiln.api.StepContext;
-import dev.kiln.engine.artifact.ArtifactStore;
 import dev.kiln.engine.plan.StepInstance;
 import dev.kiln.engine.spec.StepSpec;
 import dev.kiln.registry.MetricRecord;
@@ -57,7 +56,7 @@ final class StepRunContext implements StepContext {
     this.parent = parent;
     this.env = Map.copyOf(env);
     this.scratch = Scratch.dir(run.home, run.runId, inst.key());
-    this.seed = seedOf(pipeline, inst.key());
+    this.seed = StepSeed.of(pipeline, inst.key());
     this.attempt = attempt;
   }
 
@@ -74,12 +73,6 @@ final class StepRunContext implements StepContext {
       throw new UncheckedIOException(e);
     }
     scratchMade = true;
-  }
-
-  /** A step instance's seed: derived from the pipeline and the instance key, so reruns repeat it. */
-  static long seedOf(String pipeline, String key) {
-    byte[] h = (pipeline + "/" + key).getBytes(StandardCharsets.UTF_8);
-    return java.nio.ByteBuffer.wrap(java.util.HexFormat.of().parseHex(ArtifactStore.hash(h).substring(0, 16))).getLong();
   }
 
   @Override
