@@ -20,10 +20,13 @@ smoke() { [[ "$BENCH_SMOKE" == "1" ]]; }
 
 # Builds the CLI jar and the test classes the benches run (SamplerBench, TrackingBench) when any is
 # missing or older than a source or pom (as ./kiln does), so the numbers are those of the code checked out.
+# bench_build --cli: the CLI jar only (benches that run `kiln run` and nothing else).
 bench_build() {
-  local need=0
-  for f in "$JAR" "$ROOT/plugins/tune/target/test-classes/dev/kiln/tune/SamplerBench.class" \
-      "$ROOT/plugins/mlflow/target/test-classes/dev/kiln/mlflow/TrackingBench.class"; do
+  local need=0 modules=framework/cli,plugins/tune,plugins/mlflow
+  local needed=("$JAR" "$ROOT/plugins/tune/target/test-classes/dev/kiln/tune/SamplerBench.class" \
+      "$ROOT/plugins/mlflow/target/test-classes/dev/kiln/mlflow/TrackingBench.class")
+  if [[ "${1:-}" == "--cli" ]]; then modules=framework/cli; needed=("$JAR"); fi
+  for f in "${needed[@]}"; do
     [[ -e "$f" ]] || need=1
   done
   if [[ $need == 0 && "${KILN_BENCH_NO_BUILD:-}" != "1" ]] \
@@ -34,11 +37,51 @@ bench_build() {
   [[ $need == 1 ]] || return 0
   if [[ "${KILN_BENCH_NO_BUILD:-}" == "1" ]]; then
     echo "bench: the CLI jar or the bench classes are missing and KILN_BENCH_NO_BUILD=1; build with" \
-      "mvn -B -DskipTests package -pl framework/cli,plugins/tune,plugins/mlflow -am" >&2
+      "mvn -B -DskipTests package -pl $modules -am" >&2
     exit 1
   fi
   echo "bench: building the CLI (mvn package, nothing installed) ..." >&2
-  (cd "$ROOT" && mvn -q -B -DskipTests package -pl framework/cli,plugins/tune,plugins/mlflow -am) >&2
+  (cd "$ROOT" && mvn -q -B -DskipTests package -pl "$modules" -am) >&2
+}
+
+# Makes infra/.venv hold exactly these pinned Python packages (name==version ...), installing through
+# infra/venv.sh only when one is missing or at another version; prints the venv's python.
+bench_venv() {
+  local py="$ROOT/infra/.venv/bin/python"
+  if [[ ! -x "$py" ]] || ! "$py" - "$@" >/dev/null 2>&1 <<'PYEOF'
+import sys
+from importlib.metadata import version, PackageNotFoundError
+for pin in sys.argv[1:]:
+    name, want = pin.split("==")
+    try:
+        assert version(name) == want
+    except (PackageNotFoundError, AssertionError):
+        sys.exit(1)
+PYEOF
+  then
+    "$ROOT/infra/venv.sh" "$@" >&2
+  fi
+  echo "$py"
+}
+
+# Runs a command and writes "<wall seconds> <peak RSS KiB>" of it to FILE; the command's own exit
+# status is returned. /usr/bin/time where it exists, else the same two numbers from Python's
+# resource module (ru_maxrss of the waited-for child, as time's %M).
+timed() {
+  local file=$1; shift
+  if [[ -x /usr/bin/time ]]; then
+    /usr/bin/time -f '%e %M' -o "$file" "$@"
+  else
+    python3 - "$file" "$@" <<'PYEOF'
+import resource, subprocess, sys, time
+t = time.perf_counter()
+rc = subprocess.call(sys.argv[2:])
+wall = time.perf_counter() - t
+with open(sys.argv[1], "w") as f:
+    f.write(f"{wall:.2f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}\n")
+sys.exit(rc)
+PYEOF
+  fi
 }
 
 # The classpath of the CLI with all plugins, for bench classes run with java -cp.
