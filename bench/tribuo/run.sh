@@ -1,51 +1,60 @@
 #!/usr/bin/env bash
-# Kiln (Tribuo) vs scikit-learn on the same data and split: accuracy and wall time of
-# load + train + evaluate, on iris and churn. Then ingest throughput on a generated CSV vs pandas.
-# Usage: bench/tribuo/run.sh [CSV_MB]   (default 1024; needs infra/venv.sh scikit-learn pandas xgboost)
+# Kiln (Tribuo) vs scikit-learn / xgboost on the same data and split (iris, churn): quality, per-model fit,
+# per-model train + evaluate, and the whole process, in interleaved rounds (medians), with issue 21's goals
+# marked. Then ingest throughput on a generated CSV vs pandas (bench/data/run.sh is the full ingest bench).
+# Usage: bench/tribuo/run.sh [CSV_MB]   (default 1024; 0 skips the ingest part; peers pinned in infra/.venv,
+#                                       installed when missing)
 #        bench/tribuo/run.sh --smoke    (or BENCH_SMOKE=1: iris and a 1 MB CSV, Kiln only; seconds)
+#        BENCH_ROUNDS=N                 rounds of the model comparison (default 3)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
-PY="$ROOT/infra/.venv/bin/python"
 MB="${BENCH_ARGS[0]:-1024}"
+ROUNDS=${BENCH_ROUNDS:-3}
+[[ "$MB" =~ ^[0-9]+$ && "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "bench/tribuo/run.sh: CSV_MB must be a whole number of MB (0: no ingest part) and BENCH_ROUNDS a positive integer; got '$MB', '$ROUNDS'" >&2; exit 2; }
 datasets=("iris species" "churn churn")
-if smoke; then PY=python3; MB=1; datasets=("iris species"); fi
+if smoke; then MB=1; ROUNDS=1; datasets=("iris species"); fi
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 export KILN_HOME="$OUT/kiln-home"
 cd "$ROOT"
-bench_build
-for ds in "${datasets[@]}"; do
-  set -- $ds
-  start=$(date +%s.%N)
-  kiln run bench/tribuo/classic.yaml -p data=data/$1.csv -p target=$2 -p out="$OUT/$1" --no-cache --parallelism 1 --json > "$OUT/$1.json" 2>"$OUT/$1.err" \
-    || { echo "bench/tribuo: kiln run failed on $1:" >&2; tail -n 20 "$OUT/$1.err" >&2; exit 1; }
-  kiln_wall=$(echo "$(date +%s.%N) - $start" | bc)
-  if smoke; then
-    "$PY" - "$OUT/$1.json" "$1" <<'PYEOF'
+bench_build --cli
+PY=python3
+if ! smoke; then PY=$(bench_venv scikit-learn==1.9.1 xgboost==3.2.0 pandas==3.1.1 pyarrow==26.0.1); fi
+JAVA=(java ${KILN_JAVA_OPTS:-} "${JAVA_OPTS[@]}" -Xshare:auto -jar "$JAR")
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ); commit $(git rev-parse --short HEAD); $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "Kiln: $(java -version 2>&1 | head -1), ${JAVA[*]:0:$((${#JAVA[@]} - 2))}; kiln run bench/tribuo/classic.yaml --no-cache --parallelism 1 --json"
+smoke || echo "peer: $("$PY" -c 'import sys, platform; from importlib.metadata import version as v; print("Python", platform.python_version() + ",", ", ".join(f"{p} {v(p)}" for p in sys.argv[1:]))' scikit-learn xgboost pandas numpy) (infra/.venv; bench/tribuo/sklearn_peer.py)"
+echo
+kiln_round() { # round dataset target
+  timed "$OUT/r$1/$2.kiln.time" "${JAVA[@]}" run bench/tribuo/classic.yaml -p data=data/$2.csv -p target=$3 -p out="$OUT/$2" \
+      --no-cache --parallelism 1 --json > "$OUT/r$1/$2.json" 2>"$OUT/r$1/$2.err" \
+    || { echo "bench/tribuo: kiln run failed on $2:" >&2; tail -n 20 "$OUT/r$1/$2.err" >&2; exit 1; }
+}
+peer_round() { # round dataset (the split Kiln's first run exported)
+  timed "$OUT/r$1/$2.sk.time" "$PY" bench/tribuo/sklearn_peer.py "$OUT/$2" > "$OUT/r$1/$2.sk.json" \
+    || { echo "bench/tribuo: sklearn_peer.py failed on $2" >&2; exit 1; }
+}
+for r in $(seq 1 "$ROUNDS"); do
+  mkdir -p "$OUT/r$r"
+  for ds in "${datasets[@]}"; do
+    set -- $ds
+    echo "round $r: $1" >&2
+    if smoke; then kiln_round "$r" "$1" "$2"; continue; fi
+    # Kiln first in odd rounds (round 1 must be: it exports the split the peer reads), the peer first in even ones
+    if (( r % 2 == 1 )); then kiln_round "$r" "$1" "$2"; peer_round "$r" "$1"; else peer_round "$r" "$1"; kiln_round "$r" "$1" "$2"; fi
+  done
+done
+if smoke; then
+  "$PY" - "$OUT/r1/iris.json" iris <<'PYEOF'
 import json, sys
 steps = {x["step"]: x for x in json.load(open(sys.argv[1]))["steps"]}
 for algo in ["logistic", "forest", "xgboost"]:
     print(f"| {sys.argv[2]} | {algo} | {steps['eval-' + algo]['outputs']['values']['accuracy']:.4f} | (smoke: no scikit-learn) |")
 PYEOF
-    continue
-  fi
-  start=$(date +%s.%N)
-  "$PY" bench/tribuo/sklearn_peer.py "$OUT/$1" > "$OUT/$1.sk.json"
-  sk_wall=$(echo "$(date +%s.%N) - $start" | bc)
-  "$PY" - "$OUT/$1.json" "$OUT/$1.sk.json" "$1" "$kiln_wall" "$sk_wall" <<'PYEOF'
-import json, sys
-k = json.load(open(sys.argv[1])); s = json.load(open(sys.argv[2])); name = sys.argv[3]
-steps = {x["step"]: x for x in k["steps"]}
-def ms(x): return x["duration_ms"] / 1000 if x.get("duration_ms") is not None else float("nan")
-common = ms(steps["ingest"]) + ms(steps["features"])
-for algo in ["logistic", "forest", "xgboost"]:
-    acc = steps["eval-" + algo]["outputs"]["values"]["accuracy"]
-    kt = common + ms(steps[algo]) + ms(steps["eval-" + algo])
-    st = s["load_s"] + s[algo]["train_eval_s"]
-    print(f"| {name} | {algo} | {acc:.4f} | {s[algo]['accuracy']:.4f} | {kt:.2f} | {st:.2f} |")
-print(f"| {name} | whole process (JVM / Python start, all three) | | | {float(sys.argv[4]):.2f} | {float(sys.argv[5]):.2f} |")
-PYEOF
-done
+else
+  "$PY" bench/tribuo/summary.py "$OUT" "$KILN_HOME" $(for ds in "${datasets[@]}"; do set -- $ds; echo "$1"; done)
+fi
+if [[ "$MB" == 0 ]]; then exit 0; fi
 # ingest throughput
 "$PY" - "$OUT/big.csv" "$MB" <<'PYEOF'
 import random, sys
