@@ -14,6 +14,7 @@
 #                           tribuo/train xgboost -> tribuo/evaluate) once; BENCH_BIG=tribuo runs
 #                           big-tribuo.yaml (tribuo/ingest does ingest and split), BENCH_BIG=both both
 #   BENCH_BIG_ROWS=1e7      rows of that pipeline's CSV
+#   BENCH_BIG_TIMEOUT=2h    stop that pipeline after this long (timeout(1) syntax; default: no limit)
 #   BENCH_DATA_DIR=DIR      where generated CSVs are cached and raw results kept (default bench/out/data)
 #   KILN_JAVA_OPTS          extra JVM options for Kiln (as ./kiln)
 set -euo pipefail
@@ -166,10 +167,12 @@ if [[ "$BIG" != 0 ]]; then
   big_failed=0
   for p in "${pipes[@]}"; do
     rc=0
-    timed "$W/t" "${JAVA[@]}" run "$HERE/$p" -p data="$csv" --no-cache --parallelism 1 --json > "$W/big.json" 2> "$W/big.err" || rc=$?
+    limit=(); [[ -z "${BENCH_BIG_TIMEOUT:-}" ]] || limit=(timeout "$BENCH_BIG_TIMEOUT")
+    timed "$W/t" "${limit[@]}" "${JAVA[@]}" run "$HERE/$p" -p data="$csv" --no-cache --parallelism 1 --json > "$W/big.json" 2> "$W/big.err" || rc=$?
     line=$(tail -n 1 "$W/t")
     [[ $rc == 0 ]] || big_failed=1
-    python3 - "$W/big.json" "$p" "${line% *}" "${line#* }" "$rc" <<'PYEOF' || { big_failed=1; echo "| $p | ${line% *} | $(( ${line#* } / 1024 )) | (no --json output) | | | exit $rc |"; }
+    why="exit $rc"; [[ $rc != 124 || -z "${BENCH_BIG_TIMEOUT:-}" ]] || why="stopped after BENCH_BIG_TIMEOUT=$BENCH_BIG_TIMEOUT"
+    python3 - "$W/big.json" "$p" "${line% *}" "${line#* }" "$rc" 2>/dev/null <<'PYEOF' || { big_failed=1; echo "| $p | ${line% *} | $(( ${line#* } / 1024 )) | (no --json output) | | | $why |"; }
 import json, sys
 k = json.load(open(sys.argv[1])); p, wall, rss, rc = sys.argv[2:6]
 order = ["ingest", "split", "features", "xgboost", "evaluate"]
