@@ -84,6 +84,7 @@ run_one() {
       timed "$W/t" "${JAVA[@]}" run "$y" -p data="$csv" --no-cache --json > "$W/k.json" 2> "$W/k.err" || rc=$?
       if [[ $rc == 0 ]]; then
         # step seconds, rows read, and the Parquet dataset (data/ingest's data output) if any
+        step=- got=none art=-
         read -r step got art < <(python3 - "$W/k.json" <<'PYEOF'
 import json, sys
 s = [x for x in json.load(open(sys.argv[1]))["steps"] if x["step"] == "ingest"][0]
@@ -91,7 +92,7 @@ o = s["outputs"]
 art = (o.get("data") or o.get("all") or {}).get("artifact", {}).get("sha256", "-")
 print(s["duration_ms"] / 1000, o["rows"], art)
 PYEOF
-        )
+        ) || true
         if [[ "$got" != "$n" ]]; then status=wrong-rows; echo "$tool read $got rows of $n" >&2
         elif [[ $CHECK == 1 && "$art" != - ]] && head -c 4 "$KILN_HOME/artifacts/$art" | grep -q PAR1; then
           "$PY" "$HERE/check_output.py" "$KILN_HOME/artifacts/$art" "$n" > "$W/schema.$tool" || status=wrong-output
