@@ -74,6 +74,8 @@ for n in sizes:
                      f"{fmt(ratio(rss, med(n, 'polars', 1)))}x" if "polars" in peers else "—"]
         print(f"| {label(n)} | {csv_bytes[n] / 1e6:.0f} | {name}{note} | {s:.2f} | {rss / 1024:.0f} | {fmt(step)} | " + " | ".join(cells) + " |")
 
+print("\n(best peer: the fastest of pandas, polars and DuckDB, the peers the issue names; \"Kiln step s\" is the"
+      " ingest step's own duration inside the Kiln process, the rest of its wall time is JVM start, validation and the store)")
 kiln_tools = [t for t in order if t in KILN]
 if not ({"pandas", "polars"} & set(order)) or not kiln_tools:
     kiln_tools = []
