@@ -20,13 +20,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The layering of Kiln's modules, checked on the compiled main classes of every module (the CLI's
  * test classpath holds them all): no package cycle anywhere under dev.kiln; plugins compile against
- * framework/api only and not against each other; framework/api depends on nothing else of Kiln.
+ * framework/api and framework/dataset only and not against each other; framework/api depends on nothing else of Kiln,
+ * framework/dataset on framework/api only.
  * Maven's dependencies already keep most modules apart; these rules catch what they cannot: cycles
  * between packages of one module, and a plugin pom that gains a dependency it should not have.
  */
 class LayeringTest {
   static final List<String> PLUGINS = List.of("tribuo", "tune", "mlflow", "dvc", "deploy", "data");
-  /** What a plugin must not see: everything of Kiln but framework/api. */
+  /** What a plugin must not see: everything of Kiln but framework/api and framework/dataset. */
   static final String[] FRAMEWORK = {"dev.kiln.engine..", "dev.kiln.registry..", "dev.kiln.serve..", "dev.kiln.ci..", "dev.kiln.cli.."};
 
   private static JavaClasses classes;
@@ -38,7 +39,7 @@ class LayeringTest {
 
   @Test
   void everyModuleIsOnTheClasspathSoTheRulesSeeIt() {
-    for (String p : List.of("api", "registry", "engine", "serve", "ci", "cli", "tribuo", "tune", "mlflow", "dvc", "deploy", "data")) {
+    for (String p : List.of("api", "dataset", "registry", "engine", "serve", "ci", "cli", "tribuo", "tune", "mlflow", "dvc", "deploy", "data")) {
       assertThat(classes.containPackage("dev.kiln." + p)).as("classes of dev.kiln.%s imported", p).isTrue();
     }
   }
@@ -53,7 +54,7 @@ class LayeringTest {
   @Test
   void pluginsImportNothingOfKilnButTheApi() {
     noClasses().that().resideInAnyPackage(plugins()).should().dependOnClassesThat().resideInAnyPackage(FRAMEWORK)
-        .because("plugins compile against framework/api only (StepType, StepContext, ModelRuntime, ...)")
+        .because("plugins compile against framework/api (StepType, StepContext, ModelRuntime, ...) and framework/dataset (the dataset format and reader) only")
         .check(classes);
   }
 
@@ -71,7 +72,7 @@ class LayeringTest {
       String[] others = PLUGINS.stream().filter(o -> !o.equals(p)).map(o -> "dev.kiln." + o + "..").toArray(String[]::new);
       rules.add(noClasses().that().resideInAPackage("dev.kiln." + p + "..").should().dependOnClassesThat().resideInAnyPackage(others)
           .as("plugin dev.kiln." + p + " should import no other plugin (" + String.join(", ", Arrays.asList(others)) + ")")
-          .because("plugins are installed independently and share only framework/api"));
+          .because("plugins are installed independently and share only framework/api and framework/dataset"));
     }
     return CompositeArchRule.of(rules);
   }
@@ -81,6 +82,16 @@ class LayeringTest {
     noClasses().that().resideInAPackage("dev.kiln.api..").should()
         .dependOnClassesThat(resideInAPackage("dev.kiln..").and(resideOutsideOfPackage("dev.kiln.api..")))
         .because("framework/api is the contract plugins compile against; it must stand alone")
+        .check(classes);
+  }
+
+  // the data plane every table-reading plugin shares (Parquet datasets, the one reader); the Tribuo
+  // steps and the data steps read the same files through it
+  @Test
+  void theDatasetLibraryDependsOnTheApiOnly() {
+    noClasses().that().resideInAPackage("dev.kiln.dataset..").should()
+        .dependOnClassesThat(resideInAPackage("dev.kiln..").and(resideOutsideOfPackage("dev.kiln.api..")).and(resideOutsideOfPackage("dev.kiln.dataset..")))
+        .because("framework/dataset sits beside framework/api under the plugins; it must not reach the engine or a plugin")
         .check(classes);
   }
 

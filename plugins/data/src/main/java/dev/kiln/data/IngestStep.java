@@ -1,7 +1,10 @@
 package dev.kiln.data;
 
-import static dev.kiln.data.Datasets.ident;
-import static dev.kiln.data.Datasets.literal;
+import dev.kiln.dataset.Datasets;
+import dev.kiln.dataset.Ingest;
+
+import static dev.kiln.dataset.Datasets.ident;
+import static dev.kiln.dataset.Datasets.literal;
 
 import dev.kiln.api.Artifact;
 import dev.kiln.api.InvalidInput;
@@ -39,7 +42,7 @@ import java.util.regex.Pattern;
  * lines).
  */
 final class IngestStep implements StepType<IngestStep.Params> {
-  static final List<String> DEFAULT_MISSING = List.of("", "NA", "N/A", "NaN", "nan", "null", "NULL", "?");
+  static final List<String> DEFAULT_MISSING = Ingest.DEFAULT_MISSING;
   private static final List<String> TYPES = List.of("numeric", "categorical", "text", "id", "ignore");
 
   record Params(
@@ -99,35 +102,21 @@ final class IngestStep implements StepType<IngestStep.Params> {
   public StepResult execute(Params p, StepContext ctx) throws Exception {
     Path file = ctx.open(p.data());
     String shown = shown(p.data());
-    String format = p.format() != null ? p.format() : formatOf(shown);
-    if (Files.size(file) == 0) throw new InvalidInput(shown + ": the file is empty\n  hint: a CSV needs a header line and at least one row");
+    String format = p.format() != null ? p.format() : Ingest.formatOf(shown);
+    var options = new Ingest.Options(format, p.delimiter() == null ? null : Params.unescape(p.delimiter()), p.quote(), p.header(), p.missing(), declared(p));
     long t0 = System.nanoTime();
     try (Connection c = Datasets.connect()) {
-      boolean csv = format.equals("csv") || format.equals("tsv");
-      if (csv) readCsv(c, file, shown, p, format.equals("tsv") ? "\t" : ",");
-      else readOther(c, file, shown, format);
-      List<String> names = Datasets.columns(c, "raw");
-      long rows = Datasets.count(c, "SELECT count(*) FROM raw");
-      if (rows == 0) throw new InvalidInput(shown + ": has a header but no rows");
+      Ingest.Loaded loaded = Ingest.load(c, file, shown, options);
+      List<String> names = loaded.names();
+      long rows = loaded.rows();
       for (String name : p.columns().keySet()) {
-        if (!names.contains(name)) throw new InvalidInput(shown + ": columns: names \"" + name + "\", which is not a column of the file" + hint(name, names));
+        if (!names.contains(name)) throw new InvalidInput(shown + ": columns: names \"" + name + "\", which is not a column of the file" + Ingest.hint(name, names));
       }
       for (String[] role : new String[][] {{"target", p.target()}, {"id", p.id()}, {"weight", p.weight()}, {"time", p.time()}}) {
-        if (role[1] != null && !names.contains(role[1])) throw new InvalidInput(shown + ": the " + role[0] + " column \"" + role[1] + "\" is not in the file" + hint(role[1], names));
+        if (role[1] != null && !names.contains(role[1])) throw new InvalidInput(shown + ": the " + role[0] + " column \"" + role[1] + "\" is not in the file" + Ingest.hint(role[1], names));
       }
-      int headerLines = csv && p.header() ? 1 : 0;
-      Map<String, String> types = types(c, names, p);
-      String where = "";
-      if (p.target() != null) {
-        if (p.dropMissingTarget()) where = " WHERE " + ident(p.target()) + " IS NOT NULL";
-        else {
-          long at = firstRow(c, ident(p.target()) + " IS NULL");
-          if (at >= 0) {
-            throw new InvalidInput(shown + ":" + (at + 1 + headerLines) + ":" + (names.indexOf(p.target()) + 1) + ": the target \"" + p.target() + "\" is missing in this row"
-                + "\n  hint: remove the row, or set drop-missing-target: true to skip such rows");
-          }
-        }
-      }
+      Map<String, String> types = types(loaded, p);
+      String where = Ingest.target(c, loaded, p.target(), p.dropMissingTarget());
       List<String> select = new ArrayList<>();
       List<String> numeric = new ArrayList<>();
       for (String n : names) {
@@ -136,7 +125,7 @@ final class IngestStep implements StepType<IngestStep.Params> {
         if (type.equals("numeric")) numeric.add(n);
         select.add(type.equals("numeric") ? "CAST(" + ident(n) + " AS DOUBLE) AS " + ident(n) : ident(n));
       }
-      checkFinite(c, shown, file, csv ? csvOptions(p, format.equals("tsv") ? "\t" : ",") : null, names, numeric, headerLines, where);
+      Ingest.checkFinite(c, loaded, numeric, where);
       if (select.isEmpty()) throw new InvalidInput(shown + ": every column is ignored\n  hint: remove some columns: {x: ignore}");
       List<String> text = new ArrayList<>();
       String id = p.id();
@@ -164,157 +153,24 @@ final class IngestStep implements StepType<IngestStep.Params> {
     return a.name() != null && !a.name().isEmpty() ? a.name() : "artifact " + a.sha256().substring(0, 12);
   }
 
-  private static String formatOf(String name) {
-    String n = name.toLowerCase(Locale.ROOT);
-    if (n.endsWith(".jsonl") || n.endsWith(".ndjson") || n.endsWith(".json")) return "jsonl";
-    if (n.endsWith(".parquet") || n.endsWith(".pq")) return "parquet";
-    if (n.endsWith(".tsv") || n.endsWith(".tab")) return "tsv";
-    return "csv";
-  }
-
-  /** read_csv's options for the step's params (delimiter, quote, header, missing markers). */
-  private static String csvOptions(Params p, String defaultDelimiter) {
-    String delim = p.delimiter() == null ? defaultDelimiter : Params.unescape(p.delimiter());
-    String quote = p.quote() == null ? "\"" : p.quote();
-    List<String> nulls = new ArrayList<>();
-    for (String m : p.missing()) nulls.add(literal(m));
-    return "delim = " + literal(delim) + ", quote = " + literal(quote) + ", escape = " + literal(quote) + ", header = " + p.header() + ", nullstr = [" + String.join(", ", nulls) + "]";
-  }
-
-  /**
-   * Reads the CSV into table raw in one typed pass: the declared types, else DuckDB's inference from
-   * a sample (DOUBLE or VARCHAR). A value that does not fit its column's type, a ragged row and a
-   * byte that is not UTF-8 land in DuckDB's rejects table with their line.
-   */
-  private static void readCsv(Connection c, Path file, String shown, Params p, String defaultDelimiter) throws SQLException, IOException, InvalidInput {
-    String options = csvOptions(p, defaultDelimiter);
-    String delim = p.delimiter() == null ? defaultDelimiter : Params.unescape(p.delimiter());
-    List<String> declared = new ArrayList<>();
-    List<String> header;
-    try {
-      header = Datasets.columns(c, "SELECT * FROM read_csv(" + literal(file.toString()) + ", " + options + ", all_varchar = true, store_rejects = true)");
-    } catch (SQLException e) {
-      String m = e.getMessage();
-      if (m != null && m.contains("not utf-8")) throw notUtf8(file, shown);
-      throw new InvalidInput(shown + ": cannot be read as " + (delim.equals("\t") ? "TSV" : "CSV") + ": " + firstLine(m) + "\n  hint: check delimiter:, quote: and header:");
-    }
-    for (String n : header) {
-      String t = p.columns().get(n);
-      if (t == null && n.equals(p.id())) t = "id";
-      if (t != null) declared.add(literal(n) + ": " + (t.equals("numeric") ? "'DOUBLE'" : "'VARCHAR'"));
-    }
-    String sql = "CREATE TABLE raw AS SELECT * FROM read_csv(" + literal(file.toString()) + ", " + options
-        + ", auto_type_candidates = ['DOUBLE', 'VARCHAR']" + (declared.isEmpty() ? "" : ", types = {" + String.join(", ", declared) + "}")
-        + ", store_rejects = true, rejects_limit = 1)";
-    try {
-      Datasets.exec(c, sql);
-    } catch (SQLException e) {
-      String m = e.getMessage();
-      if (m != null && m.contains("not utf-8")) throw notUtf8(file, shown);
-      throw new InvalidInput(shown + ": cannot be read as " + (delim.equals("\t") ? "TSV" : "CSV") + ": " + firstLine(m)
-          + "\n  hint: check delimiter:, quote: and header:");
-    }
-    try (Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT line, column_idx, error_type, error_message FROM reject_errors ORDER BY line, column_idx LIMIT 1")) {
-      if (!r.next()) return;
-      long line = r.getLong(1);
-      String type = r.getString(3);
-      String message = r.getString(4);
-      if (type.equals("INVALID ENCODING")) throw notUtf8(file, shown);
-      List<String> names = Datasets.columns(c, "raw");
-      if (type.equals("MISSING COLUMNS") || type.equals("TOO MANY COLUMNS")) {
-        Matcher found = Pattern.compile("Found: (\\d+)").matcher(message);
-        String fields = found.find() ? found.group(1) + " field" + (found.group(1).equals("1") ? "" : "s") : (type.equals("MISSING COLUMNS") ? "too few fields" : "too many fields");
-        throw new InvalidInput(shown + ":" + line + ": ragged row: " + fields + ", expected " + names.size() + " (" + String.join(", ", names) + ")"
-            + "\n  hint: check the delimiter (delimiter:) and that fields containing it are quoted");
-      }
-      if (type.equals("CAST")) {
-        Matcher m = Pattern.compile("Could not convert string \"(.*)\" to").matcher(message);
-        String value = shorten(m.find() ? m.group(1) : "?");
-        String name = names.get((int) r.getLong(2) - 1);
-        throw new InvalidInput(shown + ":" + line + ":" + r.getLong(2) + ": column \"" + name + "\" is numeric, found \"" + value + "\""
-            + "\n  hint: declare it another type (columns: {" + name + ": categorical}) or list \"" + value + "\" under missing:");
-      }
-      throw new InvalidInput(shown + ":" + line + ":" + r.getLong(2) + ": " + message + "\n  hint: check delimiter: and quote:");
-    }
-  }
-
-  private static void readOther(Connection c, Path file, String shown, String format) throws InvalidInput {
-    String reader = format.equals("parquet") ? "read_parquet(" + literal(file.toString()) + ")" : "read_json(" + literal(file.toString()) + ", format = 'newline_delimited')";
-    try {
-      Datasets.exec(c, "CREATE TABLE raw AS SELECT * FROM " + reader);
-    } catch (SQLException e) {
-      throw new InvalidInput(shown + ": cannot be read as " + (format.equals("parquet") ? "Parquet" : "JSON lines") + ": " + firstLine(e.getMessage()));
-    }
-  }
-
-  /** Column -> numeric, categorical, text, id or ignore: the overrides, else from the type DuckDB read it as. */
-  private static Map<String, String> types(Connection c, List<String> names, Params p) throws SQLException {
-    Map<String, String> typesOfRaw = new LinkedHashMap<>();
-    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("DESCRIBE raw")) {
-      while (r.next()) typesOfRaw.put(r.getString(1), r.getString(2));
-    }
+  /** The CSV columns read with a fixed type: the declared ones (numeric as DOUBLE, the others as text) and the id. */
+  private static Map<String, String> declared(Params p) {
     Map<String, String> out = new LinkedHashMap<>();
-    for (String n : names) {
-      String t = p.columns().get(n);
-      if (t == null && n.equals(p.id())) t = "id";
-      if (t == null) t = isNumericType(typesOfRaw.get(n)) ? "numeric" : "categorical";
-      out.put(n, t);
-    }
+    p.columns().forEach((n, t) -> out.put(n, t.equals("numeric") ? "DOUBLE" : "VARCHAR"));
+    if (p.id() != null) out.putIfAbsent(p.id(), "VARCHAR");
     return out;
   }
 
-  private static boolean isNumericType(String duckType) {
-    return duckType != null && duckType.matches("(?i)(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)");
-  }
-
-  /** The 0-based position of the first row of raw matching {@code condition}, or -1. */
-  private static long firstRow(Connection c, String condition) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT rowid FROM raw WHERE " + condition + " ORDER BY rowid LIMIT 1")) {
-      return r.next() ? r.getLong(1) : -1;
+  /** Column -> numeric, categorical, text, id or ignore: the overrides, else from the type DuckDB read it as. */
+  private static Map<String, String> types(Ingest.Loaded loaded, Params p) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String n : loaded.names()) {
+      String t = p.columns().get(n);
+      if (t == null && n.equals(p.id())) t = "id";
+      if (t == null) t = loaded.numeric(n) ? "numeric" : "categorical";
+      out.put(n, t);
     }
-  }
-
-  /**
-   * The first value of a numeric column that is infinite or not a number, in file order. For CSV
-   * its text is read back from the file (an error path only), so the message shows what was written.
-   */
-  private static void checkFinite(Connection c, String shown, Path file, String csvOptions, List<String> names, List<String> numeric, int headerLines, String where) throws SQLException, InvalidInput {
-    if (numeric.isEmpty()) return;
-    List<String> agg = new ArrayList<>();
-    for (String n : numeric) agg.add("min(rowid) FILTER (WHERE NOT isfinite(CAST(" + ident(n) + " AS DOUBLE)))");
-    String at = null;
-    long row = Long.MAX_VALUE;
-    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT " + String.join(", ", agg) + " FROM raw" + where)) {
-      r.next();
-      for (int i = 0; i < numeric.size(); i++) {
-        long x = r.getLong(i + 1);
-        if (!r.wasNull() && x < row) {
-          row = x;
-          at = numeric.get(i);
-        }
-      }
-    }
-    if (at == null) return;
-    int col = names.indexOf(at) + 1;
-    if (csvOptions == null) {
-      String v = null;
-      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT CAST(" + ident(at) + " AS VARCHAR) FROM raw WHERE rowid = " + row)) {
-        if (r.next()) v = r.getString(1);
-      }
-      throw notFinite(shown + ": row " + (row + 1) + ", column " + col, at, shorten(String.valueOf(v)));
-    }
-    String v = "?";
-    try (Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT " + ident(at) + " FROM read_csv(" + literal(file.toString()) + ", " + csvOptions + ", all_varchar = true) LIMIT 1 OFFSET " + row)) {
-      if (r.next()) v = r.getString(1);
-    }
-    throw notFinite(shown + ":" + (row + 1 + headerLines) + ":" + col, at, shorten(v));
-  }
-
-  static InvalidInput notFinite(String where, String name, String v) {
-    return new InvalidInput(where + ": column \"" + name + "\" is numeric, found \"" + v + "\", which is not a finite number"
-        + "\n  hint: numbers must be finite (at most about 1.8e308 in magnitude); if \"" + v + "\" marks an unknown value, list it under missing: (e.g. missing: ['', NA, '" + v + "'])");
+    return out;
   }
 
   private static List<Object> profile(Connection c, Map<String, Object> columns, String where) throws SQLException {
@@ -335,59 +191,4 @@ final class IngestStep implements StepType<IngestStep.Params> {
     return out;
   }
 
-  static String hint(String name, List<String> names) {
-    String best = null;
-    int bestD = Integer.MAX_VALUE;
-    for (String n : names) {
-      int d = dev.kiln.api.EditDistance.between(name.toLowerCase(Locale.ROOT), n.toLowerCase(Locale.ROOT));
-      if (d < bestD) {
-        bestD = d;
-        best = n;
-      }
-    }
-    boolean near = best != null && bestD <= Math.max(2, name.length() / 3);
-    return "\n  hint: " + (near ? "did you mean \"" + best + "\"? " : "") + "columns: " + String.join(", ", names);
-  }
-
-  static String shorten(String v) {
-    return v.length() > 40 ? v.substring(0, 37) + "..." : v;
-  }
-
-  static String firstLine(String m) {
-    if (m == null) return "unknown error";
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
-  }
-
-  /** Where the first byte that is not UTF-8 is, as line:col (columns count characters). */
-  static InvalidInput notUtf8(Path path, String shown) throws IOException {
-    byte[] b = Files.readAllBytes(path);
-    long line = 1;
-    long col = 1;
-    int i = 0;
-    while (i < b.length) {
-      int x = b[i] & 0xff;
-      int len = x < 0x80 ? 1 : x >= 0xc2 && x < 0xe0 ? 2 : x >= 0xe0 && x < 0xf0 ? 3 : x >= 0xf0 && x < 0xf5 ? 4 : 0;
-      boolean ok = len > 0 && i + len <= b.length;
-      for (int k = 1; ok && k < len; k++) ok = (b[i + k] & 0xc0) == 0x80;
-      if (!ok) {
-        String bad = String.format(Locale.ROOT, "0x%02X", x);
-        return new InvalidInput(shown + ":" + line + ":" + col + ": not UTF-8: invalid byte " + bad + iconvHint(shown));
-      }
-      if (x == '\n') {
-        line++;
-        col = 1;
-      } else {
-        col++;
-      }
-      i += len;
-    }
-    return new InvalidInput(shown + ": not UTF-8" + iconvHint(shown));
-  }
-
-  private static String iconvHint(String shown) {
-    int dot = shown.lastIndexOf('.');
-    String converted = dot > shown.lastIndexOf('/') && dot > 0 ? shown.substring(0, dot) + "-utf8" + shown.substring(dot) : shown + "-utf8";
-    return "\n  hint: the file must be UTF-8; if it was saved as Latin-1 (ISO-8859-1), convert it: iconv -f latin1 -t utf-8 " + shown + " > " + converted;
-  }
 }

@@ -1,7 +1,10 @@
 package dev.kiln.data;
 
-import static dev.kiln.data.Datasets.ident;
-import static dev.kiln.data.Datasets.literal;
+import dev.kiln.dataset.Datasets;
+import dev.kiln.dataset.Ingest;
+
+import static dev.kiln.dataset.Datasets.ident;
+import static dev.kiln.dataset.Datasets.literal;
 
 import dev.kiln.api.Artifact;
 import dev.kiln.api.InvalidInput;
@@ -99,7 +102,7 @@ final class ResampleStep implements StepType<ResampleStep.Params> {
       try {
         meta = Datasets.meta(c, file);
       } catch (SQLException e) {
-        throw new InvalidInput(shown + ": is not a Parquet dataset (" + IngestStep.firstLine(e.getMessage()) + ")\n  hint: read it with data/ingest first and resample the train output of data/split");
+        throw new InvalidInput(shown + ": is not a Parquet dataset (" + Ingest.firstLine(e.getMessage()) + ")\n  hint: read it with data/ingest first and resample the train output of data/split");
       }
       if ("valid".equals(meta.split()) || "test".equals(meta.split())) {
         throw new InvalidInput(shown + ": is the " + meta.split() + " split (kiln.split = " + meta.split() + "); " + GUARD
@@ -114,7 +117,7 @@ final class ResampleStep implements StepType<ResampleStep.Params> {
       List<String> columns = new ArrayList<>(types.keySet());
       String target = p.target() != null ? p.target() : roles.target();
       if (target == null) throw new InvalidInput(shown + ": resampling needs the class column, and the dataset has no target\n  hint: set target: here, or in data/ingest");
-      if (!columns.contains(target)) throw new InvalidInput(shown + ": the target \"" + target + "\" is not in the dataset" + IngestStep.hint(target, columns));
+      if (!columns.contains(target)) throw new InvalidInput(shown + ": the target \"" + target + "\" is not in the dataset" + Ingest.hint(target, columns));
       long missing = Datasets.count(c, "SELECT count(*) FROM d WHERE " + ident(target) + " IS NULL");
       if (missing > 0) throw new InvalidInput(shown + ": the target \"" + target + "\" is missing in " + missing + (missing == 1 ? " row" : " rows") + "\n  hint: drop them first (data/ingest drop-missing-target: true, or data/sql)");
       String cls = "CAST(" + ident(target) + " AS VARCHAR)";

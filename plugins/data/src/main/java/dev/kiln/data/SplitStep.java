@@ -1,7 +1,10 @@
 package dev.kiln.data;
 
-import static dev.kiln.data.Datasets.ident;
-import static dev.kiln.data.Datasets.literal;
+import dev.kiln.dataset.Datasets;
+import dev.kiln.dataset.Ingest;
+
+import static dev.kiln.dataset.Datasets.ident;
+import static dev.kiln.dataset.Datasets.literal;
 
 import dev.kiln.api.Artifact;
 import dev.kiln.api.InvalidInput;
@@ -79,7 +82,7 @@ final class SplitStep implements StepType<SplitStep.Params> {
       try {
         meta = Datasets.meta(c, file);
       } catch (java.sql.SQLException e) {
-        throw new InvalidInput(shown + ": is not a Parquet dataset (" + IngestStep.firstLine(e.getMessage()) + ")\n  hint: read it with data/ingest first and split its data output");
+        throw new InvalidInput(shown + ": is not a Parquet dataset (" + Ingest.firstLine(e.getMessage()) + ")\n  hint: read it with data/ingest first and split its data output");
       }
       Datasets.Roles roles = meta.roles();
       Datasets.exec(c, "CREATE TABLE d AS SELECT * EXCLUDE (file_row_number), file_row_number AS __row FROM read_parquet(" + literal(file.toString()) + ", file_row_number = true)");
@@ -93,7 +96,7 @@ final class SplitStep implements StepType<SplitStep.Params> {
         column = roles.time();
         if (column == null) throw new InvalidInput(shown + ": split method time needs column: (the time column); the dataset has no time role\n  hint: column: date");
       }
-      if (column != null && !columns.contains(column)) throw new InvalidInput(shown + ": the column \"" + column + "\" is not in the dataset" + IngestStep.hint(column, columns.subList(0, columns.size() - 1)));
+      if (column != null && !columns.contains(column)) throw new InvalidInput(shown + ": the column \"" + column + "\" is not in the dataset" + Ingest.hint(column, columns.subList(0, columns.size() - 1)));
       long n = Datasets.count(c, "SELECT count(*) FROM d");
       String h = "hash(" + seed + "::BIGINT, __row)";
       String nt = "round(__n * " + p.test() + ")";

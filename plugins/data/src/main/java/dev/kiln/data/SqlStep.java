@@ -1,6 +1,9 @@
 package dev.kiln.data;
 
-import static dev.kiln.data.Datasets.ident;
+import dev.kiln.dataset.Datasets;
+import dev.kiln.dataset.Ingest;
+
+import static dev.kiln.dataset.Datasets.ident;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -110,7 +113,7 @@ final class SqlStep implements StepType<SqlStep.Params> {
           Datasets.exec(c, "CREATE VIEW " + ident(e.getKey()) + " AS SELECT * FROM " + reader);
           if (reader.startsWith("read_parquet")) roles.add(Datasets.meta(c, f).roles());
         } catch (SQLException ex) {
-          throw new InvalidInput(shown + ": cannot be read as input \"" + e.getKey() + "\": " + IngestStep.firstLine(ex.getMessage()));
+          throw new InvalidInput(shown + ": cannot be read as input \"" + e.getKey() + "\": " + Ingest.firstLine(ex.getMessage()));
         }
       }
       try (PreparedStatement s = c.prepareStatement(p.query())) {
@@ -120,7 +123,7 @@ final class SqlStep implements StepType<SqlStep.Params> {
       }
       List<String> columns = Datasets.columns(c, "(" + p.query() + ")");
       for (String o : p.orderBy()) {
-        if (!columns.contains(o)) throw new InvalidInput("with.order-by: \"" + o + "\" is not a column of the result" + IngestStep.hint(o, columns));
+        if (!columns.contains(o)) throw new InvalidInput("with.order-by: \"" + o + "\" is not a column of the result" + Ingest.hint(o, columns));
       }
       List<String> order = new ArrayList<>();
       for (String o : p.orderBy().isEmpty() ? columns : p.orderBy()) order.add(ident(o));
@@ -164,7 +167,7 @@ final class SqlStep implements StepType<SqlStep.Params> {
 
   /** DuckDB's message as "line L, column C of the query: message" when it points at a place. */
   static String located(String message) {
-    String first = IngestStep.firstLine(message);
+    String first = Ingest.firstLine(message);
     Matcher m = LINE.matcher(message == null ? "" : message);
     if (!m.find()) return first;
     int col = m.group(3).length() - ("LINE " + m.group(1) + ": ").length() + 1;

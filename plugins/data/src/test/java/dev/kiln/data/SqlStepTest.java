@@ -1,5 +1,7 @@
 package dev.kiln.data;
 
+import dev.kiln.dataset.Datasets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.api.InvalidInput;

@@ -10,6 +10,7 @@ import dev.kiln.api.StepResult;
 import dev.kiln.api.StepType;
 import dev.kiln.tribuo.data.ColumnType;
 import dev.kiln.tribuo.data.DatasetFile;
+import dev.kiln.tribuo.data.DuckTableReader;
 import dev.kiln.tribuo.data.Profile;
 import dev.kiln.tribuo.data.Split;
 import dev.kiln.tribuo.data.Table;
@@ -43,8 +44,8 @@ final class IngestStep implements StepType<IngestStep.Params> {
   }
 
   record Params(
-      @Param(value = "the file to read: CSV or JSON lines (a path, or an artifact)", required = true) Artifact data,
-      @Param(value = "csv or jsonl", defaultValue = "from the file name") String format,
+      @Param(value = "the file to read: CSV, TSV, JSON lines or Parquet (a path, or an artifact)", required = true) Artifact data,
+      @Param(value = "csv, tsv, jsonl or parquet", defaultValue = "from the file name") String format,
       @Param(value = "CSV field delimiter (one character; \\t for tab)", defaultValue = ",") String delimiter,
       @Param(value = "CSV quote character", defaultValue = "\"") String quote,
       @Param(value = "the first CSV line names the columns", defaultValue = "true") Boolean header,
@@ -56,7 +57,7 @@ final class IngestStep implements StepType<IngestStep.Params> {
       @Param("how rows are split into train / valid / test") SplitSpec split,
       @Param(value = "skip rows whose target is missing instead of failing", defaultValue = "false") Boolean dropMissingTarget) {
     Params {
-      if (format != null && !format.equals("csv") && !format.equals("jsonl")) throw new InvalidParamException("format", false, "unknown format \"" + format + "\"", "valid: csv, jsonl");
+      if (format != null && !List.of("csv", "tsv", "jsonl", "parquet").contains(format)) throw new InvalidParamException("format", false, "unknown format \"" + format + "\"", "valid: csv, tsv, jsonl, parquet");
       if (delimiter != null && unescape(delimiter).length() != 1) throw new InvalidParamException("delimiter", false, "the delimiter must be one character, found \"" + delimiter + "\"", "e.g. ',' ';' '|' or \\t");
       if (quote != null && quote.length() != 1) throw new InvalidParamException("quote", false, "the quote must be one character, found \"" + quote + "\"", null);
       if (columns != null) {
@@ -80,11 +81,11 @@ final class IngestStep implements StepType<IngestStep.Params> {
   public Info<Params> info() {
     return new Info<>(
         "tribuo/ingest",
-        "Reads CSV or JSON lines, types the columns, splits train/valid/test, profiles the data",
+        "Reads CSV, TSV, JSON lines or Parquet (embedded DuckDB), types the columns, splits train/valid/test, profiles the data",
         Params.class,
         "1",
         List.of(
-            Output.artifact("train", "the training split (a Kiln dataset: CSV with its schema)"),
+            Output.artifact("train", "the training split (a Kiln dataset: Parquet, its schema and column roles in the metadata)"),
             Output.artifact("valid", "the validation split (only when split.valid > 0)"),
             Output.artifact("test", "the test split (only when split.test > 0)"),
             Output.artifact("all", "every row, unsplit"),
@@ -99,12 +100,12 @@ final class IngestStep implements StepType<IngestStep.Params> {
     Map<String, ColumnType> types = TableReader.types(p.columns());
     Task task = p.task() == null ? null : Task.parse(p.task());
     var missing = p.missing() == null ? TableReader.defaultMissing() : new HashSet<>(p.missing());
-    String delimiter = p.delimiter() == null ? "," : Params.unescape(p.delimiter());
+    String delimiter = p.delimiter() != null ? Params.unescape(p.delimiter()) : "tsv".equals(p.format()) || Steps.shown(p.data()).endsWith(".tsv") ? "\t" : ",";
     var opts = new TableReader.Options(p.format(), delimiter.charAt(0), p.quote() == null ? '"' : p.quote().charAt(0), p.header() == null || p.header(),
         missing, types, p.target(), task, p.positive(), Boolean.TRUE.equals(p.dropMissingTarget()), false);
     String shown = Steps.shown(p.data());
     long t0 = System.nanoTime();
-    Table t = TableReader.read(ctx.open(p.data()), shown, opts);
+    Table t = DuckTableReader.read(ctx.open(p.data()), shown, opts);
     double secs = (System.nanoTime() - t0) / 1e9;
     ctx.log(String.format(Locale.ROOT, "read %d rows x %d columns from %s in %.2fs", t.rows(), t.width(), shown, secs));
     Map<String, Integer> classes = Split.classCounts(t);
@@ -128,13 +129,13 @@ final class IngestStep implements StepType<IngestStep.Params> {
     if (parts.valid().length > 0) named.put("valid", parts.valid());
     if (parts.test().length > 0) named.put("test", parts.test());
     for (var e : named.entrySet()) {
-      Path f = dir.resolve(e.getKey() + ".csv");
-      DatasetFile.write(t.select(e.getValue()), f);
+      Path f = dir.resolve(e.getKey() + ".parquet");
+      DatasetFile.write(t.select(e.getValue()), e.getKey(), f);
       out.output(e.getKey(), ctx.storeArtifact(f, DatasetFile.MEDIA_TYPE));
       out.metric("rows." + e.getKey(), e.getValue().length);
     }
-    Path all = dir.resolve("all.csv");
-    DatasetFile.write(t, all);
+    Path all = dir.resolve("all.parquet");
+    DatasetFile.write(t, "all", all);
     out.output("all", ctx.storeArtifact(all, DatasetFile.MEDIA_TYPE));
     Map<String, Object> profile = Profile.of(t, classes);
     profile.put("split", Map.of("method", method.name().toLowerCase(Locale.ROOT), "train", parts.train().length, "valid", parts.valid().length, "test", parts.test().length));

@@ -12,6 +12,7 @@ import dev.kiln.api.StepResult;
 import dev.kiln.api.StepType;
 import dev.kiln.tribuo.data.ColumnType;
 import dev.kiln.tribuo.data.DatasetFile;
+import dev.kiln.tribuo.data.DuckTableReader;
 import dev.kiln.tribuo.data.Schema;
 import dev.kiln.tribuo.data.Table;
 import dev.kiln.tribuo.data.TableReader;
@@ -74,7 +75,7 @@ final class PredictStep implements StepType<PredictStep.Params> {
       for (Schema.Column c : tf.input().columns()) if (!c.name().equals(tf.input().target())) types.put(c.name(), c.type());
       String d = p.delimiter() == null ? "," : IngestStep.Params.unescape(p.delimiter());
       var opts = new TableReader.Options(p.format(), d.charAt(0), '"', true, p.missing() == null ? TableReader.defaultMissing() : new HashSet<>(p.missing()), types, null, Task.CLUSTERING, null, false, true);
-      data = TableReader.read(file, shown, opts);
+      data = DuckTableReader.read(file, shown, opts);
       data = data.withSchema(new Schema(data.schema().columns(), null, tf.input().task(), null));
     }
     List<Scoring.Scored> preds = Scoring.score(bundle, data, shown);

@@ -26,15 +26,15 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads a CSV or JSON-lines file into a {@link Table}: infers each column's type from the first
- * rows (overridable), then reads every row strictly — a ragged row or a non-number in a numeric
- * column is an {@link InvalidInput} naming the file, line and column.
+ * What the Tribuo steps' reading shares: the options of a read ({@link DuckTableReader} reads files,
+ * through framework/dataset's DuckDB reader), the rule that names an id column, typo hints, and the
+ * row builder that still reads dataset CSVs written by earlier versions ({@link DatasetFile}).
  */
 public final class TableReader {
   /** Rows used to infer column types. */
   public static final int SAMPLE = 1000;
 
-  private static final Pattern ID_NAME = Pattern.compile("(?i)(id|rownames|row_?id|index|.*[_ ]id)");
+  static final Pattern ID_NAME = Pattern.compile("(?i)(id|rownames|row_?id|index|.*[_ ]id)");
 
   /** How to read a file. */
   public record Options(
@@ -51,143 +51,6 @@ public final class TableReader {
       boolean lenientTypes) {}
 
   private TableReader() {}
-
-  public static Table read(Path path, String shownName, Options o) throws IOException, InvalidInput {
-    if (Files.size(path) == 0) throw new InvalidInput(shownName + ": the file is empty\n  hint: a CSV needs a header line and at least one row");
-    String format = o.format() != null ? o.format() : shownName.endsWith(".jsonl") || shownName.endsWith(".ndjson") ? "jsonl" : "csv";
-    var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-    try (BufferedReader in = withoutByteOrderMark(new BufferedReader(new InputStreamReader(Files.newInputStream(path), decoder), 1 << 16));
-        Rows rows = format.equals("jsonl") ? Rows.jsonLines(shownName, in, SAMPLE) : Rows.csv(shownName, in, o.delimiter(), o.quote(), 1)) {
-      return read(rows, o, shownName);
-    } catch (CharacterCodingException e) {
-      throw notUtf8(path, shownName);
-    }
-  }
-
-  /** {@code in} past a leading U+FEFF (the byte order mark Excel and Notepad write), which would otherwise start the first column's name. */
-  static BufferedReader withoutByteOrderMark(BufferedReader in) throws IOException {
-    in.mark(1);
-    if (in.read() != '\uFEFF') in.reset();
-    return in;
-  }
-
-  /** The error for a file that is not UTF-8, at the line and column (in characters) of its first invalid byte. */
-  static InvalidInput notUtf8(Path path, String shownName) throws IOException {
-    var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-    ByteBuffer bytes = ByteBuffer.allocate(1 << 16);
-    CharBuffer chars = CharBuffer.allocate(1 << 16);
-    long line = 1;
-    long col = 1;
-    try (InputStream in = Files.newInputStream(path)) {
-      boolean eof = false;
-      while (true) {
-        if (!eof) {
-          int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
-          if (n < 0) eof = true;
-          else bytes.position(bytes.position() + n);
-        }
-        bytes.flip();
-        CoderResult r = decoder.decode(bytes, chars, eof);
-        chars.flip();
-        while (chars.hasRemaining()) {
-          char c = chars.get();
-          if (c == '\n') {
-            line++;
-            col = 1;
-          } else if (!Character.isLowSurrogate(c)) {
-            col++;
-          }
-        }
-        chars.clear();
-        if (r.isError()) {
-          String bad = String.format(Locale.ROOT, "0x%02X", bytes.get(bytes.position()) & 0xff);
-          return new InvalidInput(shownName + ":" + line + ":" + col + ": not UTF-8: invalid byte " + bad + iconvHint(shownName));
-        }
-        bytes.compact();
-        if (eof && r.isUnderflow()) break;
-      }
-    }
-    return new InvalidInput(shownName + ": not UTF-8" + iconvHint(shownName));
-  }
-
-  private static String iconvHint(String shownName) {
-    int dot = shownName.lastIndexOf('.');
-    String converted = dot > shownName.lastIndexOf('/') && dot > 0 ? shownName.substring(0, dot) + "-utf8" + shownName.substring(dot) : shownName + "-utf8";
-    return "\n  hint: the file must be UTF-8; if it was saved as Latin-1 (ISO-8859-1), convert it: iconv -f latin1 -t utf-8 " + shownName + " > " + converted;
-  }
-
-  private static Table read(Rows rows, Options o, String file) throws IOException, InvalidInput {
-    String[] first = rows.next();
-    if (first == null) throw new InvalidInput(file + ": the file is empty\n  hint: a CSV needs a header line and at least one row");
-    String[] names;
-    List<String[]> sample = new ArrayList<>();
-    List<Long> sampleLines = new ArrayList<>();
-    if (o.header() || rows.line() == 0) {
-      names = header(first, rows);
-    } else {
-      names = new String[first.length];
-      for (int i = 0; i < names.length; i++) names[i] = "column_" + (i + 1);
-      sample.add(first);
-      sampleLines.add(rows.line());
-    }
-    int width = names.length;
-    String[] r;
-    while (sample.size() < SAMPLE && (r = rows.next()) != null) {
-      checkWidth(r, width, rows, names);
-      sample.add(r);
-      sampleLines.add(rows.line());
-    }
-    if (sample.isEmpty()) throw new InvalidInput(file + ": has a header but no rows");
-    for (String name : o.types().keySet()) {
-      if (!o.lenientTypes() && !Arrays.asList(names).contains(name)) {
-        throw new InvalidInput(file + ": columns: names \"" + name + "\", which is not a column of the file" + hint(name, names));
-      }
-    }
-    if (o.target() != null && !Arrays.asList(names).contains(o.target())) {
-      throw new InvalidInput(file + ": the target column \"" + o.target() + "\" is not in the file" + hint(o.target(), names));
-    }
-    ColumnType[] types = new ColumnType[width];
-    for (int c = 0; c < width; c++) {
-      ColumnType given = o.types().get(names[c]);
-      types[c] = given != null ? given : infer(names[c], c, sample, o.missing(), names[c].equals(o.target()) && o.task() == Task.REGRESSION);
-      if (names[c].equals(o.target()) && given == null && o.task() != null) {
-        types[c] = o.task() == Task.REGRESSION ? ColumnType.NUMERIC : ColumnType.CATEGORICAL;
-      } else if (names[c].equals(o.target()) && types[c] != ColumnType.NUMERIC) {
-        types[c] = ColumnType.CATEGORICAL; // a text-looking label is still a class
-      }
-    }
-    Task task = o.task();
-    if (task == null) task = o.target() == null ? Task.CLUSTERING : types[Arrays.asList(names).indexOf(o.target())] == ColumnType.NUMERIC ? Task.REGRESSION : Task.CLASSIFICATION;
-    List<Schema.Column> cols = new ArrayList<>();
-    for (int c = 0; c < width; c++) cols.add(new Schema.Column(names[c], types[c]));
-    Schema schema = new Schema(cols, o.target(), task, o.positive());
-    Builder b = new Builder(schema, o.missing(), file, names, o.dropMissingTarget());
-    for (int i = 0; i < sample.size(); i++) b.add(sample.get(i), sampleLines.get(i));
-    while ((r = rows.next()) != null) {
-      checkWidth(r, width, rows, names);
-      b.add(r, rows.line());
-    }
-    return b.build();
-  }
-
-  private static String[] header(String[] first, Rows rows) throws InvalidInput {
-    String[] names = new String[first.length];
-    Set<String> seen = new HashSet<>();
-    for (int i = 0; i < first.length; i++) {
-      String n = first[i].strip();
-      if (n.isEmpty()) n = "column_" + (i + 1);
-      if (!seen.add(n)) throw new InvalidInput(rows.file() + ":" + rows.line() + ":" + (i + 1) + ": duplicate column name \"" + n + "\" in the header");
-      names[i] = n;
-    }
-    return names;
-  }
-
-  private static void checkWidth(String[] r, int width, Rows rows, String[] names) throws InvalidInput {
-    if (r.length != width) {
-      throw new InvalidInput(rows.file() + ":" + rows.line() + ": ragged row: " + r.length + " field" + (r.length == 1 ? "" : "s") + ", expected " + width + " (" + String.join(", ", names) + ")"
-          + "\n  hint: check the delimiter (delimiter:) and that fields containing it are quoted");
-    }
-  }
 
   public static String hint(String name, String[] names) {
     String best = closest(name, Arrays.asList(names));
@@ -206,33 +69,6 @@ public final class TableReader {
       }
     }
     return best != null && bestD <= Math.max(2, s.length() / 3) ? best : null;
-  }
-
-  private static ColumnType infer(String name, int c, List<String[]> sample, Set<String> missing, boolean mustBeNumeric) {
-    int present = 0;
-    int numeric = 0;
-    long totalLength = 0;
-    boolean spaces = false;
-    Set<String> distinct = new HashSet<>();
-    for (String[] r : sample) {
-      String v = r[c];
-      if (missing.contains(v)) continue;
-      present++;
-      distinct.add(v);
-      totalLength += v.length();
-      if (v.indexOf(' ') >= 0) spaces = true;
-      if (isNumber(v) || isNonFiniteWord(v)) numeric++; // "inf" must not make a number column categorical: it is rejected when read
-    }
-    if (present == 0) return ColumnType.CATEGORICAL;
-    if (numeric == present) {
-      if (ID_NAME.matcher(name).matches() && distinct.size() == present) return ColumnType.ID;
-      return ColumnType.NUMERIC;
-    }
-    if (mustBeNumeric) return ColumnType.NUMERIC;
-    double avg = (double) totalLength / present;
-    if (ID_NAME.matcher(name).matches() && distinct.size() == present) return ColumnType.ID;
-    if (spaces && avg > 20 && distinct.size() > present / 2) return ColumnType.TEXT;
-    return ColumnType.CATEGORICAL;
   }
 
   static boolean isNumber(String v) {

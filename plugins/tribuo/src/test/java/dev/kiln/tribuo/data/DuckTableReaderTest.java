@@ -15,13 +15,14 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TableReaderTest {
+/** The Tribuo steps' reader (DuckDB through framework/dataset, then Tribuo's column typing) on bad and odd input. */
+class DuckTableReaderTest {
   @TempDir Path dir;
 
   private Table read(byte[] content, Set<String> missing) throws Exception {
     Path f = dir.resolve("data.csv");
     Files.write(f, content);
-    return TableReader.read(f, "data.csv", new TableReader.Options(null, ',', '"', true, missing, Map.of(), "label", null, null, false, false));
+    return DuckTableReader.read(f, "data.csv", new TableReader.Options(null, ',', '"', true, missing, Map.of(), "label", null, null, false, false));
   }
 
   private Table read(String csv) throws Exception {

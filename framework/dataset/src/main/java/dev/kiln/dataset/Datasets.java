@@ -1,4 +1,4 @@
-package dev.kiln.data;
+package dev.kiln.dataset;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.api.Artifact;
