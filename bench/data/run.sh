@@ -29,7 +29,7 @@ read -r -a TOOLS <<< "${BENCH_TOOLS:-kiln-data kiln-tribuo pandas polars duckdb}
 BIG=${BENCH_BIG:-0}
 BIG_ROWS=${BENCH_BIG_ROWS:-1e7}
 CACHE=${BENCH_DATA_DIR:-$ROOT/bench/out/data}
-PINS=(pandas==3.1.1 polars==2.1.0 duckdb==2.0.1 pyarrow==26.0.1)
+PINS=(pandas==3.1.1 polars==2.1.0 duckdb==2.0.1 pyarrow==25.0.1)
 if smoke; then
   ROUNDS=1; SIZES=(1e4); TOOLS=(kiln-data kiln-tribuo); BIG_ROWS=2e4
 fi

@@ -19,7 +19,7 @@ export KILN_HOME="$OUT/kiln-home"
 cd "$ROOT"
 bench_build --cli
 PY=python3
-if ! smoke; then PY=$(bench_venv scikit-learn==1.9.1 xgboost==3.2.0 pandas==3.1.1 pyarrow==26.0.1); fi
+if ! smoke; then PY=$(bench_venv scikit-learn==1.9.1 xgboost==3.2.0 pandas==3.1.1 pyarrow==25.0.1); fi
 JAVA=(java ${KILN_JAVA_OPTS:-} "${JAVA_OPTS[@]}" -Xshare:auto -jar "$JAR")
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ); commit $(git rev-parse --short HEAD); $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "Kiln: $(java -version 2>&1 | head -1), ${JAVA[*]:0:$((${#JAVA[@]} - 2))}; kiln run bench/tribuo/classic.yaml --no-cache --parallelism 1 --json"

@@ -18,9 +18,9 @@ import org.tribuo.anomaly.Event;
 import org.tribuo.anomaly.evaluation.AnomalyEvaluation;
 import org.tribuo.anomaly.evaluation.AnomalyEvaluator;
 import org.tribuo.classification.Label;
-import org.tribuo.classification.evaluation.LabelEvaluation;
-import org.tribuo.classification.evaluation.LabelEvaluationUtil;
-import org.tribuo.classification.evaluation.LabelEvaluator;
+import org.tribuo.classification.evaluation.ConfusionMetrics;
+import org.tribuo.classification.evaluation.LabelConfusionMatrix;
+import org.tribuo.evaluation.metrics.MetricTarget;
 import org.tribuo.clustering.ClusterID;
 import org.tribuo.clustering.evaluation.ClusteringEvaluation;
 import org.tribuo.clustering.evaluation.ClusteringEvaluator;
@@ -97,13 +97,16 @@ public final class Evaluation {
   }
 
   private static Result classification(Model<?> model, List<Prediction<Label>> preds, SimpleDataSourceProvenance prov, Map<String, Double> m, Transform tf) {
+    // Tribuo's own confusion metrics over its confusion matrix: the numbers LabelEvaluator gives, without
+    // the per-label ROC and PR curves it also computes from boxed lists (Curves does those, once)
     @SuppressWarnings("unchecked")
-    LabelEvaluation ev = new LabelEvaluator().evaluate((Model<Label>) model, preds, prov);
-    m.put("accuracy", ev.accuracy());
-    m.put("balanced-accuracy", 1 - ev.balancedErrorRate());
-    m.put("precision-macro", ev.macroAveragedPrecision());
-    m.put("recall-macro", ev.macroAveragedRecall());
-    m.put("f1-macro", ev.macroAveragedF1());
+    LabelConfusionMatrix cm = new LabelConfusionMatrix(((Model<Label>) model).getOutputIDInfo(), preds);
+    MetricTarget<Label> macro = MetricTarget.macroAverageTarget();
+    m.put("accuracy", ConfusionMetrics.accuracy(MetricTarget.<Label>microAverageTarget(), cm));
+    m.put("balanced-accuracy", 1 - ConfusionMetrics.balancedErrorRate(cm));
+    m.put("precision-macro", ConfusionMetrics.precision(macro, cm));
+    m.put("recall-macro", ConfusionMetrics.recall(macro, cm));
+    m.put("f1-macro", ConfusionMetrics.f1(macro, cm));
     List<String> labels = new ArrayList<>(tf.labels());
     for (Prediction<Label> p : preds) {
       String a = p.getExample().getOutput().getLabel();
@@ -115,9 +118,10 @@ public final class Evaluation {
     String positive = TribuoData.positive(tf);
     for (String l : labels) {
       Label label = new Label(l);
-      m.put("precision." + l, ev.precision(label));
-      m.put("recall." + l, ev.recall(label));
-      m.put("f1." + l, ev.f1(label));
+      MetricTarget<Label> target = new MetricTarget<>(label);
+      m.put("precision." + l, ConfusionMetrics.precision(target, cm));
+      m.put("recall." + l, ConfusionMetrics.recall(target, cm));
+      m.put("f1." + l, ConfusionMetrics.f1(target, cm));
     }
     if (probs) {
       double logLoss = 0;
@@ -127,10 +131,10 @@ public final class Evaluation {
         logLoss -= Math.log(Math.max(q, 1e-15));
       }
       m.put("log-loss", logLoss / preds.size());
-      List<String> curves = labels.size() == 2 ? List.of(positive != null ? positive : labels.get(1)) : labels;
+      List<String> curveLabels = labels.size() == 2 ? List.of(positive != null ? positive : labels.get(1)) : labels;
       double aucSum = 0;
       int aucN = 0;
-      for (String l : curves) {
+      for (String l : curveLabels) {
         boolean[] isL = new boolean[preds.size()];
         double[] score = new double[preds.size()];
         boolean any = false;
@@ -144,15 +148,14 @@ public final class Evaluation {
           score[i] = s == null ? 0 : s.getScore();
         }
         if (!any || all) continue;
-        double auc = LabelEvaluationUtil.binaryAUCROC(isL, score);
+        Curves curves = Curves.of(isL, score);
+        double auc = curves.rocAuc();
         m.put("roc-auc." + l, auc);
         aucSum += auc;
         aucN++;
-        var r = LabelEvaluationUtil.generateROCCurve(isL, score);
-        roc.put(l, new double[][] {r.fpr, r.tpr});
-        var c = LabelEvaluationUtil.generatePRCurve(isL, score);
-        pr.put(l, new double[][] {c.recall, c.precision});
-        m.put("average-precision." + l, LabelEvaluationUtil.averagedPrecision(isL, score));
+        roc.put(l, curves.roc());
+        pr.put(l, curves.pr());
+        m.put("average-precision." + l, curves.averagePrecision());
       }
       if (aucN > 0) m.put("roc-auc", aucSum / aucN);
     }
