@@ -133,6 +133,33 @@ public final class Algorithms {
     }
   }
 
+  /**
+   * XGBoost's random-forest mode: one boosting round of {@code trees} parallel trees with learning
+   * rate 1, each tree on 63.2% of the rows (the share of distinct rows in a bootstrap sample) and
+   * {@code frac} of the features at each split.
+   */
+  private static Trainer<?> xgboostForest(Task t, Values v, long seed, double frac) {
+    if (v.has("impurity")) throw new InvalidParamException("impurity", false, "impurity is a CART option; XGBoost's forest splits on gradient statistics", "remove impurity: or set engine: cart");
+    if (v.d("min-impurity-decrease") > 0) throw new InvalidParamException("min-impurity-decrease", false, "min-impurity-decrease is a CART option", "remove it or set engine: cart");
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("num_parallel_tree", v.i("trees"));
+    p.put("eta", 1.0);
+    p.put("subsample", 0.632);
+    p.put("colsample_bynode", frac);
+    p.put("max_depth", v.i("max-depth") == Integer.MAX_VALUE ? 0 : v.i("max-depth"));
+    // XGBoost weighs a leaf by its hessian: an example counts 1 in regression and p(1 - p) = 1/4 in
+    // the first logistic round, so min-child-weight keeps its meaning (examples in a leaf); no L2
+    // shrinkage of the leaves, as in a random forest
+    p.put("min_child_weight", v.d("min-child-weight") * (t == Task.CLASSIFICATION ? 0.25 : 1.0));
+    p.put("lambda", 0.0);
+    p.put("tree_method", "hist");
+    p.put("nthread", v.threads());
+    p.put("seed", seed);
+    p.put("verbosity", 0);
+    p.put("objective", t == Task.CLASSIFICATION ? "multi:softprob" : "reg:squarederror"); // as Tribuo's own XGBoost trainers
+    return t == Task.CLASSIFICATION ? new XGBoostClassificationTrainer(1, p) : new XGBoostRegressionTrainer(XGBoostRegressionTrainer.RegressionType.LINEAR, 1, p);
+  }
+
   private static final double INF = Double.POSITIVE_INFINITY;
   private static final Map<String, Algorithm> ALL = new TreeMap<>();
 
@@ -252,10 +279,12 @@ public final class Algorithms {
         d("min-child-weight", 0, INF, 1.0, "minimum example weight in a leaf"),
         d("min-impurity-decrease", 0, INF, 0.0, "split only when impurity falls by at least this"),
         d("fraction-features", 0, 1, null, "fraction of features per split (default sqrt(n)/n for classification, 1/3 for regression)"),
-        c("impurity", null, "split criterion (see cart)", "gini", "entropy", "mse", "mae"));
-    add("random-forest", BOTH, false, "random forest of CART trees (bagging + feature subsampling)", forest, (t, v, seed) -> {
+        c("impurity", null, "split criterion (see cart; engine cart only)", "gini", "entropy", "mse", "mae"),
+        c("engine", "cart", "cart: Tribuo's ensemble of CART trees; xgboost: XGBoost's random-forest mode (one round of parallel trees, eta 1, rows subsampled to 63.2% without replacement, features per split as fraction-features; hist)", "cart", "xgboost"));
+    add("random-forest", BOTH, false, "random forest (bagging + feature subsampling) of CART trees, or XGBoost's random-forest mode with engine: xgboost", forest, (t, v, seed) -> {
       double frac = v.has("fraction-features") ? v.d("fraction-features") : t == Task.CLASSIFICATION ? Math.sqrt(v.numFeatures()) / Math.max(1, v.numFeatures()) : 1.0 / 3;
       frac = Math.min(1.0, Math.max(frac, 1.0 / Math.max(1, v.numFeatures())));
+      if (v.s("engine").equals("xgboost")) return xgboostForest(t, v, seed, frac);
       if (t == Task.CLASSIFICATION) {
         return new RandomForestTrainer<>((CARTClassificationTrainer) cart(t, v, seed, (float) frac), new FullyWeightedVotingCombiner(), v.i("trees"), seed);
       }
