@@ -40,6 +40,7 @@ public final class Main {
     CommandLine cl;
     try {
       cl = new CommandLine(new KilnCommand(), new CommandFactory(home, cwd, () -> injector(home, cwd)));
+      for (Class<?> sub : KilnCommand.subcommandsFor(args)) cl.addSubcommand(sub);
     } catch (RuntimeException e) {
       // a command that needs the plugins' injector to be created at all (none does today)
       for (Throwable t = e; t != null; t = t.getCause()) {
