@@ -58,14 +58,15 @@ NOSQL=()
 for f in pipelines/*.yaml; do grep -q 'uses: *data/sql' "$f" || NOSQL+=("$f"); done
 
 declare -A CMD
-CMD[kiln-version]="$ROOT/kiln --version"
+# --version from a directory that is no project (kedro --version looks at the one it starts in)
+CMD[kiln-version]="cd $OUT && $ROOT/kiln --version"
 CMD[kiln-validate]="$ROOT/kiln validate pipelines/"
 CMD[kiln-validate-nosql]="$ROOT/kiln validate ${NOSQL[*]}"
 CMD[kiln-run]="cd $OUT/kiln && $ROOT/kiln run --no-cache one.yaml"
 CASES=(kiln-version kiln-validate kiln-validate-nosql kiln-run)
 if [[ -n "${KILN_BASE_JAR:-}" ]]; then
   BASE="java ${KILN_JAVA_OPTS:-} -XX:+UseSerialGC -Xshare:auto -jar $KILN_BASE_JAR"
-  CMD[base-version]="$BASE --version"
+  CMD[base-version]="cd $OUT && $BASE --version"
   CMD[base-validate]="$BASE validate pipelines/"
   CMD[base-run]="cd $OUT/kiln && $BASE run --no-cache one.yaml"
   CASES+=(base-version base-validate base-run)
@@ -95,16 +96,16 @@ PYEOF
   (cd "$OUT/dvc" && git init -q . && "$VENV/dvc" init -q && printf 'stages:\n  one:\n    cmd: echo 1 > o\n    outs: [o]\n' > dvc.yaml \
     && "$VENV/dvc" repro -q >/dev/null 2>&1) || { echo "bench/startup: dvc init/repro failed" >&2; exit 1; }
   (cd "$OUT/one" && "$VENV/kedro" run >/dev/null 2>&1) || { echo "bench/startup: kedro run failed" >&2; (cd "$OUT/one" && "$VENV/kedro" run 2>&1 | tail -20) >&2; exit 1; }
-  CMD[kedro-version]="$VENV/kedro --version"
+  CMD[kedro-version]="cd $OUT && $VENV/kedro --version"
   CMD[kedro-run]="cd $OUT/one && $VENV/kedro run"
-  CMD[dvc-version]="$VENV/dvc --version"
+  CMD[dvc-version]="cd $OUT && $VENV/dvc --version"
   CMD[dvc-repro]="cd $OUT/dvc && $VENV/dvc repro -f -q"
   CASES+=(kedro-version kedro-run dvc-version dvc-repro)
 fi
 
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ); commit $(git rev-parse --short HEAD); $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr); load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "Kiln: ./kiln ($(java -version 2>&1 | head -1)); class-data archive made in $((archive_ms / 1000)).$(( archive_ms % 1000 / 100 )) s before the rounds"
-smoke || echo "peers: kedro $("$VENV/kedro" --version 2>/dev/null | awk '{print $NF}'), dvc $("$VENV/dvc" --version) (infra/.venv; telemetry off)"
+smoke || echo "peers: $("$PY" -c 'import platform, sys; from importlib.metadata import version as v; print(", ".join(p + " " + v(p) for p in sys.argv[1:]) + "; Python " + platform.python_version())' kedro dvc) (infra/.venv; telemetry off)"
 [[ -z "${KILN_BASE_JAR:-}" ]] || echo "base: $BASE"
 echo "rounds: $ROUNDS"
 for c in "${CASES[@]}"; do echo "  $c: ${CMD[$c]}"; done
