@@ -35,6 +35,13 @@ class StartupTest {
   }
 
   @Test
+  void theRootTakesNoOptionWithAValueSoTheFirstOtherArgumentIsTheCommand() {
+    for (CommandLine.Model.OptionSpec o : new CommandLine(new KilnCommand()).getCommandSpec().options()) {
+      assertThat(o.arity().max()).as(o.longestName() + " takes a value: KilnCommand.subcommandsFor must skip it").isZero();
+    }
+  }
+
+  @Test
   void helpVersionAndUsageErrorsReadAsBefore() {
     Cli cli = Cli.in(dir);
     Cli.Result v = cli.run("--version");
