@@ -6,6 +6,7 @@ import dev.kiln.engine.diag.Problems;
 import dev.kiln.engine.json.Json;
 import dev.kiln.engine.spec.PipelineSpec;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.inject.Named;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -37,11 +38,11 @@ final class CiChangedCommand implements Callable<Integer> {
   boolean filesOnly;
 
   @Spec CommandSpec spec;
-  private final Engine engine;
+  private final Provider<Engine> engine;
   private final Path cwd;
 
   @Inject
-  CiChangedCommand(Engine engine, @Named("cwd") Path cwd) {
+  CiChangedCommand(Provider<Engine> engine, @Named("cwd") Path cwd) {
     this.engine = engine;
     this.cwd = cwd;
   }
@@ -49,7 +50,7 @@ final class CiChangedCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    CiChanges.Report r = analyse(engine, cwd, base, paths);
+    CiChanges.Report r = analyse(engine.get(), cwd, base, paths);
     if (json) {
       out.println(Json.write(r));
       return 0;

@@ -10,6 +10,7 @@ import dev.kiln.engine.json.Json;
 import dev.kiln.engine.models.Provenance;
 import dev.kiln.registry.Actor;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.inject.Named;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -37,11 +38,11 @@ final class CiPromoteCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   private final KilnHome home;
-  private final Engine engine;
+  private final Provider<Engine> engine;
   private final Path cwd;
 
   @Inject
-  CiPromoteCommand(KilnHome home, Engine engine, @Named("cwd") Path cwd) {
+  CiPromoteCommand(KilnHome home, Provider<Engine> engine, @Named("cwd") Path cwd) {
     this.home = home;
     this.engine = engine;
     this.cwd = cwd;
@@ -63,7 +64,7 @@ final class CiPromoteCommand implements Callable<Integer> {
       err.println("kiln ci: warning: the candidates were trained at " + commit + ", this build is at " + actor.gitCommit());
     }
     List<Decision> decisions = CiPromotion.decide(build, (model, version, reason) ->
-        PromoteCommand.move(home, engine, model, version, alias, actor, reason, false, err).promotion().fromVersion());
+        PromoteCommand.move(home, engine.get(), model, version, alias, actor, reason, false, err).promotion().fromVersion());
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("alias", alias);

@@ -19,6 +19,7 @@ import dev.kiln.engine.plan.ExecutionPlan;
 import dev.kiln.engine.spec.PipelineSpec;
 import dev.kiln.registry.RunStatus;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.inject.Named;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -56,12 +57,12 @@ final class CiRetrainCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin RunOutputOptions output = new RunOutputOptions();
 
   @Spec CommandSpec spec;
-  private final Engine engine;
+  private final Provider<Engine> engine;
   private final KilnHome home;
   private final Path cwd;
 
   @Inject
-  CiRetrainCommand(Engine engine, KilnHome home, @Named("cwd") Path cwd) {
+  CiRetrainCommand(Provider<Engine> engine, KilnHome home, @Named("cwd") Path cwd) {
     this.engine = engine;
     this.home = home;
     this.cwd = cwd;
@@ -76,7 +77,7 @@ final class CiRetrainCommand implements Callable<Integer> {
     Map<Path, Result> invalid = new LinkedHashMap<>();
     for (Path f : files) {
       Problems problems = new Problems();
-      Optional<PipelineSpec> s = engine.load(f, Show.display(cwd, f), problems);
+      Optional<PipelineSpec> s = engine.get().load(f, Show.display(cwd, f), problems);
       if (s.isPresent() && !problems.hasErrors()) {
         valid.put(f, s.get());
       } else {
@@ -88,7 +89,7 @@ final class CiRetrainCommand implements Callable<Integer> {
     files.removeIf(f -> !valid.containsKey(f) && !invalid.containsKey(f)); // sub-pipelines run through the pipelines that include them
     Map<Path, List<String>> affected = new LinkedHashMap<>();
     if (base != null) {
-      CiChanges.Report r = new CiChanges(cwd, engine.registry()).analyse(base, valid, cwd);
+      CiChanges.Report r = new CiChanges(cwd, engine.get().registry()).analyse(base, valid, cwd);
       for (CiChanges.Pipeline p : r.pipelines()) if (p.affected()) affected.put(cwd.resolve(p.file()).normalize(), p.reasons());
       err.println("kiln ci: " + affected.size() + " of " + valid.size() + " valid pipelines affected by the changes since " + base);
     } else {
@@ -128,9 +129,9 @@ final class CiRetrainCommand implements Callable<Integer> {
       JsonNode section = s.name() == null ? null : paramsYaml().path(s.name());
       if (section != null && section.isObject()) overrides.putAll(RunFiles.params(section, CiChanges.PARAMS_FILE + ":" + s.name()));
       err.println("kiln ci: retraining " + shown + (overrides.isEmpty() ? "" : " with " + CiChanges.PARAMS_FILE + ":" + s.name()) + " (" + String.join("; ", reasons) + ")");
-      ExecutionPlan plan = engine.plan(f, shown, overrides, p -> err.println(p.format()));
+      ExecutionPlan plan = engine.get().plan(f, shown, overrides, p -> err.println(p.format()));
       RunOptions options = RunCommand.options(cwd, home, output, false);
-      RunOutcome outcome = RunSupport.run(onStart -> engine.run(plan, home, options, new Progress(err, Progress.isTerminal()), onStart));
+      RunOutcome outcome = RunSupport.run(onStart -> engine.get().run(plan, home, options, new Progress(err, Progress.isTerminal()), onStart));
       new Show(home.store()).failures(outcome.runId(), home, err);
       err.flush();
       String tracking = Candidates.mlflowRun(outcome.tracking());

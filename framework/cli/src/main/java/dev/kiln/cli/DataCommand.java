@@ -7,6 +7,7 @@ import dev.kiln.engine.json.Json;
 import dev.kiln.registry.DataVersionRecord;
 import dev.kiln.registry.RunRecord;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.inject.Named;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,12 +39,12 @@ final class DataCommand implements Callable<Integer> {
     boolean json;
 
     @Spec CommandSpec spec;
-    private final Engine engine;
+    private final Provider<Engine> engine;
     private final KilnHome home;
     private final Path cwd;
 
     @Inject
-    Status(Engine engine, KilnHome home, @Named("cwd") Path cwd) {
+    Status(Provider<Engine> engine, KilnHome home, @Named("cwd") Path cwd) {
       this.engine = engine;
       this.home = home;
       this.cwd = cwd;
@@ -68,7 +69,7 @@ final class DataCommand implements Callable<Integer> {
         v.forEach(d -> paths.add(d.path()));
       }
       Map<String, DataVersioning.DataVersion> current = new LinkedHashMap<>();
-      for (DataVersioning system : engine.dataSystems()) {
+      for (DataVersioning system : engine.get().dataSystems()) {
         try {
           current.putAll(system.current(cwd, paths, home.env()));
         } catch (DataVersioning.DataUnavailable e) {

@@ -14,6 +14,11 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
   public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     var err = cl.getErr();
     boolean debug = parsed != null && (parsed.hasMatchedOption("--debug") || (parsed.commandSpec().root().userObject() instanceof KilnCommand k && k.debug));
+    if (e instanceof Injection.PluginConflict c) {
+      for (String m : c.messages) err.println("kiln: error: plugins: " + m);
+      err.println("  hint: remove one of the plugins that register the same step type, or rename it");
+      return 2;
+    }
     if (e instanceof InvalidInputException iie) {
       report(err, iie);
       return 2;

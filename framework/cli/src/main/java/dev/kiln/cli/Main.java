@@ -1,12 +1,10 @@
 package dev.kiln.cli;
 
 import com.google.inject.AbstractModule;
-import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.Stage;
-import com.google.inject.spi.Message;
 import dev.kiln.api.KilnPlugin;
 import dev.kiln.engine.home.KilnHome;
 import java.io.PrintWriter;
@@ -16,11 +14,18 @@ import java.util.List;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
 
-/** The {@code kiln} command. The only place a Guice injector is created. */
+/**
+ * The {@code kiln} command. The only place a Guice injector is created, and only when a command
+ * asks for something the plugins provide: {@code kiln --version}, {@code --help}, {@code runs} or
+ * {@code show} never load a plugin (see {@link CommandFactory}).
+ */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // Guice records a stack trace for every binding unless told not to; bindings that matter name
+    // their source (KilnPlugin.step), and --debug still prints the exception's own trace
+    if (System.getProperty("guice_include_stack_traces") == null) System.setProperty("guice_include_stack_traces", "OFF");
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
@@ -32,15 +37,17 @@ public final class Main {
   /** Runs the CLI as if started in {@code cwd} with environment {@code env}. */
   public static int run(String[] args, PrintWriter out, PrintWriter err, Path cwd, java.util.Map<String, String> env) {
     KilnHome home = KilnHome.fromEnvironment(cwd, env);
-    Injector injector;
+    CommandLine cl;
     try {
-      injector = injector(home, cwd);
-    } catch (CreationException e) {
-      for (Message m : e.getErrorMessages()) err.println("kiln: error: plugins: " + m.getMessage().replaceAll("\\s+", " "));
-      err.println("  hint: remove one of the plugins that register the same step type, or rename it");
-      return 2;
+      cl = new CommandLine(new KilnCommand(), new CommandFactory(home, cwd, () -> injector(home, cwd)));
+      for (Class<?> sub : KilnCommand.subcommandsFor(args)) cl.addSubcommand(sub);
+    } catch (RuntimeException e) {
+      // a command that needs the plugins' injector to be created at all (none does today)
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof Injection.PluginConflict c) return new Errors().handleExecutionException(c, new CommandLine(new KilnCommand()).setErr(err), null);
+      }
+      throw e;
     }
-    CommandLine cl = new CommandLine(new KilnCommand(), new GuiceFactory(injector));
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(new Errors());
@@ -66,17 +73,5 @@ public final class Main {
       }
     });
     return Guice.createInjector(Stage.DEVELOPMENT, modules);
-  }
-
-  /** Lets picocli create commands through Guice. */
-  private record GuiceFactory(Injector injector) implements CommandLine.IFactory {
-    @Override
-    public <K> K create(Class<K> cls) throws Exception {
-      try {
-        return injector.getInstance(cls);
-      } catch (com.google.inject.ConfigurationException e) {
-        return CommandLine.defaultFactory().create(cls);
-      }
-    }
   }
 }

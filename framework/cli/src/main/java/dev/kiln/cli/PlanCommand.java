@@ -8,6 +8,7 @@ import dev.kiln.engine.plan.ExecutionPlan;
 import dev.kiln.engine.plan.StepInstance;
 import dev.kiln.engine.spec.StepSpec;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.inject.Named;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -34,11 +35,11 @@ final class PlanCommand implements Callable<Integer> {
   Format format;
 
   @Spec CommandSpec spec;
-  private final Engine engine;
+  private final Provider<Engine> engine;
   private final Path cwd;
 
   @Inject
-  PlanCommand(Engine engine, @Named("cwd") Path cwd) {
+  PlanCommand(Provider<Engine> engine, @Named("cwd") Path cwd) {
     this.engine = engine;
     this.cwd = cwd;
   }
@@ -46,7 +47,7 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    ExecutionPlan plan = engine.plan(cwd.resolve(file), Show.display(cwd, file), params, p -> spec.commandLine().getErr().println(p.format()));
+    ExecutionPlan plan = engine.get().plan(cwd.resolve(file), Show.display(cwd, file), params, p -> spec.commandLine().getErr().println(p.format()));
     switch (format) {
       case text -> text(plan, out);
       case mermaid -> mermaid(plan, out);

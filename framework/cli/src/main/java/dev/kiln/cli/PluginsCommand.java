@@ -9,6 +9,7 @@ import dev.kiln.engine.steps.StepRegistry;
 import dev.kiln.engine.bind.ParamsSchema;
 import dev.kiln.engine.json.Json;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -23,10 +24,10 @@ final class PluginsCommand implements Callable<Integer> {
   boolean json;
 
   @Spec CommandSpec spec;
-  private final StepRegistry registry;
+  private final Provider<StepRegistry> registry;
 
   @Inject
-  PluginsCommand(StepRegistry registry) {
+  PluginsCommand(Provider<StepRegistry> registry) {
     this.registry = registry;
   }
 
@@ -35,7 +36,7 @@ final class PluginsCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       ArrayNode a = JsonNodeFactory.instance.arrayNode();
-      for (StepType<?> t : registry.all().values()) {
+      for (StepType<?> t : registry.get().all().values()) {
         ObjectNode n = a.addObject();
         n.put("name", t.name());
         n.put("version", t.version());
@@ -54,7 +55,7 @@ final class PluginsCommand implements Callable<Integer> {
       out.println(Json.write(a));
       return 0;
     }
-    for (StepType<?> t : registry.all().values()) {
+    for (StepType<?> t : registry.get().all().values()) {
       out.println(t.name() + " (version " + t.version() + ")");
       out.println("  " + t.description());
       out.println("  params:");

@@ -12,6 +12,7 @@ import dev.kiln.registry.ModelVersion;
 import dev.kiln.registry.Promotion;
 import dev.kiln.serve.AliasPointer;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.inject.Named;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,11 +48,11 @@ final class PromoteCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   private final KilnHome home;
-  private final Engine engine;
+  private final Provider<Engine> engine;
   private final Path cwd;
 
   @Inject
-  PromoteCommand(KilnHome home, Engine engine, @Named("cwd") Path cwd) {
+  PromoteCommand(KilnHome home, Provider<Engine> engine, @Named("cwd") Path cwd) {
     this.home = home;
     this.engine = engine;
     this.cwd = cwd;
@@ -68,7 +69,7 @@ final class PromoteCommand implements Callable<Integer> {
     if (refusal != null && !force) throw PromotionPolicy.refused(refusal);
     if (refusal != null) err.println("kiln: warning: forced past the promotion policy: " + refusal);
     Actor actor = Provenance.actor(cwd, home.env());
-    Moved moved = move(home, engine, name, version, alias, actor, reason, force, err);
+    Moved moved = move(home, engine.get(), name, version, alias, actor, reason, force, err);
     Promotion p = moved.promotion();
     String mirrored = moved.mirrorVersion();
     if (json) {

@@ -13,6 +13,7 @@ import dev.kiln.registry.StepRunRecord;
 import dev.kiln.registry.RunRecord;
 import dev.kiln.registry.RunStatus;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.inject.Named;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,12 +37,12 @@ final class ReproduceCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  private final Engine engine;
+  private final Provider<Engine> engine;
   private final KilnHome home;
   private final Path cwd;
 
   @Inject
-  ReproduceCommand(Engine engine, KilnHome home, @Named("cwd") Path cwd) {
+  ReproduceCommand(Provider<Engine> engine, KilnHome home, @Named("cwd") Path cwd) {
     this.engine = engine;
     this.home = home;
     this.cwd = cwd;
@@ -63,7 +64,7 @@ final class ReproduceCommand implements Callable<Integer> {
     // 1. the data as the run read it
     List<DataVersionRecord> versions = home.store().dataVersions(runId);
     for (DataVersionRecord v : versions) {
-      DataVersioning system = engine.dataSystems().stream().filter(s -> s.name().equals(v.system())).findFirst()
+      DataVersioning system = engine.get().dataSystems().stream().filter(s -> s.name().equals(v.system())).findFirst()
           .orElseThrow(() -> new Errors.UsageProblem("run " + runId + " read " + v.path() + " through " + v.system() + ", and no installed plugin provides it"));
       if (v.modified()) {
         err.println("warning: " + v.path() + " had changes not added to " + v.system() + " when " + runId + " ran; its content may not be restorable");
@@ -77,9 +78,9 @@ final class ReproduceCommand implements Callable<Integer> {
       }
     }
     // 2. the pipeline as it ran, its params, no cache
-    ExecutionPlan plan = engine.planOf(run, cwd);
+    ExecutionPlan plan = engine.get().planOf(run, cwd);
     err.println("reproducing " + runId + " (" + run.pipelineFile() + ") without the cache ...");
-    RunOutcome outcome = RunSupport.run(onStart -> engine.run(plan, home, options, new Progress(err, Progress.isTerminal()), onStart));
+    RunOutcome outcome = RunSupport.run(onStart -> engine.get().run(plan, home, options, new Progress(err, Progress.isTerminal()), onStart));
     // 3. every artifact hash, then the data versions
     java.util.Set<String> children = new java.util.HashSet<>();
     for (StepRunRecord r : home.store().stepRuns(runId)) if (r.isChild()) children.add(r.stepKey());

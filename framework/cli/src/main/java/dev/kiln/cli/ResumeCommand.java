@@ -4,6 +4,7 @@ import dev.kiln.engine.Engine;
 import dev.kiln.engine.home.KilnHome;
 import dev.kiln.engine.exec.RunOptions;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.inject.Named;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -22,12 +23,12 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  private final Engine engine;
+  private final Provider<Engine> engine;
   private final KilnHome home;
   private final Path cwd;
 
   @Inject
-  ResumeCommand(Engine engine, KilnHome home, @Named("cwd") Path cwd) {
+  ResumeCommand(Provider<Engine> engine, KilnHome home, @Named("cwd") Path cwd) {
     this.engine = engine;
     this.home = home;
     this.cwd = cwd;
@@ -38,6 +39,6 @@ final class ResumeCommand implements Callable<Integer> {
     var err = spec.commandLine().getErr();
     RunOptions options = RunCommand.options(cwd, home, output, false);
     return RunSupport.execute(home, output, cwd, spec.commandLine().getOut(), err,
-        onStart -> engine.resume(runId, home, options, new Progress(err, Progress.isTerminal()), onStart));
+        onStart -> engine.get().resume(runId, home, options, new Progress(err, Progress.isTerminal()), onStart));
   }
 }

@@ -5,6 +5,7 @@ import dev.kiln.engine.home.KilnHome;
 import dev.kiln.engine.exec.RunOptions;
 import dev.kiln.engine.plan.ExecutionPlan;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.inject.Named;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -35,12 +36,12 @@ final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  private final Engine engine;
+  private final Provider<Engine> engine;
   private final KilnHome home;
   private final Path cwd;
 
   @Inject
-  RunCommand(Engine engine, KilnHome home, @Named("cwd") Path cwd) {
+  RunCommand(Provider<Engine> engine, KilnHome home, @Named("cwd") Path cwd) {
     this.engine = engine;
     this.home = home;
     this.cwd = cwd;
@@ -52,10 +53,10 @@ final class RunCommand implements Callable<Integer> {
     Map<String, String> overrides = new LinkedHashMap<>();
     if (paramsFile != null) overrides.putAll(RunFiles.paramsFile(paramsFile, cwd));
     overrides.putAll(params);
-    ExecutionPlan plan = engine.plan(cwd.resolve(file), Show.display(cwd, file), overrides, p -> err.println(p.format()));
+    ExecutionPlan plan = engine.get().plan(cwd.resolve(file), Show.display(cwd, file), overrides, p -> err.println(p.format()));
     RunOptions options = options(cwd, home, output, noCache);
     return RunSupport.execute(home, output, cwd, spec.commandLine().getOut(), err,
-        onStart -> engine.run(plan, home, options, new Progress(err, Progress.isTerminal()), onStart));
+        onStart -> engine.get().run(plan, home, options, new Progress(err, Progress.isTerminal()), onStart));
   }
 
   static RunOptions options(Path cwd, KilnHome home, RunOutputOptions output, boolean noCache) {

@@ -4,6 +4,7 @@ import dev.kiln.api.ModelRuntime;
 import dev.kiln.engine.home.KilnHome;
 import dev.kiln.serve.ModelServer;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.inject.Named;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,11 +38,11 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
   @Spec CommandSpec spec;
   private final KilnHome home;
-  private final Set<ModelRuntime> runtimes;
+  private final Provider<Set<ModelRuntime>> runtimes;
   private final Path cwd;
 
   @Inject
-  ServeCommand(KilnHome home, Set<ModelRuntime> runtimes, @Named("cwd") Path cwd) {
+  ServeCommand(KilnHome home, Provider<Set<ModelRuntime>> runtimes, @Named("cwd") Path cwd) {
     this.home = home;
     this.runtimes = runtimes;
     this.cwd = cwd;
@@ -51,7 +52,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   public Integer call() throws Exception {
     // a body is held in one array while it is parsed
     if (maxBody < 1 || maxBody > Integer.MAX_VALUE - 8) throw new Errors.UsageProblem("--max-body-bytes must be between 1 and " + (Integer.MAX_VALUE - 8) + ", found " + maxBody);
-    ModelServer server = new ModelServer(home, runtimes, cwd, name -> ModelsCommand.requireModel(home.store().models(), name), new ModelServer.Options(host, port, pollMs, maxBody));
+    ModelServer server = new ModelServer(home, runtimes.get(), cwd, name -> ModelsCommand.requireModel(home.store().models(), name), new ModelServer.Options(host, port, pollMs, maxBody));
     return server.serve(targets, spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 }

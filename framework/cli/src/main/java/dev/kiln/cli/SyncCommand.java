@@ -3,6 +3,7 @@ package dev.kiln.cli;
 import dev.kiln.api.Tracker;
 import dev.kiln.engine.home.KilnHome;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +22,10 @@ final class SyncCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   private final KilnHome home;
-  private final Set<Tracker> trackers;
+  private final Provider<Set<Tracker>> trackers;
 
   @Inject
-  SyncCommand(KilnHome home, Set<Tracker> trackers) {
+  SyncCommand(KilnHome home, Provider<Set<Tracker>> trackers) {
     this.home = home;
     this.trackers = trackers;
   }
@@ -36,7 +37,7 @@ final class SyncCommand implements Callable<Integer> {
     if (trackingUri != null) env.put("KILN_SYNC_TRACKING_URI", trackingUri);
     boolean failed = false;
     int any = 0;
-    for (Tracker t : trackers) {
+    for (Tracker t : trackers.get()) {
       List<Tracker.SyncLine> lines = t.sync(home.dir(), env);
       if (lines == null) continue;
       for (Tracker.SyncLine line : lines) {

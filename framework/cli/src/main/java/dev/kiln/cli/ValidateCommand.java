@@ -6,6 +6,7 @@ import dev.kiln.engine.diag.Problem;
 import dev.kiln.engine.diag.Problems;
 import dev.kiln.engine.diag.Location;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.inject.Named;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -26,11 +27,11 @@ final class ValidateCommand implements Callable<Integer> {
   List<Path> paths;
 
   @Spec CommandSpec spec;
-  private final Engine engine;
+  private final Provider<Engine> engine;
   private final Path cwd;
 
   @Inject
-  ValidateCommand(Engine engine, @Named("cwd") Path cwd) {
+  ValidateCommand(Provider<Engine> engine, @Named("cwd") Path cwd) {
     this.engine = engine;
     this.cwd = cwd;
   }
@@ -42,7 +43,7 @@ final class ValidateCommand implements Callable<Integer> {
     Problems problems = new Problems();
     List<Path> files = pipelineFiles(paths, cwd, p -> problems.add(Location.file(Show.display(cwd, p)), Code.E001, "", "no such file or directory", "check the path"),
         d -> problems.add(Location.file(Show.display(cwd, d)), Code.E001, "", "no pipeline files (*.yaml, *.yml) found in this directory", "give a pipeline file, or a directory that holds some"));
-    for (Path f : files) engine.load(f, Show.display(cwd, f), problems);
+    for (Path f : files) engine.get().load(f, Show.display(cwd, f), problems);
     List<Problem> sorted = problems.sorted();
     int errors = Errors.print(err, sorted);
     int warnings = sorted.size() - errors;

@@ -23,7 +23,7 @@ class BenchSmokeIT {
   private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
 
   @ParameterizedTest(name = "{0} --smoke")
-  @ValueSource(strings = {"bench/run.sh", "bench/tribuo/run.sh", "bench/tune/run.sh", "bench/mlflow/run.sh", "bench/serve/run.sh", "bench/dvc/run.sh", "bench/data/run.sh"})
+  @ValueSource(strings = {"bench/run.sh", "bench/tribuo/run.sh", "bench/tune/run.sh", "bench/mlflow/run.sh", "bench/serve/run.sh", "bench/dvc/run.sh", "bench/data/run.sh", "bench/startup/run.sh"})
   void benchRunsInSmokeMode(String script) throws Exception {
     for (String built : List.of("framework/cli/target/kiln-cli.jar", "plugins/tune/target/test-classes/dev/kiln/tune/SamplerBench.class",
         "plugins/mlflow/target/test-classes/dev/kiln/mlflow/TrackingBench.class")) {
