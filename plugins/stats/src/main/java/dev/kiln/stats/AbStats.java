@@ -473,7 +473,12 @@ public final class AbStats {
     return sum;
   }
 
+  /** Four significant digits, trailing zeros dropped: 0.05, 0.04964, 7.603e-05. */
   static String fmt(double v) {
-    return String.format(Locale.ROOT, "%.4g", v);
+    String s = String.format(Locale.ROOT, "%.4g", v);
+    int e = s.indexOf('e');
+    String mant = e < 0 ? s : s.substring(0, e);
+    if (mant.contains(".")) mant = mant.replaceAll("0+$", "").replaceAll("\\.$", "");
+    return e < 0 ? mant : mant + s.substring(e);
   }
 }
