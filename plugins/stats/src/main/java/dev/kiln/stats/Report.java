@@ -82,6 +82,8 @@ final class Report {
     body.append("</table>\n");
     if (!intervals.isEmpty()) {
       body.append(img("intervals of B - A", forest("B - A: " + pct() + " intervals by test", labels, intervals, Double.isFinite(difference) ? difference : Double.NaN, minEffect)));
+      body.append("<p><small>Solid line: no difference; dashed: the observed difference").append(minEffect == null ? "" : "; shaded: +-min-effect").append(
+          ". Bayes: credible interval; sequential: the always-valid confidence sequence (wider: it holds at every look).</small></p>\n");
     }
     List<String> armLabels = new ArrayList<>();
     List<double[]> armIntervals = new ArrayList<>();
