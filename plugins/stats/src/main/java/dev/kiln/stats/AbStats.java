@@ -4,12 +4,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.simple.RandomSource;
 import org.apache.commons.statistics.distribution.BetaDistribution;
 import org.apache.commons.statistics.distribution.BinomialDistribution;
 import org.apache.commons.statistics.distribution.ContinuousDistribution;
-import org.apache.commons.statistics.distribution.DiscreteDistribution;
 import org.apache.commons.statistics.distribution.NormalDistribution;
 import org.apache.commons.statistics.distribution.TDistribution;
 import org.apache.commons.statistics.inference.ChiSquareTest;
@@ -229,8 +229,9 @@ public final class AbStats {
   /**
    * The percentile bootstrap interval of the difference of means (or rates) B - A: each of {@code
    * resamples} rounds draws each variant's rows again with replacement (a 0/1 outcome as a binomial
-   * count, the same distribution), from a generator seeded with {@code seed}, so the same data and
-   * seed give the same interval. Percentiles interpolate linearly (NumPy's default). {@code
+   * count, the same distribution), each resample from its own generator seeded from {@code seed}, so
+   * the same data and seed give the same interval on any number of threads (resamples run in
+   * parallel; the cost is resamples x rows). Percentiles interpolate linearly (NumPy's default). {@code
    * values == null} means a 0/1 outcome given as counts.
    */
   public static TestResult bootstrap(double[] a, double[] b, long xa, long na, long xb, long nb, int resamples, double alpha, long seed) {
@@ -240,19 +241,29 @@ public final class AbStats {
     m.put("n-b", (double) nb);
     if (na < 2 || nb < 2) return TestResult.notEnoughData("bootstrap", "the bootstrap needs at least 2 rows in each variant, found " + na + " in A and " + nb + " in B", m);
     if (na > Integer.MAX_VALUE || nb > Integer.MAX_VALUE) return TestResult.notApplicable("bootstrap", "more than 2^31 rows in a variant");
-    UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(seed);
+    // one generator per resample, seeded from a SplitMix64 stream of seed: the same result whatever
+    // the number of threads the resamples run on
+    UniformRandomProvider seeds = RandomSource.SPLIT_MIX_64.create(seed);
+    long[] streams = new long[resamples];
+    for (int r = 0; r < resamples; r++) streams[r] = seeds.nextLong();
     double[] d = new double[resamples];
     double observed;
     if (binary) {
       double pa = (double) xa / na;
       double pb = (double) xb / nb;
       observed = pb - pa;
-      DiscreteDistribution.Sampler sa = BinomialDistribution.of((int) na, pa).createSampler(rng);
-      DiscreteDistribution.Sampler sb = BinomialDistribution.of((int) nb, pb).createSampler(rng);
-      for (int r = 0; r < resamples; r++) d[r] = (double) sb.sample() / nb - (double) sa.sample() / na;
+      BinomialDistribution ba = BinomialDistribution.of((int) na, pa);
+      BinomialDistribution bb = BinomialDistribution.of((int) nb, pb);
+      IntStream.range(0, resamples).parallel().forEach(r -> {
+        UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(streams[r]);
+        d[r] = (double) bb.createSampler(rng).sample() / nb - (double) ba.createSampler(rng).sample() / na;
+      });
     } else {
       observed = mean(b) - mean(a);
-      for (int r = 0; r < resamples; r++) d[r] = resampledMean(b, rng) - resampledMean(a, rng);
+      IntStream.range(0, resamples).parallel().forEach(r -> {
+        UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(streams[r]);
+        d[r] = resampledMean(b, rng) - resampledMean(a, rng);
+      });
     }
     double se = Math.sqrt(variance(d, mean(d)));
     Arrays.sort(d);

@@ -123,6 +123,14 @@ class AbStatsTest {
     assertThat(s.numbers().get("credible-b-high")).isCloseTo(0.8195213052102984, within(1e-9));
     assertThat(s.low()).isCloseTo(-0.12670086602276356, within(0.01));
     assertThat(s.high()).isCloseTo(0.6053974369203698, within(0.01));
+    // bayes(100000, 1000000, 101000, 1000000, 1, 1) (narrow posteriors) -> pbg 0.9906586826367072, lossB 1.336243722169686e-06, lossA 0.0010013342408612131,
+    //   d 0.00016673192220350783 .. 0.0018336440065750883
+    TestResult big = AbStats.bayes(100_000, 1_000_000, 101_000, 1_000_000, 1, 1, 0.05, 100_000, 42);
+    assertThat(big.numbers().get("prob-b-greater")).isCloseTo(0.9906586826367072, within(1e-9));
+    assertThat(big.numbers().get("expected-loss-b")).isCloseTo(1.336243722169686e-06, within(1e-12));
+    assertThat(big.numbers().get("expected-loss-a")).isCloseTo(0.0010013342408612131, within(1e-11));
+    assertThat(big.low()).isCloseTo(0.00016673192220350783, within(3e-5));
+    assertThat(big.high()).isCloseTo(0.0018336440065750883, within(3e-5));
     // seeded: the same seed gives the same interval
     assertThat(AbStats.bayes(3, 10, 7, 12, 0.5, 0.5, 0.05, 100_000, 42).low()).isEqualTo(s.low());
   }
