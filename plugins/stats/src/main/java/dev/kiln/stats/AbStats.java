@@ -378,7 +378,10 @@ public final class AbStats {
       m.put("observed-" + (char) ('a' + i), (double) observed[i]);
       m.put("expected-" + (char) ('a' + i), total * shares[i] / shareSum);
     }
-    if (total < 1) return TestResult.notEnoughData("srm", "no rows", m);
+    for (int i = 0; i < observed.length; i++) {
+      // an arm with no rows at all is a test not started (or not logged) rather than a ratio to judge
+      if (observed[i] == 0) return TestResult.notEnoughData("srm", "variant " + (char) ('A' + i) + " has no rows", m);
+    }
     double[] expected = new double[shares.length];
     for (int i = 0; i < shares.length; i++) expected[i] = total * shares[i] / shareSum;
     SignificanceResult r = ChiSquareTest.withDefaults().test(expected, observed);

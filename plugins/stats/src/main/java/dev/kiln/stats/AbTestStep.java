@@ -86,6 +86,7 @@ final class AbTestStep implements StepType<AbTestStep.Params> {
       if (plan != null && plan.baseline() != null && minEffect != null && !(plan.baseline() + minEffect < 1 && plan.baseline() - minEffect > 0)) {
         throw new InvalidParamException("min-effect", false, "baseline +- min-effect must stay a rate between 0 and 1, found " + plan.baseline() + " +- " + minEffect, null);
       }
+      if (control != null && control.equals(treatment)) throw new InvalidParamException("treatment", false, "treatment and control are both \"" + control + "\"", "name two different variants");
       if (data == null && plan == null) throw new IllegalArgumentException("give data: (the rows to test), plan: (to size a test), or both");
       if (data != null && (variant == null || outcome == null)) throw new IllegalArgumentException("data: needs variant: and outcome: (the columns to compare)");
       if (plan != null && minEffect == null) throw new IllegalArgumentException("plan: needs min-effect: (the difference the test must detect)");

@@ -138,6 +138,7 @@ class AbTestStepTest {
     assertThat(test(out, "z-test")).containsEntry("status", "not enough data").containsEntry("n-a", 40.0).containsEntry("n-b", 0.0);
     assertThat(out.value("control")).isEqualTo("control");
     assertThat(out.outputs()).doesNotContainKey("treatment");
+    assertThat(map(out, "srm")).containsEntry("status", "not enough data").containsEntry("note", "variant B has no rows").containsEntry("observed-a", 40.0);
     // a few rows: the tests that need more say so, with their counts
     conversions("few.csv", 3, 1, 1, 1);
     StepOutcome few = run("data: few.csv\nvariant: group\noutcome: converted\ndecide-by: bootstrap").assertSucceeded();
@@ -189,6 +190,7 @@ class AbTestStepTest {
     assertThat(h.check("plan: {baseline: 0.1}")).extracting(ParamProblem::format).singleElement().asString().contains("plan: needs min-effect:");
     assertThat(h.check("plan: {baseline: 0.1, sd: 2}\nmin-effect: 0.01")).extracting(ParamProblem::format).singleElement().asString().contains("exactly one of baseline");
     assertThat(h.check("plan: {baseline: 0.95}\nmin-effect: 0.1")).extracting(ParamProblem::format).singleElement().asString().contains("baseline +- min-effect must stay a rate");
+    assertThat(h.check("data: x.csv\nvariant: v\noutcome: y\ncontrol: A\ntreatment: A")).extracting(ParamProblem::format).singleElement().asString().contains("treatment and control are both \"A\"");
     assertThat(h.check("data: x.csv\nvariant: v\noutcome: y\nprior: [1]")).extracting(ParamProblem::format).singleElement().asString().contains("prior is [a, b]");
     assertThat(h.check("data: x.csv\nvariant: v\noutcome: y\nalpha: 0.01\nsrm-alpha: 0.001\nmin-effect: 0.01")).isEmpty();
   }
