@@ -117,24 +117,20 @@ record AbData(String control, String treatment, boolean proportion, double[] val
       String[] pair = pick(shown, ask, variants);
       String control = pair[0];
       String treatment = pair[1];
-      List<Double> vals = new ArrayList<>();
-      List<Boolean> b = new ArrayList<>();
       String order = time == null ? "rowid" : ident(time) + " NULLS LAST, rowid";
-      if (control != null) {
+      int rows = (int) Math.min(Integer.MAX_VALUE - 8, variants.getOrDefault(control, 0L) + (treatment == null ? 0 : variants.getOrDefault(treatment, 0L)));
+      double[] values = new double[rows];
+      boolean[] inB = new boolean[rows];
+      if (rows > 0) {
         String in = treatment == null ? literal(control) : literal(control) + ", " + literal(treatment);
+        int i = 0;
         try (Statement s = c.createStatement();
             ResultSet r = s.executeQuery("SELECT CAST(" + v + " AS VARCHAR) = " + literal(String.valueOf(treatment)) + ", " + y + " FROM raw" + keep + " AND CAST(" + v + " AS VARCHAR) IN (" + in + ") ORDER BY " + order)) {
-          while (r.next()) {
-            b.add(r.getBoolean(1));
-            vals.add(r.getDouble(2));
+          while (r.next() && i < rows) {
+            inB[i] = r.getBoolean(1);
+            values[i++] = r.getDouble(2);
           }
         }
-      }
-      double[] values = new double[vals.size()];
-      boolean[] inB = new boolean[vals.size()];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = vals.get(i);
-        inB[i] = b.get(i);
       }
       return new AbData(control, treatment, proportion, values, inB, variants, total - kept);
     }
