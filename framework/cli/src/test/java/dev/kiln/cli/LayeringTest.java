@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * between packages of one module, and a plugin pom that gains a dependency it should not have.
  */
 class LayeringTest {
-  static final List<String> PLUGINS = List.of("tribuo", "tune", "mlflow", "dvc", "deploy", "data");
+  static final List<String> PLUGINS = List.of("tribuo", "tune", "mlflow", "dvc", "deploy", "data", "stats");
   /** What a plugin must not see: everything of Kiln but framework/api and framework/dataset. */
   static final String[] FRAMEWORK = {"dev.kiln.engine..", "dev.kiln.registry..", "dev.kiln.serve..", "dev.kiln.ci..", "dev.kiln.cli.."};
 
@@ -39,7 +39,7 @@ class LayeringTest {
 
   @Test
   void everyModuleIsOnTheClasspathSoTheRulesSeeIt() {
-    for (String p : List.of("api", "dataset", "registry", "engine", "serve", "ci", "cli", "tribuo", "tune", "mlflow", "dvc", "deploy", "data")) {
+    for (String p : List.of("api", "dataset", "registry", "engine", "serve", "ci", "cli", "tribuo", "tune", "mlflow", "dvc", "deploy", "data", "stats")) {
       assertThat(classes.containPackage("dev.kiln." + p)).as("classes of dev.kiln.%s imported", p).isTrue();
     }
   }

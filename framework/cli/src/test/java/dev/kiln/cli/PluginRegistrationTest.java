@@ -56,7 +56,7 @@ class PluginRegistrationTest {
   @Test
   void installedPluginsAreFoundThroughServiceLoader() {
     StepRegistry registry = Main.injector(new dev.kiln.engine.home.KilnHome(java.nio.file.Path.of("."), java.util.Map.of()), java.nio.file.Path.of(".")).getInstance(StepRegistry.class);
-    assertThat(registry.all()).containsOnlyKeys("kiln/command", "kiln/values", "kiln/tune", "tribuo/ingest", "tribuo/features", "tribuo/train", "tribuo/evaluate", "tribuo/predict", "tribuo/select", "dvc/track", "kiln/validate", "kiln/register", "kiln/export", "data/check", "data/ingest", "data/profile", "data/resample", "data/sql", "data/split");
+    assertThat(registry.all()).containsOnlyKeys("kiln/command", "kiln/values", "kiln/tune", "tribuo/ingest", "tribuo/features", "tribuo/train", "tribuo/evaluate", "tribuo/predict", "tribuo/select", "dvc/track", "kiln/validate", "kiln/register", "kiln/export", "data/check", "data/ingest", "data/profile", "data/resample", "data/sql", "data/split", "stats/ab-test");
   }
 
   @Test

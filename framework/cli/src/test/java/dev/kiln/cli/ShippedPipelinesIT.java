@@ -84,12 +84,33 @@ class ShippedPipelinesIT {
   record Floor(String step, String metric, double min) {}
 
   static void checkQuality(String pipeline, Cli.Result r) {
+    if (pipeline.equals("ab-test")) checkAbTest(r);
     for (Floor f : FLOORS.getOrDefault(pipeline, List.of())) {
       var outputs = Runs.step(r, f.step()).get("outputs");
       assertThat(outputs.get("values").get(f.metric()).asDouble()).as(pipeline + " " + f.step() + " " + f.metric()).isGreaterThanOrEqualTo(f.min());
       assertThat(outputs.get("report").get("artifact").get("mediaType").asText()).isEqualTo("text/html");
       assertThat(outputs.get("plots").size()).as(pipeline + " plots").isGreaterThan(0);
     }
+  }
+
+  /**
+   * The A/B example's decisions and numbers match SciPy / statsmodels on data/ab-checkout.csv:
+   * proportions_ztest([216, 149], [1816, 1784]) -> p 0.00043075348606702493;
+   * stats.ttest_ind(new.order_value, control.order_value, equal_var=False) -> p 0.02904931805766941;
+   * NormalIndPower().solve_power(effect_size=proportion_effectsize(0.094, 0.084), alpha=0.05, power=0.8) -> 12718.06.
+   */
+  static void checkAbTest(Cli.Result r) {
+    var conversion = Runs.step(r, "conversion").get("outputs");
+    assertThat(conversion.get("decision").asText()).isEqualTo("B better");
+    assertThat(conversion.get("p-value").asDouble()).isCloseTo(0.00043075348606702493, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(conversion.get("srm").get("status").asText()).isEqualTo("ok");
+    assertThat(conversion.get("report").get("artifact").get("mediaType").asText()).isEqualTo("text/html");
+    var revenue = Runs.step(r, "revenue").get("outputs");
+    assertThat(revenue.get("metric").asText()).isEqualTo("mean");
+    assertThat(revenue.get("p-value").asDouble()).isCloseTo(0.02904931805766941, org.assertj.core.api.Assertions.within(1e-12));
+    // the always-valid test is more cautious than the fixed-horizon z-test (p 0.0038 on the mobile rows)
+    assertThat(Runs.step(r, "mobile-conversion").get("outputs").get("decision").asText()).isEqualTo("keep running");
+    assertThat(Runs.step(r, "next-test-size").get("outputs").get("sample-size").get("control").asLong()).isEqualTo(12719);
   }
 
   static void copy(Path from, Path to) throws IOException {
