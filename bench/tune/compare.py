@@ -47,7 +47,15 @@ for a in ("kiln-tpe", "kiln-auto"):
         better = [v[0] for v in rows if v[3] < 0.05]
         print(f"- {a} vs optuna-tpe on {len(rows)} functions: significantly better on {better or 'none'}, worse on {worse or 'none'}")
 print()
-print("| impl | sampler | completed trials | ms per proposal |")
-print("|---|---|---|---|")
+groups = defaultdict(list)
 for r in overhead:
-    print(f"| {r['impl']} | {r['sampler']} | {r['overhead_trials']} | {r['ms_per_proposal']} |")
+    groups[(r["impl"], r["sampler"], r["overhead_trials"])].append(r["ms_per_proposal"])
+if groups:
+    print("Time per proposal (Ackley-5, a history of random trials), median over rounds:")
+    print()
+    print("| impl | sampler | completed trials | rounds | ms per proposal | Optuna 5 TPE / this |")
+    print("|---|---|---|---|---|---|")
+    for (impl, s, n), v in sorted(groups.items()):
+        ref = groups.get(("optuna", "tpe", n))
+        ratio = f"{statistics.median(ref) / statistics.median(v):.1f}" if ref else ""
+        print(f"| {impl} | {s} | {n} | {len(v)} | {statistics.median(v):.3g} | {ratio} |")
