@@ -33,7 +33,17 @@ class AutoTest {
   }
 
   @Test
-  void tpeForCategoricalAndConditionalSpaces() {
+  void tpeForIntStepCategoricalAndConditionalSpaces() {
+    Map<String, Object> ints = new LinkedHashMap<>();
+    ints.put("x", Map.of("float", List.of(0.0, 1.0), "log", false));
+    ints.put("eta", Map.of("float", List.of(0.01, 1.0), "log", true));
+    assertThat(Auto.choice(Space.parse(ints, "space"), finished(20))).as("log floats are continuous").isEqualTo("gp");
+    ints.put("depth", Map.of("int", List.of(1, 10)));
+    assertThat(Auto.choice(Space.parse(ints, "space"), finished(20))).isEqualTo("tpe");
+    assertThat(Auto.describe(Space.parse(ints, "space"), 50)).isEqualTo("auto: TPE (the space has an int or step parameter)");
+    ints.remove("depth");
+    ints.put("rate", Map.of("float", List.of(0.0, 1.0), "step", 0.1));
+    assertThat(Auto.choice(Space.parse(ints, "space"), finished(20))).isEqualTo("tpe");
     Map<String, Object> cat = new LinkedHashMap<>();
     cat.put("x", Map.of("float", List.of(0.0, 1.0)));
     cat.put("kind", Map.of("choice", List.of("a", "b")));
