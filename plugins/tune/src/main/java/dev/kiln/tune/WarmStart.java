@@ -67,6 +67,7 @@ record WarmStart(List<Trial> trials, int runs, int outside, int otherObjective) 
 
   /** The step-log line. */
   String describe() {
+    if (trials.isEmpty() && outside == 0 && otherObjective == 0) return "warm start: no earlier run of this step recorded a complete trial";
     StringBuilder b = new StringBuilder("warm start: ");
     b.append(trials.size()).append(trials.size() == 1 ? " trial" : " trials").append(" from ").append(runs).append(runs == 1 ? " earlier run" : " earlier runs");
     if (outside > 0) b.append("; ").append(outside).append(outside == 1 ? " earlier trial skipped: it" : " earlier trials skipped: they").append(" no longer fit the space");

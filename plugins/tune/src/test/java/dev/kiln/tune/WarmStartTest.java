@@ -68,6 +68,7 @@ class WarmStartTest {
     assertThat(w.otherObjective()).isEqualTo(1);
     assertThat(w.runs()).isEqualTo(1);
     assertThat(w.trials()).allMatch(t -> t.number() < 0 && s.fits(t.params()));
+    assertThat(WarmStart.from(List.of(), s, objective).describe()).isEqualTo("warm start: no earlier run of this step recorded a complete trial");
     assertThat(w.describe()).isEqualTo("warm start: 20 trials from 1 earlier run; 4 earlier trials skipped: they no longer fit the space; 1 earlier run skipped: another objective");
   }
 
