@@ -52,11 +52,11 @@ if [[ "${BENCH_GP_PEERS:-}" == "1" ]]; then
   "$PY5" -W ignore bench/tune/optuna_peer.py "$SEEDS" "$TRIALS" gp > "$OUT/optuna5-gp.jsonl"
   wait
 fi
-# proposal time at 100 and 1000 completed trials (Ackley-5, random history): each side alone, three
+# proposal time at 100 and 1000 completed trials (Ackley-5, random history): each side alone, five
 # interleaved rounds; compare.py takes the medians
 unset BENCH_NO_OVERHEAD
-for round in 1 2 3; do
-  BENCH_FUNCTIONS=none java -cp "$CP" dev.kiln.tune.SamplerBench 0 0 tpe >> "$OUT/overhead.jsonl"
+for round in 1 2 3 4 5; do
+  BENCH_FUNCTIONS=none java "${JAVA_OPTS[@]}" -cp "$CP" dev.kiln.tune.SamplerBench 0 0 tpe >> "$OUT/overhead.jsonl"
   BENCH_FUNCTIONS=none "$PY5" -W ignore bench/tune/optuna_peer.py 0 0 tpe >> "$OUT/overhead.jsonl"
   BENCH_FUNCTIONS=none "$PY4" -W ignore bench/tune/optuna_peer.py 0 0 tpe >> "$OUT/overhead.jsonl"
 done
