@@ -23,9 +23,12 @@ for (fn, s), v in sorted(best.items()):
 print()
 print("One-sided Mann-Whitney U on the best value after the budget (minimised): p of 'A is better than B'.")
 print()
+verdicts = []
 print("| function | A | B | p (A better) | p (B better) |")
 print("|---|---|---|---|---|")
-pairs = [("kiln-tpe", "optuna-tpe"), ("kiln-tpe-mv", "optuna-tpe-mv"), ("kiln-gp", "optuna-gp"), ("kiln-gp", "optuna-tpe"), ("kiln-tpe", "optuna-random"), ("kiln-gp", "kiln-random")]
+# optuna-* is Optuna 5.x (its tpe: the default, multivariate TPESampler), optuna4-* Optuna 4.x (its tpe: univariate)
+pairs = [("kiln-tpe", "optuna-tpe"), ("kiln-auto", "optuna-tpe"), ("kiln-tpe-uni", "optuna-tpe-uni"), ("kiln-tpe", "optuna4-tpe"),
+         ("kiln-auto", "optuna4-tpe"), ("optuna-tpe", "optuna4-tpe"), ("kiln-gp", "optuna-gp"), ("kiln-gp", "optuna-tpe"), ("kiln-tpe", "optuna-random")]
 for fn in OPT:
     for a, b in pairs:
         if (fn, a) in best and (fn, b) in best:
@@ -33,8 +36,26 @@ for fn in OPT:
             p1 = mannwhitneyu(x, y, alternative="less").pvalue
             p2 = mannwhitneyu(x, y, alternative="greater").pvalue
             print(f"| {fn} | {a} | {b} | {p1:.3g} | {p2:.3g} |")
+            verdicts.append((fn, a, b, p1, p2))
 print()
-print("| impl | sampler | completed trials | ms per proposal |")
-print("|---|---|---|---|")
+print("Goals at p < 0.05 (one-sided): kiln-tpe not worse than optuna-tpe on any function; kiln-auto not worse on any, better on at least two.")
+print()
+for a in ("kiln-tpe", "kiln-auto"):
+    rows = [v for v in verdicts if v[1] == a and v[2] == "optuna-tpe"]
+    if rows:
+        worse = [v[0] for v in rows if v[4] < 0.05]
+        better = [v[0] for v in rows if v[3] < 0.05]
+        print(f"- {a} vs optuna-tpe on {len(rows)} functions: significantly better on {better or 'none'}, worse on {worse or 'none'}")
+print()
+groups = defaultdict(list)
 for r in overhead:
-    print(f"| {r['impl']} | {r['sampler']} | {r['overhead_trials']} | {r['ms_per_proposal']} |")
+    groups[(r["impl"], r["sampler"], r["overhead_trials"])].append(r["ms_per_proposal"])
+if groups:
+    print("Time per proposal (Ackley-5, a history of random trials), median over rounds:")
+    print()
+    print("| impl | sampler | completed trials | rounds | ms per proposal | Optuna 5 TPE / this |")
+    print("|---|---|---|---|---|---|")
+    for (impl, s, n), v in sorted(groups.items()):
+        ref = groups.get(("optuna", "tpe", n))
+        ratio = f"{statistics.median(ref) / statistics.median(v):.1f}" if ref else ""
+        print(f"| {impl} | {s} | {n} | {len(v)} | {statistics.median(v):.3g} | {ratio} |")

@@ -1,4 +1,7 @@
-"""Optuna's samplers on the same functions, budgets and seeds as SamplerBench (one JSON line per study)."""
+"""Optuna's samplers on the same functions, budgets and seeds as SamplerBench (one JSON line per study).
+
+Samplers: tpe (this version's default TPESampler: multivariate from Optuna 5.0 on), tpe-uni (multivariate=False),
+tpe-mv (multivariate=True), gp (GPSampler, needs torch), random."""
 import json, math, os, sys, time
 import optuna
 
@@ -37,9 +40,14 @@ FUNCTIONS = {
     "levy4": (levy, [(-10, 10)] * 4),
 }
 
+# "optuna" for Optuna 5.x, "optuna4" for Optuna 4.x: both columns can sit in one table
+IMPL = "optuna" if int(optuna.__version__.split(".")[0]) >= 5 else "optuna" + optuna.__version__.split(".")[0]
+
 def sampler(name, seed):
-    if name == "tpe":
+    if name == "tpe":  # the default TPE of this version (multivariate from 5.0 on, univariate before)
         return optuna.samplers.TPESampler(seed=seed)
+    if name == "tpe-uni":
+        return optuna.samplers.TPESampler(seed=seed, multivariate=False)
     if name == "tpe-mv":
         return optuna.samplers.TPESampler(seed=seed, multivariate=True)
     if name == "gp":
@@ -64,13 +72,13 @@ for fname, (f, box) in FUNCTIONS.items():
                 study.optimize(lambda t: f(box(t)), n_trials=trials)
             else:
                 study.optimize(lambda t: f([t.suggest_float("x%d" % i, lo, hi) for i, (lo, hi) in enumerate(box)]), n_trials=trials)
-            print(json.dumps({"impl": "optuna", "sampler": s, "function": fname, "seed": seed, "best": study.best_value, "seconds": round(time.time() - t0, 3)}), flush=True)
+            print(json.dumps({"impl": IMPL, "version": optuna.__version__, "sampler": s, "function": fname, "seed": seed, "best": study.best_value, "seconds": round(time.time() - t0, 3)}), flush=True)
 if os.environ.get("BENCH_NO_OVERHEAD") == "true":
     sys.exit(0)
 # sampler overhead at 100 and 1000 completed trials (Ackley 5-d), as in SamplerBench
 import random
 f, box = FUNCTIONS["ackley5"]
-for s in [n for n in names if n != "tpe-mv"]:
+for s in [n for n in names if n not in ("tpe-mv", "tpe-uni")]:
     for n in (100, 1000):
         if s == "gp" and n > 300 and os.environ.get("BENCH_GP1000") != "true":
             continue
@@ -87,4 +95,4 @@ for s in [n for n in names if n != "tpe-mv"]:
             for k, d in dists.items():
                 trial._suggest(k, d)
             study.tell(trial, 0.0)
-        print(json.dumps({"impl": "optuna", "sampler": s, "overhead_trials": n, "ms_per_proposal": round((time.time() - t0) * 1000 / reps, 3)}), flush=True)
+        print(json.dumps({"impl": IMPL, "version": optuna.__version__, "sampler": s, "overhead_trials": n, "ms_per_proposal": round((time.time() - t0) * 1000 / reps, 3)}), flush=True)

@@ -93,6 +93,15 @@ public interface StepContext {
     throw new UnsupportedOperationException("this context has no durable state");
   }
 
+  /**
+   * The durable state ({@link #state()}) this step instance recorded in earlier runs of the same
+   * pipeline, newest run first, at most {@code limit} runs; runs in which it recorded nothing are
+   * left out. Read-only: what lets a step learn from its own history (kiln/tune's warm start).
+   */
+  default java.util.List<Map<String, String>> earlierStates(int limit) {
+    return java.util.List.of();
+  }
+
   /** The model registry (kiln/validate, kiln/register). */
   default Models models() {
     throw new UnsupportedOperationException("this context has no model registry");

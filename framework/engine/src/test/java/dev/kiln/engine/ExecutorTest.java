@@ -39,6 +39,7 @@ class ExecutorTest {
     record Params(@Param("fail this many attempts first") Integer failTimes, @Param("sleep this long") Integer sleepMs, @Param("echoed as output") String text, @Param("joined into output all") List<String> items) {}
 
     final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    final Map<String, List<Map<String, String>>> earlier = new ConcurrentHashMap<>();
     volatile String version = "1";
 
     @Override public Info<Params> info() { return new Info<>("test/probe", "test probe", Params.class, version, List.of(Output.value("text", "the text"), Output.value("all", "items joined"))); }
@@ -47,6 +48,8 @@ class ExecutorTest {
     public StepResult execute(Params p, StepContext ctx) throws Exception {
       int n = calls.computeIfAbsent(ctx.stepId(), k -> new AtomicInteger()).incrementAndGet();
       ctx.log("attempt " + n + " text=" + p.text());
+      earlier.put(ctx.stepId(), ctx.earlierStates(5));
+      if (p.text() != null) ctx.saveState("text", p.text());
       if (p.sleepMs() != null) Thread.sleep(p.sleepMs());
       if (p.failTimes() != null && n <= p.failTimes()) throw new StepFailure("planned failure " + n);
       StepResult.Builder b = StepResult.builder().output("text", p.text() == null ? "" : p.text()).metric("calls", n);
@@ -97,6 +100,24 @@ class ExecutorTest {
     assertThat(o.status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(probe.calls.get("flaky").get()).isEqualTo(3);
     assertThat(o.steps().get(0).attempt()).isEqualTo(3);
+  }
+
+  @Test
+  void aStepReadsTheStateItRecordedInEarlierRunsOfTheSamePipelineNewestFirst() throws IOException {
+    String yaml = """
+        name: %s
+        steps:
+          s: {uses: test/probe, with: {text: '%s'}}
+          t: {uses: test/probe, with: {text: '%s-t'}}
+        """;
+    run(yaml.formatted("r", "a", "a"));
+    assertThat(probe.earlier.get("s")).isEmpty();
+    run(yaml.formatted("other", "x", "x")); // another pipeline: not this step's history
+    run(yaml.formatted("r", "b", "b"));
+    run(yaml.formatted("r", "b", "c")); // s is cached: it runs not, and records nothing in this run
+    run(yaml.formatted("r", "d", "d"));
+    assertThat(probe.earlier.get("s")).containsExactly(Map.of("text", "b"), Map.of("text", "a"));
+    assertThat(probe.earlier.get("t")).containsExactly(Map.of("text", "c-t"), Map.of("text", "b-t"), Map.of("text", "a-t"));
   }
 
   @Test

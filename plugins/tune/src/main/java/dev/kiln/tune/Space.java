@@ -133,6 +133,35 @@ record Space(List<Dim> dims) {
     return out;
   }
 
+  /**
+   * Whether {@code params} (ids -> values) is a point of this space: exactly its active parameters,
+   * each a number in its range (an integer for int:, on the grid for step:) or one of its choices.
+   * What a trial of an earlier search must be to warm-start this one.
+   */
+  boolean fits(Map<String, Object> params) {
+    List<Dim> act = active(params);
+    if (act.size() != params.size()) return false;
+    for (Dim d : act) {
+      Object v = params.get(d.id());
+      if (v == null) return false;
+      if (d instanceof Cat c) {
+        if (c.index(v) < 0) return false;
+      } else {
+        Num n = (Num) d;
+        if (!(v instanceof Number num)) return false;
+        double x = num.doubleValue();
+        double tol = 1e-9 * Math.max(1, Math.max(Math.abs(n.low()), Math.abs(n.high())));
+        if (!(x >= n.low() - tol && x <= n.high() + tol)) return false;
+        if (n.integer() && x != Math.rint(x)) return false;
+        if (n.step() > 0) {
+          double k = (x - n.low()) / n.step();
+          if (Math.abs(k - Math.rint(k)) > 1e-6) return false;
+        }
+      }
+    }
+    return true;
+  }
+
   /** Trainer-facing names -> values of a trial's active parameters. */
   Map<String, Object> named(Map<String, Object> params) {
     Map<String, Object> out = new LinkedHashMap<>();

@@ -8,15 +8,19 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The tree-structured Parzen estimator with Optuna's (v4) defaults: {@code startup} random trials,
- * {@code candidates} expected-improvement candidates drawn from the "good" density, gamma(n) =
- * min(ceil(0.1 n), 25) good trials, weights that decay linearly for all but the newest 25
- * observations, a prior kernel of weight 1, bandwidths from the distance to the neighbouring
- * observations (the larger of both sides) clipped by the "magic clip", truncated (log-)normal
- * kernels, discrete kernels on step grids, categorical kernels. Pruned trials rank after complete
- * ones by how far they got. Multivariate mode models the top-level parameters jointly (Scott-style
- * bandwidths, as Optuna's); subspace parameters stay univariate. Constant liar puts running trials
- * among the bad ones, so parallel workers spread out.
+ * The tree-structured Parzen estimator as Optuna 5.0 has it (optuna/samplers/_tpe, unchanged in
+ * 5.1): {@code startup} random trials, {@code candidates} expected-improvement candidates drawn
+ * from the "good" density, gamma(n) = min(ceil(0.1 n), 25) good trials, weights that decay
+ * linearly for all but the newest 25 observations, a prior kernel of weight 1, and per-kernel
+ * bandwidths from the distance to the neighbouring observations (the larger of both sides) clipped
+ * by the "magic clip", in the univariate and the multivariate estimator alike. Numeric kernels are
+ * truncated normals, in logs for log ranges (truncated log-normals), with a probability mass per
+ * grid cell for step and int parameters; categorical kernels put weight 1 on the observed choice
+ * over the prior's uniform. Pruned trials rank after complete ones by how far they got.
+ * Multivariate mode (Optuna 5's default for one objective) models the top-level parameters
+ * jointly; subspace parameters stay univariate, as Optuna samples parameters outside its
+ * intersection search space independently. Constant liar puts running trials among the bad ones,
+ * so parallel workers spread out.
  */
 final class Tpe implements Sampler {
   private final Space space;
@@ -102,8 +106,8 @@ final class Tpe implements Sampler {
 
   /** Samples {@code dims} jointly: candidates from the good density, the best by l(x)/g(x). */
   private Map<String, Object> sample(List<Space.Dim> dims, List<Trial> below, List<Trial> above, SplittableRandom rng) {
-    Parzen good = new Parzen(dims, observations(dims, below), multivariate && dims.size() > 1);
-    Parzen bad = new Parzen(dims, observations(dims, above), multivariate && dims.size() > 1);
+    Parzen good = new Parzen(dims, observations(dims, below));
+    Parzen bad = new Parzen(dims, observations(dims, above));
     double[] best = null;
     double bestScore = Double.NEGATIVE_INFINITY;
     for (int c = 0; c < candidates; c++) {
@@ -170,6 +174,70 @@ final class Tpe implements Sampler {
     return rank;
   }
 
+  /**
+   * The lower end of a numeric parameter's kernels in internal space: the range widened by half a
+   * step on a grid, in logs for a log range (so a log parameter gets truncated log-normal kernels).
+   */
+  static double lowBound(Space.Num d) {
+    return d.log() ? d.lo() : d.lo() - d.step() / 2;
+  }
+
+  static double highBound(Space.Num d) {
+    return d.log() ? d.hi() : d.hi() + d.step() / 2;
+  }
+
+  /** Whether a parameter's kernels are discrete (a probability mass per grid value) rather than densities. */
+  static boolean discrete(Space.Num d) {
+    return d.step() > 0;
+  }
+
+  /**
+   * Optuna 5's bandwidths, the same for the univariate and the multivariate estimator: each
+   * kernel's sigma is the larger distance to its neighbours among the sorted observations and the
+   * bounds {@code lo}, {@code hi} (the outermost kernels use their inner neighbour only, once there
+   * are two), clipped to [range / min(100, n + 2), range] (the "magic clip", n + 1 kernels with the
+   * prior).
+   */
+  static double[] bandwidths(double[] mus, double lo, double hi) {
+    int n = mus.length;
+    double[] s = new double[n];
+    if (n == 0) return s;
+    int[] rank = stableRanks(mus);
+    double[] e = new double[n + 2];
+    e[0] = lo;
+    for (int i = 0; i < n; i++) e[rank[i] + 1] = mus[i];
+    e[n + 1] = hi;
+    double[] sorted = new double[n];
+    for (int i = 0; i < n; i++) sorted[i] = Math.max(e[i + 1] - e[i], e[i + 2] - e[i + 1]);
+    if (n >= 2) {
+      sorted[0] = e[2] - e[1];
+      sorted[n - 1] = e[n] - e[n - 1];
+    }
+    double range = hi - lo;
+    double minSigma = range / Math.min(100.0, 1.0 + (n + 1));
+    for (int i = 0; i < n; i++) s[i] = Math.max(minSigma, Math.min(range, sorted[rank[i]]));
+    return s;
+  }
+
+  /**
+   * The log of a discrete kernel's unnormalised mass at grid value {@code x} (internal): the normal
+   * mass over the value's cell, [x - step/2, x + step/2], in logs for a log range.
+   */
+  static double logCellMass(Space.Num d, double x, double mu, double sigma) {
+    double half = d.step() / 2;
+    double a;
+    double b;
+    if (d.log()) {
+      double v = Math.exp(x);
+      a = Math.log(v - half);
+      b = Math.log(v + half);
+    } else {
+      a = x - half;
+      b = x + half;
+    }
+    return TruncNorm.logGaussMass((a - mu) / sigma, (b - mu) / sigma);
+  }
+
   /** A mixture of product kernels: one per observation plus the prior. */
   final class Parzen {
     private final List<Space.Dim> dims;
@@ -180,7 +248,7 @@ final class Tpe implements Sampler {
     private final double[][][] cat; // [dim][kernel][choice] probabilities, for categorical dims
     private final double[][] logNorm; // [dim][kernel] log sigma + log of the kernel's mass inside the bounds
 
-    Parzen(List<Space.Dim> dims, List<double[]> obs, boolean joint) {
+    Parzen(List<Space.Dim> dims, List<double[]> obs) {
       this.dims = dims;
       int n = obs.size();
       int k = n + 1;
@@ -220,49 +288,18 @@ final class Tpe implements Sampler {
           cat[j] = p;
         } else {
           Space.Num d = (Space.Num) dims.get(j);
-          double lo = d.lo();
-          double hi = d.hi();
-          double step = d.internalStep();
-          double range = hi - lo + step;
-          double[] s = new double[n];
-          if (joint) {
-            double sig = 0.2 * Math.pow(Math.max(n, 1), -1.0 / (dims.size() + 4)) * range;
-            java.util.Arrays.fill(s, sig);
-          } else if (n > 0) {
-            // neighbour distances among the observations and the prior mean, with the range ends
-            double[] withPrior = java.util.Arrays.copyOf(col, n + 1);
-            withPrior[n] = 0.5 * (lo + hi);
-            int[] rank = stableRanks(withPrior);
-            double[] e = new double[n + 3];
-            e[0] = lo - step / 2;
-            for (int i = 0; i <= n; i++) e[rank[i] + 1] = withPrior[i];
-            e[n + 2] = hi + step / 2;
-            double[] sorted = new double[n + 1];
-            for (int i = 0; i <= n; i++) sorted[i] = Math.max(e[i + 1] - e[i], e[i + 2] - e[i + 1]);
-            if (e.length >= 4) {
-              // consider_endpoints=False: the outermost kernels use their inner neighbour only
-              sorted[0] = e[2] - e[1];
-              sorted[n] = e[n + 1] - e[n];
-            }
-            for (int i = 0; i < n; i++) s[i] = sorted[rank[i]];
-          }
-          double maxSigma = range;
-          double minSigma = range / Math.min(100.0, 1.0 + (n + 1)); // the magic clip
-          for (int i = 0; i < n; i++) s[i] = Math.max(minSigma, Math.min(maxSigma, s[i]));
+          double lo = lowBound(d);
+          double hi = highBound(d);
           double[] mu = java.util.Arrays.copyOf(col, k);
-          double[] sg = java.util.Arrays.copyOf(s, k);
-          mu[k - 1] = 0.5 * (lo + hi);
-          sg[k - 1] = range;
-          if (n == 0) {
-            mu = new double[] {0.5 * (lo + hi)};
-            sg = new double[] {range};
-          }
+          double[] sg = java.util.Arrays.copyOf(bandwidths(col, lo, hi), k);
+          mu[k - 1] = 0.5 * (lo + hi); // the prior: one wide kernel over the whole range
+          sg[k - 1] = hi - lo;
           mus[j] = mu;
           sigmas[j] = sg;
-          double[] ln = new double[mu.length];
-          for (int i = 0; i < mu.length; i++) {
-            ln[i] = step > 0 ? TruncNorm.logGaussMass((lo - step / 2 - mu[i]) / sg[i], (hi + step / 2 - mu[i]) / sg[i])
-                : Math.log(sg[i]) + TruncNorm.logGaussMass((lo - mu[i]) / sg[i], (hi - mu[i]) / sg[i]);
+          double[] ln = new double[k];
+          for (int i = 0; i < k; i++) {
+            double mass = TruncNorm.logGaussMass((lo - mu[i]) / sg[i], (hi - mu[i]) / sg[i]);
+            ln[i] = discrete(d) ? mass : Math.log(sg[i]) + mass;
           }
           logNorm[j] = ln;
         }
@@ -297,8 +334,7 @@ final class Tpe implements Sampler {
           x[j] = pick;
         } else {
           Space.Num d = (Space.Num) dims.get(j);
-          double step = d.internalStep();
-          x[j] = TruncNorm.sample(rng, mus[j][comp], sigmas[j][comp], d.lo() - step / 2, d.hi() + step / 2);
+          x[j] = TruncNorm.sample(rng, mus[j][comp], sigmas[j][comp], lowBound(d), highBound(d));
         }
       }
       return x;
@@ -311,12 +347,12 @@ final class Tpe implements Sampler {
           for (int i = 0; i < lp.length; i++) lp[i] += Math.log(cat[j][i][(int) x[j]]);
         } else {
           Space.Num d = (Space.Num) dims.get(j);
-          double step = d.internalStep();
+          boolean disc = discrete(d);
           for (int i = 0; i < lp.length; i++) {
             double mu = mus[j][i];
             double sg = sigmas[j][i];
-            if (step > 0) {
-              lp[i] += TruncNorm.logGaussMass((x[j] - step / 2 - mu) / sg, (x[j] + step / 2 - mu) / sg) - logNorm[j][i];
+            if (disc) {
+              lp[i] += logCellMass(d, x[j], mu, sg) - logNorm[j][i];
             } else {
               double z = (x[j] - mu) / sg;
               lp[i] += -0.5 * z * z - LOG_SQRT_2PI - logNorm[j][i];

@@ -44,7 +44,7 @@ import java.util.concurrent.TimeUnit;
  * search resumes without redoing them.
  */
 final class TuneStep implements StepType<TuneStep.Params> {
-  static final Set<String> SAMPLERS = Set.of("tpe", "gp", "random", "grid");
+  static final Set<String> SAMPLERS = Set.of("auto", "tpe", "gp", "random", "grid");
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
   private Provider<Map<String, StepType<?>>> types;
 
@@ -72,18 +72,19 @@ final class TuneStep implements StepType<TuneStep.Params> {
       @Param("the training data, passed to the trainer as data:") Artifact data,
       @Param(value = "what to optimise and how to score a trial", required = true) Objective objective,
       @Param(value = "the search space: name -> {float: [lo, hi]} | {int: [lo, hi]} (log:, step:) | {choice: [...]} | {choice: {a: {subspace}}}", required = true) Map<String, Object> space,
-      @Param(value = "tpe, gp, random or grid", defaultValue = "tpe") String sampler,
+      @Param(value = "auto (the Gaussian process for small numeric spaces and budgets, else TPE), tpe, gp, random or grid", defaultValue = "auto") String sampler,
       @Param(value = "budget: the number of trials (with grid: at most the grid's size)", min = 1, max = 100000, defaultValue = "20") Integer trials,
       @Param("budget: stop proposing trials after this long, e.g. 10m") Duration maxTime,
       @Param("stop a trial still running after this long, e.g. 2m: it ends FAILED (timed out) and the search goes on") Duration trialTimeout,
       @Param(value = "stop when the best value has not improved for this many finished trials", min = 1) Integer patience,
       @Param(value = "trials run at once", min = 1, max = 256, defaultValue = "1") Integer parallelism,
       @Param("the sampler's seed (default: derived from the pipeline and step)") Long seed,
-      @Param(value = "tpe, gp: random trials before the model is used", min = 0, defaultValue = "10") Integer startupTrials,
+      @Param(value = "auto, tpe, gp: random trials before the model is used", min = 0, defaultValue = "10") Integer startupTrials,
       @Param(value = "tpe: candidates scored per proposal", min = 1, defaultValue = "24") Integer eiCandidates,
-      @Param(value = "tpe: model the top-level parameters jointly", defaultValue = "false") Boolean multivariate,
+      @Param(value = "tpe: model the top-level parameters jointly (Optuna 5's default); false for the univariate TPE", defaultValue = "true") Boolean multivariate,
       @Param(value = "tpe: count running trials as bad ones so parallel trials spread out (default: true when parallelism > 1)") Boolean constantLiar,
-      @Param("stop unpromising trials early from the intermediate values the trainer reports (cross-validation folds)") Prune prune) {
+      @Param("stop unpromising trials early from the intermediate values the trainer reports (cross-validation folds)") Prune prune,
+      @Param(value = "auto, tpe, gp: learn first from the complete trials of earlier runs of this step with the same trainer and objective (trials outside the current space are skipped)", defaultValue = "false") Boolean warmStart) {
     Params {
       if (space != null) {
         Space s = Space.parse(space, "space");
@@ -96,7 +97,10 @@ final class TuneStep implements StepType<TuneStep.Params> {
       if (trialTimeout != null && (trialTimeout.isZero() || trialTimeout.isNegative())) {
         throw new InvalidParamException("trial-timeout", false, "trial-timeout must be positive, found " + trialTimeout.toMillis() + "ms", "write e.g. trial-timeout: 2m");
       }
-      if (sampler != null && !SAMPLERS.contains(sampler)) throw new InvalidParamException("sampler", false, "unknown sampler \"" + sampler + "\"", "valid: tpe, gp, random, grid");
+      if (sampler != null && !SAMPLERS.contains(sampler)) throw new InvalidParamException("sampler", false, "unknown sampler \"" + sampler + "\"", "valid: auto, tpe, gp, random, grid");
+      if (Boolean.TRUE.equals(warmStart) && ("random".equals(sampler) || "grid".equals(sampler))) {
+        throw new InvalidParamException("warm-start", true, "warm-start needs a sampler that learns from trials; " + sampler + " does not", "use sampler: auto, tpe or gp, or drop warm-start");
+      }
       if (objective != null) {
         if (objective.direction() != null && !objective.direction().equals("maximize") && !objective.direction().equals("minimize")) {
           throw new InvalidParamException("objective.direction", false, "direction is maximize or minimize, found \"" + objective.direction() + "\"", null);
@@ -111,12 +115,13 @@ final class TuneStep implements StepType<TuneStep.Params> {
         throw new InvalidParamException("prune", true, "pruning needs intermediate values: use objective cv: (one value per fold)", "remove prune: or score by cv:");
       }
       fixed = fixed == null ? Map.of() : fixed;
-      sampler = sampler == null ? "tpe" : sampler;
+      sampler = sampler == null ? "auto" : sampler;
       trials = trials == null ? 20 : trials;
       parallelism = parallelism == null ? 1 : parallelism;
       startupTrials = startupTrials == null ? 10 : startupTrials;
       eiCandidates = eiCandidates == null ? 24 : eiCandidates;
-      multivariate = multivariate != null && multivariate;
+      multivariate = multivariate == null || multivariate;
+      warmStart = warmStart != null && warmStart;
       constantLiar = constantLiar == null ? parallelism > 1 : constantLiar;
     }
 
@@ -131,7 +136,7 @@ final class TuneStep implements StepType<TuneStep.Params> {
   public Info<Params> info() {
     return new Info<>(
         "kiln/tune",
-        "Hyperparameter search (TPE, Gaussian process, random, grid) over any trainer step, with parallel trials, pruning and resume",
+        "Hyperparameter search (auto, TPE, Gaussian process, random, grid) over any trainer step, with parallel trials, pruning, resume and warm start",
         Params.class,
         "1",
         List.of(
@@ -266,6 +271,7 @@ final class TuneStep implements StepType<TuneStep.Params> {
       case "random" -> new Sampler.Random(space);
       case "grid" -> new Sampler.Grid(space, seed);
       case "gp" -> new Gp(space, max, p.startupTrials());
+      case "auto" -> new Auto(space, max, p.startupTrials(), p.eiCandidates(), p.constantLiar());
       default -> new Tpe(space, max, p.startupTrials(), p.eiCandidates(), p.multivariate(), p.constantLiar());
     };
     Pruner pruner = p.prune() == null ? Pruner.NONE
@@ -283,7 +289,16 @@ final class TuneStep implements StepType<TuneStep.Params> {
       if (e.getKey().startsWith("trial-")) history.add(fromJson(e.getValue()));
     }
     if (!history.isEmpty()) ctx.log("resuming the search: " + history.size() + " trials already finished");
+    String objective = objectiveKey(p, metric, max);
+    ctx.saveState(WarmStart.KEY, objective);
+    List<Trial> earlier = List.of();
+    if (p.warmStart()) {
+      WarmStart w = WarmStart.from(ctx.earlierStates(WarmStart.MAX_RUNS), space, objective);
+      ctx.log(w.describe());
+      earlier = w.trials();
+    }
 
+    if (p.sampler().equals("auto")) ctx.log(Auto.describe(space, budget + earlier.size()));
     ctx.log(String.format(Locale.ROOT, "searching %d parameters with %s: %d trials, %d at a time, %s %s (%s)", space.all().size(), p.sampler(), budget, p.parallelism(),
         max ? "maximize" : "minimize", metric, p.objective().cv() != null ? p.objective().cv() + "-fold cross-validation" : "validation split"));
     Map<Integer, SortedMap<Long, Double>> live = new java.util.concurrent.ConcurrentHashMap<>();
@@ -325,7 +340,13 @@ final class TuneStep implements StepType<TuneStep.Params> {
           synchronized (history) {
             snapshot = List.copyOf(history);
           }
-          Map<String, Object> params = sampler.propose(number, withLive(snapshot, live), rng(seed, number));
+          List<Trial> seen = withLive(snapshot, live);
+          if (!earlier.isEmpty()) {
+            List<Trial> all = new ArrayList<>(earlier);
+            all.addAll(seen);
+            seen = all;
+          }
+          Map<String, Object> params = sampler.propose(number, seen, rng(seed, number));
           if (params == null) {
             stopReason = "the sampler has nothing left to propose";
             continue;
@@ -387,6 +408,15 @@ final class TuneStep implements StepType<TuneStep.Params> {
       throw new StepFailure("no trial completed (" + all.size() + " ran); the first error: " + first, false);
     }
     return results(ctx, p, space, routing, all, best, metric, max);
+  }
+
+  /** What a search optimises, as recorded in its state: a warm start reads only runs with an equal entry. */
+  static String objectiveKey(Params p, String metric, boolean max) throws Exception {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("trainer", p.trainer());
+    m.put("metric", metric);
+    m.put("direction", max ? "maximize" : "minimize");
+    return JSON.writeValueAsString(m);
   }
 
   private static int orElse(Integer v, int d) {

@@ -146,6 +146,21 @@ final class StepRunContext implements StepContext {
   }
 
   @Override
+  public List<Map<String, String>> earlierStates(int limit) {
+    List<Map<String, String>> out = new ArrayList<>();
+    String before = run.runId;
+    // one step run per earlier run, newest first: the store's previous-step-run, walked back
+    for (int seen = 0; out.size() < limit && seen < 10 * limit; seen++) {
+      var prev = run.store.previousStepRun(pipeline, inst.key(), before);
+      if (prev.isEmpty()) break;
+      before = prev.get().runId();
+      Map<String, String> st = run.store.state(before, inst.key());
+      if (!st.isEmpty()) out.add(st);
+    }
+    return out;
+  }
+
+  @Override
   public synchronized void log(String line) {
     String masked = run.mask(line);
     try {
