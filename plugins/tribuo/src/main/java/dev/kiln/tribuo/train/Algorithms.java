@@ -280,11 +280,12 @@ public final class Algorithms {
         d("min-impurity-decrease", 0, INF, 0.0, "split only when impurity falls by at least this"),
         d("fraction-features", 0, 1, null, "fraction of features per split (default sqrt(n)/n for classification, 1/3 for regression)"),
         c("impurity", null, "split criterion (see cart; engine cart only)", "gini", "entropy", "mse", "mae"),
-        c("engine", "cart", "cart: Tribuo's ensemble of CART trees; xgboost: XGBoost's random-forest mode (one round of parallel trees, eta 1, rows subsampled to 63.2% without replacement, features per split as fraction-features; hist)", "cart", "xgboost"));
-    add("random-forest", BOTH, false, "random forest (bagging + feature subsampling) of CART trees, or XGBoost's random-forest mode with engine: xgboost", forest, (t, v, seed) -> {
+        c("engine", null, "xgboost (the default): XGBoost's random-forest mode (one round of parallel trees, eta 1, rows subsampled to 63.2% without replacement, fraction-features per split, hist); cart: Tribuo's ensemble of CART trees (the default when impurity or min-impurity-decrease is set)", "xgboost", "cart"));
+    add("random-forest", BOTH, false, "random forest (bagging + feature subsampling): XGBoost's random-forest mode, or Tribuo's CART trees with engine: cart", forest, (t, v, seed) -> {
       double frac = v.has("fraction-features") ? v.d("fraction-features") : t == Task.CLASSIFICATION ? Math.sqrt(v.numFeatures()) / Math.max(1, v.numFeatures()) : 1.0 / 3;
       frac = Math.min(1.0, Math.max(frac, 1.0 / Math.max(1, v.numFeatures())));
-      if (v.s("engine").equals("xgboost")) return xgboostForest(t, v, seed, frac);
+      String engine = v.has("engine") ? v.s("engine") : v.has("impurity") || v.d("min-impurity-decrease") > 0 ? "cart" : "xgboost";
+      if (engine.equals("xgboost")) return xgboostForest(t, v, seed, frac);
       if (t == Task.CLASSIFICATION) {
         return new RandomForestTrainer<>((CARTClassificationTrainer) cart(t, v, seed, (float) frac), new FullyWeightedVotingCombiner(), v.i("trees"), seed);
       }
