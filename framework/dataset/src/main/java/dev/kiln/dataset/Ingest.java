@@ -279,18 +279,24 @@ public final class Ingest {
         + "\n  hint: numbers must be finite (at most about 1.8e308 in magnitude); if \"" + v + "\" marks an unknown value, list it under missing: (e.g. missing: ['', NA, '" + v + "'])");
   }
 
+  /** The hint line after an unknown column name: the nearest column when it looks like a typo, then every column. */
   public static String hint(String name, List<String> names) {
+    String best = closest(name, names);
+    return "\n  hint: " + (best != null ? "did you mean \"" + best + "\"? " : "") + "columns: " + String.join(", ", names);
+  }
+
+  /** The candidate nearest to {@code s} by edit distance (ignoring case), when it is near enough to be a typo. */
+  public static String closest(String s, List<String> candidates) {
     String best = null;
     int bestD = Integer.MAX_VALUE;
-    for (String n : names) {
-      int d = dev.kiln.api.EditDistance.between(name.toLowerCase(Locale.ROOT), n.toLowerCase(Locale.ROOT));
+    for (String c : candidates) {
+      int d = dev.kiln.api.EditDistance.between(s.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT));
       if (d < bestD) {
         bestD = d;
-        best = n;
+        best = c;
       }
     }
-    boolean near = best != null && bestD <= Math.max(2, name.length() / 3);
-    return "\n  hint: " + (near ? "did you mean \"" + best + "\"? " : "") + "columns: " + String.join(", ", names);
+    return best != null && bestD <= Math.max(2, s.length() / 3) ? best : null;
   }
 
   public static String shorten(String v) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.kiln.api.InvalidInput;
 import dev.kiln.dataset.Datasets;
+import dev.kiln.dataset.Ingest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -180,42 +181,9 @@ public final class DatasetFile {
         throw new InvalidInput(shown + ": the columns of the file (" + String.join(", ", duckTypes.keySet()) + ") are not those of its kiln.schema (" + String.join(", ", schema.names()) + ")"
             + "\n  hint: a tool rewrote the file without its metadata; ingest it again with data/ingest");
       }
-      int rows = Math.toIntExact(Datasets.count(c, "SELECT count(*) FROM " + source));
-      int width = schema.columns().size();
-      List<String> select = new ArrayList<>();
-      Object[] cols = new Object[width];
-      @SuppressWarnings("unchecked")
-      Map<String, String>[] intern = new Map[width];
-      for (int i = 0; i < width; i++) {
-        Schema.Column col = schema.columns().get(i);
-        boolean numeric = col.type() == ColumnType.NUMERIC;
-        select.add("CAST(" + Datasets.ident(col.name()) + " AS " + (numeric ? "DOUBLE" : "VARCHAR") + ")");
-        cols[i] = numeric ? new double[rows] : new String[rows];
-        if (col.type() == ColumnType.CATEGORICAL) intern[i] = new HashMap<>();
-      }
-      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT " + String.join(", ", select) + " FROM " + source)) {
-        int row = 0;
-        while (r.next()) {
-          for (int i = 0; i < width; i++) {
-            if (cols[i] instanceof double[] d) {
-              double v = r.getDouble(i + 1);
-              d[row] = r.wasNull() ? Double.NaN : v;
-            } else {
-              String v = r.getString(i + 1);
-              if (v != null && intern[i] != null) {
-                String prev = intern[i].putIfAbsent(v, v);
-                if (prev != null) v = prev;
-              }
-              ((String[]) cols[i])[row] = v;
-            }
-          }
-          row++;
-        }
-        if (row != rows) throw new IOException(shown + ": read " + row + " rows, the file says " + rows);
-      }
-      return new Table(schema, cols, rows);
+      return DuckTableReader.columns(c, source, schema, new boolean[schema.columns().size()], shown);
     } catch (SQLException e) {
-      throw new InvalidInput(shown + ": cannot be read as a Parquet dataset: " + firstLine(e.getMessage()) + "\n  hint: pass an output of tribuo/ingest or data/ingest");
+      throw new InvalidInput(shown + ": cannot be read as a Parquet dataset: " + Ingest.firstLine(e.getMessage()) + "\n  hint: pass an output of tribuo/ingest or data/ingest");
     }
   }
 
@@ -234,7 +202,7 @@ public final class DatasetFile {
     Task task = Task.CLUSTERING;
     for (var e : duckTypes.entrySet()) {
       String n = e.getKey();
-      boolean numeric = isNumericType(e.getValue());
+      boolean numeric = Ingest.isNumericType(e.getValue());
       ColumnType type = n.equals(id) ? ColumnType.ID : text.contains(n) ? ColumnType.TEXT : numeric ? ColumnType.NUMERIC : ColumnType.CATEGORICAL;
       if (n.equals(target)) {
         type = numeric ? ColumnType.NUMERIC : ColumnType.CATEGORICAL;
@@ -243,16 +211,6 @@ public final class DatasetFile {
       cols.add(new Schema.Column(n, type));
     }
     return new Schema(cols, target, task, null);
-  }
-
-  static boolean isNumericType(String duckType) {
-    return duckType != null && duckType.matches("(?i)(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)");
-  }
-
-  private static String firstLine(String m) {
-    if (m == null) return "unknown error";
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
   }
 
   public static ObjectMapper json() {

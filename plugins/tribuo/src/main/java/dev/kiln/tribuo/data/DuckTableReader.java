@@ -95,25 +95,39 @@ public final class DuckTableReader {
   }
 
   /** The rows of raw (those {@code where} keeps) as columns: numeric as doubles, the rest as text (numbers written as {@link Values#format}). */
-  private static Table load(Connection c, Ingest.Loaded l, Schema schema, String where) throws SQLException {
-    int rows = Math.toIntExact(Datasets.count(c, "SELECT count(*) FROM raw" + where));
+  private static Table load(Connection c, Ingest.Loaded l, Schema schema, String where) throws SQLException, IOException {
+    boolean[] fromNumber = new boolean[schema.columns().size()];
+    for (int i = 0; i < fromNumber.length; i++) {
+      Schema.Column col = schema.columns().get(i);
+      fromNumber[i] = col.type() != ColumnType.NUMERIC && l.numeric(col.name());
+    }
+    return columns(c, "raw" + where, schema, fromNumber, l.shown());
+  }
+
+  /**
+   * The rows of {@code relation} (a table, or a table and its WHERE clause) as a {@link Table} of
+   * {@code schema}: numeric columns as doubles (NaN when missing), the others as text (null when
+   * missing; categories interned), a column marked in {@code fromNumber} read as a number and
+   * written as {@link Values#format}.
+   */
+  static Table columns(Connection c, String relation, Schema schema, boolean[] fromNumber, String shown) throws SQLException, IOException {
+    int rows = Math.toIntExact(Datasets.count(c, "SELECT count(*) FROM " + relation));
     int width = schema.columns().size();
     Object[] cols = new Object[width];
-    boolean[] fromNumber = new boolean[width];
     @SuppressWarnings("unchecked")
     Map<String, String>[] intern = new Map[width];
     List<String> select = new ArrayList<>();
     for (int i = 0; i < width; i++) {
       Schema.Column col = schema.columns().get(i);
       boolean numeric = col.type() == ColumnType.NUMERIC;
-      fromNumber[i] = !numeric && l.numeric(col.name());
       select.add("CAST(" + Datasets.ident(col.name()) + " AS " + (numeric || fromNumber[i] ? "DOUBLE" : "VARCHAR") + ")");
       cols[i] = numeric ? new double[rows] : new String[rows];
       if (col.type() == ColumnType.CATEGORICAL) intern[i] = new HashMap<>();
     }
-    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT " + String.join(", ", select) + " FROM raw" + where)) {
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT " + String.join(", ", select) + " FROM " + relation)) {
       int row = 0;
       while (r.next()) {
+        if (row == rows) throw new IOException(shown + ": more rows than the " + rows + " counted");
         for (int i = 0; i < width; i++) {
           if (cols[i] instanceof double[] d) {
             double v = r.getDouble(i + 1);
@@ -135,6 +149,7 @@ public final class DuckTableReader {
         }
         row++;
       }
+      if (row != rows) throw new IOException(shown + ": read " + row + " rows, the file says " + rows);
     }
     return new Table(schema, cols, rows);
   }

@@ -2,6 +2,7 @@ package dev.kiln.tribuo.data;
 
 import com.fasterxml.jackson.core.io.NumberInput;
 import dev.kiln.api.InvalidInput;
+import dev.kiln.dataset.Ingest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,22 +54,12 @@ public final class TableReader {
   private TableReader() {}
 
   public static String hint(String name, String[] names) {
-    String best = closest(name, Arrays.asList(names));
-    return "\n  hint: " + (best != null ? "did you mean \"" + best + "\"? " : "") + "columns: " + String.join(", ", names);
+    return Ingest.hint(name, Arrays.asList(names));
   }
 
   /** The candidate nearest to {@code s} by edit distance, when it is near enough to be a typo. */
   public static String closest(String s, List<String> candidates) {
-    String best = null;
-    int bestD = Integer.MAX_VALUE;
-    for (String c : candidates) {
-      int d = dev.kiln.api.EditDistance.between(s.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT));
-      if (d < bestD) {
-        bestD = d;
-        best = c;
-      }
-    }
-    return best != null && bestD <= Math.max(2, s.length() / 3) ? best : null;
+    return Ingest.closest(s, candidates);
   }
 
   static boolean isNumber(String v) {
